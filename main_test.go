@@ -22,6 +22,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
+		Cmds:          scriptCommands(),
 		Setup: func(e *testscript.Env) error {
 			// Scripts reach the repository's sample crontabs through $ROOT.
 			wd, err := os.Getwd()
@@ -32,7 +33,7 @@ func TestScripts(t *testing.T) {
 			for _, k := range []string{"CRONBRIDGE_MOTO_SERVER", "CRONBRIDGE_NPM_TOOLS", "CRONBRIDGE_CFN_LINT"} {
 				e.Setenv(k, os.Getenv(k))
 			}
-			return nil
+			return scriptSetup(e)
 		},
 	})
 }

@@ -25,6 +25,7 @@ func TestImportDirection(t *testing.T) {
 		"report":   {"crontab", "schedule", "lint", "deploy"},
 		"ghaction": {},
 		"migrate":  {"crontab", "schedule", "shellcmd", "jobs", "config", "lint", "report", "deploy"},
+		"prcheck":  {"crontab", "schedule", "shellcmd", "jobs", "config", "lint", "report", "deploy"},
 		"cli":      {"*"},
 	}
 	// Only these packages may use the AWS SDK or the GitHub libraries.

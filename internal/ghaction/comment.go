@@ -1,0 +1,196 @@
+package ghaction
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/go-github/v75/github"
+)
+
+// Marker is the hidden first line of cronbridge's pull-request comment. The
+// comment that starts with it is the sticky one: updated in place on every
+// run, never duplicated.
+const Marker = "<!-- cronbridge:pr-check -->"
+
+// MaxCommentLen is GitHub's limit on a comment body (65,536 characters).
+const MaxCommentLen = 65536
+
+// Commenter keeps one sticky comment on a pull request.
+type Commenter interface {
+	// Upsert makes body the text of the pull request's sticky comment:
+	// it updates the comment that starts with Marker, or creates one.
+	// body must start with Marker.
+	Upsert(ctx context.Context, owner, repo string, pr int, body string) error
+}
+
+// ErrReadOnlyToken is returned (wrapped) when the token may not write
+// comments: GitHub answers 403 "Resource not accessible by integration" to
+// the read-only token of a pull request from a fork. Callers log
+// ReadOnlyMessage and carry on.
+var ErrReadOnlyToken = errors.New("the token is read-only")
+
+// ReadOnlyMessage is the log line for ErrReadOnlyToken.
+const ReadOnlyMessage = "no comment: the token is read-only (pull request from a fork)"
+
+// GitHubCommenter is the Commenter on GitHub's REST API.
+type GitHubCommenter struct {
+	client *github.Client
+	// Attempts bounds the tries of one Upsert when GitHub answers 5xx.
+	Attempts int
+	// Backoff is the wait before the second try; it doubles after each.
+	Backoff time.Duration
+}
+
+var _ Commenter = (*GitHubCommenter)(nil)
+
+// NewGitHubCommenter returns a Commenter for the API at apiURL (the runner's
+// GITHUB_API_URL, e.g. https://api.github.com) authenticated with token.
+// httpClient may be nil.
+func NewGitHubCommenter(apiURL, token string, httpClient *http.Client) (*GitHubCommenter, error) {
+	c, err := NewClient(apiURL, token, httpClient)
+	if err != nil {
+		return nil, err
+	}
+	return &GitHubCommenter{client: c, Attempts: 4, Backoff: time.Second}, nil
+}
+
+// NewClient returns a go-github client for apiURL with token.
+func NewClient(apiURL, token string, httpClient *http.Client) (*github.Client, error) {
+	c := github.NewClient(httpClient)
+	if token != "" {
+		c = c.WithAuthToken(token)
+	}
+	if apiURL != "" {
+		u, err := url.Parse(strings.TrimSuffix(apiURL, "/") + "/")
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return nil, fmt.Errorf("github api url %q is not an absolute URL", apiURL)
+		}
+		c.BaseURL = u
+	}
+	return c, nil
+}
+
+// Upsert implements Commenter. On a 5xx answer it waits and starts over from
+// the search, so that a create that did succeed before the error is found
+// and updated rather than duplicated.
+func (g *GitHubCommenter) Upsert(ctx context.Context, owner, repo string, pr int, body string) error {
+	if !strings.HasPrefix(body, Marker) {
+		return errors.New("comment body must start with the marker")
+	}
+	wait := g.Backoff
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = g.upsertOnce(ctx, owner, repo, pr, body)
+		if err == nil || !retryable(err) || attempt >= max(g.Attempts, 1) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("pull request comment: %w (after %v)", ctx.Err(), err)
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+	if isReadOnly(err) {
+		return fmt.Errorf("pull request comment: %w", ErrReadOnlyToken)
+	}
+	return err
+}
+
+func (g *GitHubCommenter) upsertOnce(ctx context.Context, owner, repo string, pr int, body string) error {
+	id, err := g.find(ctx, owner, repo, pr)
+	if err != nil {
+		return err
+	}
+	c := &github.IssueComment{Body: github.Ptr(body)}
+	if id != 0 {
+		if _, _, err := g.client.Issues.EditComment(ctx, owner, repo, id, c); err != nil {
+			return fmt.Errorf("update comment %d on %s/%s#%d: %w", id, owner, repo, pr, err)
+		}
+		return nil
+	}
+	if _, _, err := g.client.Issues.CreateComment(ctx, owner, repo, pr, c); err != nil {
+		return fmt.Errorf("create comment on %s/%s#%d: %w", owner, repo, pr, err)
+	}
+	return nil
+}
+
+// find returns the id of the oldest comment that starts with Marker, going
+// through every page (a busy pull request has more than one page of
+// comments, and the sticky comment is usually on the first one, but not
+// always). 0 means none.
+func (g *GitHubCommenter) find(ctx context.Context, owner, repo string, pr int) (int64, error) {
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		cs, resp, err := g.client.Issues.ListComments(ctx, owner, repo, pr, opts)
+		if err != nil {
+			return 0, fmt.Errorf("list comments on %s/%s#%d: %w", owner, repo, pr, err)
+		}
+		for _, c := range cs {
+			if strings.HasPrefix(c.GetBody(), Marker) {
+				return c.GetID(), nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return 0, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+func statusOf(err error) int {
+	var er *github.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		return er.Response.StatusCode
+	}
+	return 0
+}
+
+func retryable(err error) bool { return statusOf(err) >= 500 }
+
+// isReadOnly recognizes the answer to a fork's token. Rate limiting also
+// answers 403, but go-github reports it as *RateLimitError or
+// *AbuseRateLimitError, not *ErrorResponse, so it is not mistaken for this.
+func isReadOnly(err error) bool {
+	return statusOf(err) == http.StatusForbidden
+}
+
+// TruncateComment keeps body within MaxCommentLen characters. A longer body
+// is cut at a line boundary and ends with a pointer to the job summary at
+// runURL, where the full report is. It counts bytes, which is never less
+// than GitHub's count of characters.
+func TruncateComment(body, runURL string) string {
+	if len(body) <= MaxCommentLen {
+		return body
+	}
+	note := "\n\n---\n**The report is too long for a comment.** "
+	if runURL != "" {
+		note += "The full report is in the [job summary](" + runURL + ")."
+	} else {
+		note += "The full report is in the job summary."
+	}
+	note += "\n"
+	// A cut inside a fenced block or a <details> would swallow the note;
+	// close both generously: extra closers render as nothing visible.
+	closer := "\n```\n\n</details>\n"
+	cut := MaxCommentLen - len(note) - len(closer)
+	for cut > 0 && !utf8.RuneStart(body[cut]) {
+		cut--
+	}
+	head := body[:cut]
+	if i := strings.LastIndexByte(head, '\n'); i > len(Marker) {
+		head = head[:i]
+	}
+	if strings.Count(head, "```")%2 == 1 {
+		head += closer
+	} else if strings.Count(head, "<details>") > strings.Count(head, "</details>") {
+		head += "\n\n</details>\n"
+	}
+	return head + note
+}

@@ -1,0 +1,237 @@
+package ghaction
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cronbridge/cronbridge/internal/ghaction/ghtest"
+)
+
+// specCache loads GitHub's OpenAPI description once per test binary: it is
+// 13 MB of JSON.
+type specCache struct {
+	once sync.Once
+	spec *ghtest.Spec
+	err  error
+}
+
+func (c *specCache) get(t *testing.T) *ghtest.Spec {
+	t.Helper()
+	c.once.Do(func() {
+		var p string
+		if p, c.err = ghtest.SpecPath(os.Getenv, "../.."); c.err == nil {
+			c.spec, c.err = ghtest.LoadSpec(p)
+		}
+	})
+	if c.err != nil {
+		t.Fatal(c.err)
+	}
+	return c.spec
+}
+
+func newStandIn(t *testing.T, specs *specCache) *ghtest.Server {
+	t.Helper()
+	s := ghtest.NewServer(specs.get(t))
+	t.Cleanup(func() {
+		s.Close()
+		for _, v := range s.Violations() {
+			t.Errorf("request the real API would reject: %s", v)
+		}
+	})
+	return s
+}
+
+func TestUpsert(t *testing.T) {
+	var specs specCache
+	const owner, repo, pr = "acme", "batch", 12
+	body := func(s string) string { return Marker + "\n" + s }
+	filler := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("looks good %d", i)
+		}
+		return out
+	}
+	tests := []struct {
+		name     string
+		existing []string
+		fail     int // 5xx answers before success
+		readOnly bool
+		wantErr  error
+		want     []string // bodies after Upsert
+		wantReqs []string
+	}{
+		{
+			name:     "create",
+			existing: []string{"first!"},
+			want:     []string{"first!", body("new")},
+			wantReqs: []string{"GET /repos/acme/batch/issues/12/comments?per_page=100 200", "POST /repos/acme/batch/issues/12/comments 201"},
+		},
+		{
+			name:     "update in place",
+			existing: []string{"first!", body("old"), "> " + body("quoted, not ours")},
+			want:     []string{"first!", body("new"), "> " + body("quoted, not ours")},
+			wantReqs: []string{"GET /repos/acme/batch/issues/12/comments?per_page=100 200", "PATCH /repos/acme/batch/issues/comments/1002 200"},
+		},
+		{
+			name:     "marker on page 2",
+			existing: append(filler(130), body("old")),
+			want:     append(filler(130), body("new")),
+			wantReqs: []string{
+				"GET /repos/acme/batch/issues/12/comments?per_page=100 200",
+				"GET /repos/acme/batch/issues/12/comments?page=2&per_page=100 200",
+				"PATCH /repos/acme/batch/issues/comments/1131 200",
+			},
+		},
+		{
+			name:     "5xx retried without duplicating",
+			existing: []string{body("old")},
+			fail:     2,
+			want:     []string{body("new")},
+			wantReqs: []string{
+				"GET /repos/acme/batch/issues/12/comments?per_page=100 502",
+				"GET /repos/acme/batch/issues/12/comments?per_page=100 502",
+				"GET /repos/acme/batch/issues/12/comments?per_page=100 200",
+				"PATCH /repos/acme/batch/issues/comments/1001 200",
+			},
+		},
+		{
+			name:     "5xx bounded",
+			fail:     10,
+			wantErr:  errSentinel5xx,
+			wantReqs: []string{"GET /repos/acme/batch/issues/12/comments?per_page=100 502", "GET /repos/acme/batch/issues/12/comments?per_page=100 502", "GET /repos/acme/batch/issues/12/comments?per_page=100 502"},
+		},
+		{
+			name:     "fork token is read-only",
+			existing: []string{"hi"},
+			readOnly: true,
+			wantErr:  ErrReadOnlyToken,
+			want:     []string{"hi"},
+			wantReqs: []string{"GET /repos/acme/batch/issues/12/comments?per_page=100 200", "POST /repos/acme/batch/issues/12/comments 403"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStandIn(t, &specs)
+			s.AddComments(owner, repo, pr, tt.existing...)
+			s.FailNext(502, tt.fail)
+			s.SetReadOnly(tt.readOnly)
+			c, err := NewGitHubCommenter(s.URL, "ghs_token", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Attempts, c.Backoff = 3, time.Millisecond
+			err = c.Upsert(context.Background(), owner, repo, pr, body("new"))
+			switch {
+			case tt.wantErr == errSentinel5xx:
+				if err == nil || !strings.Contains(err.Error(), "502") {
+					t.Errorf("err = %v, want the 502 after 3 attempts", err)
+				}
+			case tt.wantErr != nil:
+				if !errors.Is(err, tt.wantErr) {
+					t.Errorf("err = %v, want %v", err, tt.wantErr)
+				}
+			case err != nil:
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range s.Comments(owner, repo, pr) {
+				got = append(got, c.Body)
+			}
+			if strings.Join(got, "\x00") != strings.Join(tt.want, "\x00") {
+				t.Errorf("comments = %q\nwant %q", got, tt.want)
+			}
+			if reqs := s.Requests(); strings.Join(reqs, "\n") != strings.Join(tt.wantReqs, "\n") {
+				t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(reqs, "\n"), strings.Join(tt.wantReqs, "\n"))
+			}
+		})
+	}
+}
+
+var errSentinel5xx = errors.New("5xx")
+
+func TestUpsertHonoursContext(t *testing.T) {
+	var specs specCache
+	s := newStandIn(t, &specs)
+	s.FailNext(503, 5)
+	c, err := NewGitHubCommenter(s.URL, "t", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Backoff = time.Hour
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := c.Upsert(ctx, "a", "b", 1, Marker); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want the context's deadline", err)
+	}
+}
+
+func TestUpsertRejectsBodyWithoutMarker(t *testing.T) {
+	c, err := NewGitHubCommenter("http://127.0.0.1:1", "t", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Upsert(context.Background(), "a", "b", 1, "no marker"); err == nil {
+		t.Error("a body without the marker could never be found again")
+	}
+}
+
+func TestContentsReader(t *testing.T) {
+	var specs specCache
+	s := newStandIn(t, &specs)
+	s.AddFile("acme", "batch", "b4se", "ops/crontab", []byte("0 3 * * * /bin/true\n"))
+	r, err := NewContentsReader(s.URL, "t", "acme", "batch", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.ReadFile(context.Background(), "b4se", "ops/crontab")
+	if err != nil || string(got) != "0 3 * * * /bin/true\n" {
+		t.Errorf("ReadFile = %q, %v", got, err)
+	}
+	if _, err := r.ReadFile(context.Background(), "b4se", "missing"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: err = %v, want fs.ErrNotExist", err)
+	}
+}
+
+func TestTruncateComment(t *testing.T) {
+	const run = "https://github.com/acme/batch/actions/runs/42"
+	long := Marker + "\n" + strings.Repeat("| job | `0 3 * * *` | 日本語 |\n", 4000)
+	fenced := Marker + "\n```\n" + strings.Repeat("x", 100_000) + "\n```\n"
+	tests := []struct {
+		name, body string
+		cut        bool
+	}{
+		{"short is unchanged", Marker + "\nhello", false},
+		{"exactly at the limit", Marker + strings.Repeat("a", MaxCommentLen-len(Marker)), false},
+		{"long table", long, true},
+		{"one huge fenced line", fenced, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := TruncateComment(tt.body, run)
+			if !tt.cut {
+				if got != tt.body {
+					t.Error("changed a body within the limit")
+				}
+				return
+			}
+			if len(got) > MaxCommentLen || !utf8.ValidString(got) {
+				t.Errorf("len %d > %d or invalid UTF-8", len(got), MaxCommentLen)
+			}
+			if !strings.HasPrefix(got, Marker) || !strings.Contains(got, "[job summary]("+run+")") {
+				t.Errorf("lost the marker or the link: ...%q", got[max(0, len(got)-200):])
+			}
+			if strings.Count(got, "```")%2 != 0 {
+				t.Error("left a code fence open")
+			}
+		})
+	}
+}

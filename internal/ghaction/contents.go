@@ -1,0 +1,51 @@
+package ghaction
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"path"
+
+	"github.com/google/go-github/v75/github"
+)
+
+// ContentsReader reads files of a repository at a commit through the
+// contents API: the pull-request check uses it for the base version of the
+// crontab when the checkout has no history (actions/checkout fetches one
+// commit by default).
+type ContentsReader struct {
+	client      *github.Client
+	owner, repo string
+}
+
+// NewContentsReader returns a reader of owner/repo on the API at apiURL.
+func NewContentsReader(apiURL, token, owner, repo string, httpClient *http.Client) (*ContentsReader, error) {
+	c, err := NewClient(apiURL, token, httpClient)
+	if err != nil {
+		return nil, err
+	}
+	return &ContentsReader{client: c, owner: owner, repo: repo}, nil
+}
+
+// ReadFile returns the file at name (slash-separated, relative to the
+// repository root) at commit ref. A missing file is an error wrapping
+// fs.ErrNotExist: a pull request that adds the crontab has no base version.
+func (r *ContentsReader) ReadFile(ctx context.Context, ref, name string) ([]byte, error) {
+	name = path.Clean(name)
+	file, _, _, err := r.client.Repositories.GetContents(ctx, r.owner, r.repo, name, &github.RepositoryContentGetOptions{Ref: ref})
+	if statusOf(err) == http.StatusNotFound {
+		return nil, fmt.Errorf("read %s at %s: %w", name, ref, fs.ErrNotExist)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s at %s: %w", name, ref, err)
+	}
+	if file == nil {
+		return nil, fmt.Errorf("read %s at %s: it is a directory", name, ref)
+	}
+	s, err := file.GetContent()
+	if err != nil {
+		return nil, fmt.Errorf("read %s at %s: %w", name, ref, err)
+	}
+	return []byte(s), nil
+}

@@ -1,0 +1,133 @@
+package ghaction
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Commands the action accepts in its "command" input.
+const (
+	CommandCheck   = "check"
+	CommandPlan    = "plan"
+	CommandDeploy  = "deploy"
+	CommandMigrate = "migrate"
+)
+
+// Values of the "comment" input.
+const (
+	CommentAuto   = "auto"
+	CommentAlways = "always"
+	CommentNever  = "never"
+)
+
+// Values of the "fail-on" input.
+const (
+	FailOnError   = "error"
+	FailOnWarning = "warning"
+	FailOnNever   = "never"
+)
+
+// Inputs are the action's inputs (action.yml), read from the environment the
+// runner provides. Defaults here mirror action.yml so that a workflow that
+// runs the image directly (docker://) behaves like one that uses the action.
+type Inputs struct {
+	Command          string
+	Crontab          string
+	Config           string
+	Image            string
+	Timezone         string
+	Dialect          string
+	Token            string
+	Comment          string
+	FailOn           string
+	DryRun           bool
+	Prune            bool
+	WorkingDirectory string
+}
+
+// InputError reports an input with a value the action does not accept. The
+// caller exits with the usage code.
+type InputError struct {
+	Name  string // the input's name as in action.yml, e.g. "fail-on"
+	Value string
+	Want  string
+}
+
+func (e *InputError) Error() string {
+	return fmt.Sprintf("input %s: %q is not valid (want %s)", e.Name, e.Value, e.Want)
+}
+
+// envName is the variable the runner sets for an input: "INPUT_" and the
+// name upper-cased, spaces turned into underscores and hyphens kept
+// (INPUT_FAIL-ON). This is the toolkit's rule; shells cannot read such
+// names, but Go's os.Getenv can.
+func envName(input string) string {
+	return "INPUT_" + strings.ToUpper(strings.ReplaceAll(input, " ", "_"))
+}
+
+// ReadInputs reads and validates the inputs through getenv. Values are
+// trimmed as the toolkit does. It returns an *InputError for a bad value.
+func ReadInputs(getenv func(string) string) (Inputs, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(envName(name))); v != "" {
+			return v
+		}
+		return def
+	}
+	in := Inputs{
+		Command:          get("command", CommandCheck),
+		Crontab:          get("crontab", "crontab"),
+		Config:           get("config", ""),
+		Image:            get("image", ""),
+		Timezone:         get("timezone", "Asia/Tokyo"),
+		Dialect:          get("dialect", "cronie"),
+		Token:            get("github-token", ""),
+		Comment:          get("comment", CommentAuto),
+		FailOn:           get("fail-on", FailOnError),
+		WorkingDirectory: get("working-directory", ""),
+	}
+	checks := []struct{ name, value, want string }{
+		{"command", in.Command, "check, plan, deploy or migrate"},
+		{"comment", in.Comment, "auto, always or never"},
+		{"fail-on", in.FailOn, "error, warning or never"},
+		{"dialect", in.Dialect, "cronie or debian"},
+	}
+	for _, c := range checks {
+		if !oneOf(c.value, strings.Split(strings.NewReplacer(", ", " ", " or ", " ").Replace(c.want), " ")) {
+			return Inputs{}, &InputError{Name: c.name, Value: c.value, Want: c.want}
+		}
+	}
+	var err error
+	if in.DryRun, err = readBool(getenv, "dry-run"); err != nil {
+		return Inputs{}, err
+	}
+	if in.Prune, err = readBool(getenv, "prune"); err != nil {
+		return Inputs{}, err
+	}
+	return in, nil
+}
+
+// readBool accepts the YAML 1.2 core booleans that workflows write
+// ("true"/"false" in any case); empty means false.
+func readBool(getenv func(string) string, name string) (bool, error) {
+	v := strings.TrimSpace(getenv(envName(name)))
+	if v == "" {
+		return false, nil
+	}
+	switch strings.ToLower(v) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, &InputError{Name: name, Value: v, Want: "true or false"}
+}
+
+func oneOf(s string, list []string) bool {
+	for _, x := range list {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}

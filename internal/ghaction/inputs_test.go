@@ -1,0 +1,81 @@
+package ghaction
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// envFunc returns a getenv over m that fails the test on any variable the
+// code reads that the test did not expect, so the env contract is explicit.
+func envFunc(t *testing.T, m map[string]string, allowed ...string) func(string) string {
+	t.Helper()
+	ok := map[string]bool{}
+	for _, k := range allowed {
+		ok[k] = true
+	}
+	return func(k string) string {
+		if _, set := m[k]; !set && !ok[k] {
+			t.Errorf("unexpected getenv(%q)", k)
+		}
+		return m[k]
+	}
+}
+
+var allInputs = []string{
+	"INPUT_COMMAND", "INPUT_CRONTAB", "INPUT_CONFIG", "INPUT_IMAGE", "INPUT_TIMEZONE", "INPUT_DIALECT",
+	"INPUT_GITHUB-TOKEN", "INPUT_COMMENT", "INPUT_FAIL-ON", "INPUT_DRY-RUN", "INPUT_PRUNE", "INPUT_WORKING-DIRECTORY",
+}
+
+func TestReadInputs(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    Inputs
+		wantErr string
+	}{
+		{
+			name: "defaults",
+			env:  map[string]string{},
+			want: Inputs{Command: "check", Crontab: "crontab", Timezone: "Asia/Tokyo", Dialect: "cronie", Comment: "auto", FailOn: "error"},
+		},
+		{
+			name: "hyphenated names as the runner sets them, trimmed",
+			env: map[string]string{
+				"INPUT_COMMAND": " deploy ", "INPUT_CRONTAB": "ops/crontab", "INPUT_CONFIG": "cronbridge.yml",
+				"INPUT_IMAGE": "123.dkr.ecr.ap-northeast-1.amazonaws.com/app:abc", "INPUT_TIMEZONE": "UTC",
+				"INPUT_DIALECT": "debian", "INPUT_GITHUB-TOKEN": "ghs_x", "INPUT_COMMENT": "never",
+				"INPUT_FAIL-ON": "warning", "INPUT_DRY-RUN": "TRUE", "INPUT_PRUNE": "false", "INPUT_WORKING-DIRECTORY": "batch",
+			},
+			want: Inputs{
+				Command: "deploy", Crontab: "ops/crontab", Config: "cronbridge.yml",
+				Image: "123.dkr.ecr.ap-northeast-1.amazonaws.com/app:abc", Timezone: "UTC", Dialect: "debian",
+				Token: "ghs_x", Comment: "never", FailOn: "warning", DryRun: true, WorkingDirectory: "batch",
+			},
+		},
+		{name: "bad command", env: map[string]string{"INPUT_COMMAND": "apply"}, wantErr: `input command: "apply" is not valid (want check, plan, deploy or migrate)`},
+		{name: "bad fail-on", env: map[string]string{"INPUT_FAIL-ON": "info"}, wantErr: `input fail-on: "info" is not valid (want error, warning or never)`},
+		{name: "bad comment", env: map[string]string{"INPUT_COMMENT": "sometimes"}, wantErr: `input comment: "sometimes" is not valid (want auto, always or never)`},
+		{name: "bad dialect", env: map[string]string{"INPUT_DIALECT": "vixie"}, wantErr: `input dialect: "vixie" is not valid (want cronie or debian)`},
+		{name: "bad bool", env: map[string]string{"INPUT_DRY-RUN": "yes"}, wantErr: `input dry-run: "yes" is not valid (want true or false)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReadInputs(envFunc(t, tt.env, allInputs...))
+			if tt.wantErr != "" {
+				var ie *InputError
+				if err == nil || err.Error() != tt.wantErr || !errors.As(err, &ie) {
+					t.Fatalf("err = %v, want InputError %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("inputs (-want +got):\n%s", d)
+			}
+		})
+	}
+}

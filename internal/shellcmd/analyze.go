@@ -1,0 +1,1042 @@
+package shellcmd
+
+import (
+	"errors"
+	"path"
+	"sort"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Kind names a kind of fact found in a command.
+type Kind int
+
+// The kinds of fact Analyze reports. The numbering is not stable across
+// versions; use the names.
+const (
+	KindPipe       Kind = iota + 1 // a pipe: a | b (Text "|" or "|&")
+	KindOr                         // a || b
+	KindAnd                        // a && b
+	KindSemicolon                  // a ; b
+	KindSubshell                   // ( ... )
+	KindCompound                   // { ...; }, if, while, for, case, functions
+	KindBackground                 // a &
+	KindCmdSubst                   // $(...), `...` or <(...); Text is "$(", "`" or "<("
+	KindVarRef                     // $VAR or ${VAR...}; Text is the name
+	KindGlob                       // an unquoted glob or brace expansion; Text is the word
+	KindHeredoc                    // << or <<<
+	KindCd                         // cd DIR; Text is the target, Detail "leading" for the first command
+	KindSudo                       // sudo or su; Text is the command name
+	KindLock                       // flock and friends; Text is the lock file, Detail the tool
+	KindLocalhost                  // localhost, 127.0.0.1 or [::1] in a word; Text is the word
+	KindHostPath                   // a host-specific absolute path; Text is the word, Detail the prefix
+	KindDateTest                   // date +FMT inside a test; Text is the format, Detail the test ("[", "test", "[[", "if", "((", "case")
+	KindWrongOrder                 // 2>&1 before a stdout redirection to a file: stderr still goes to the old stdout
+	KindWrapper                    // sh -c / bash -l -c / su -c / flock -c 'script'; Text is the shell, Detail the inner script
+	KindComment                    // a trailing # comment, which cron passes to the shell
+	KindRedirect                   // any redirection; see Analysis.Redirects for details
+)
+
+var kindNames = [...]string{
+	KindPipe: "pipe", KindOr: "or", KindAnd: "and", KindSemicolon: "semicolon",
+	KindSubshell: "subshell", KindCompound: "compound", KindBackground: "background",
+	KindCmdSubst: "command-substitution", KindVarRef: "variable", KindGlob: "glob",
+	KindHeredoc: "heredoc", KindCd: "cd", KindSudo: "sudo", KindLock: "lock",
+	KindLocalhost: "localhost", KindHostPath: "host-path", KindDateTest: "date-test",
+	KindWrongOrder: "wrong-redirect-order", KindWrapper: "wrapper", KindComment: "comment",
+	KindRedirect: "redirect",
+}
+
+// String returns the kind's kebab-case name.
+func (k Kind) String() string {
+	if k > 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "kind(?)"
+}
+
+// Fact is one thing found in a command, with its position.
+type Fact struct {
+	Kind   Kind
+	Pos    Pos
+	Text   string
+	Detail string
+	// Depth is 0 for the command itself and grows by one inside each
+	// sh -c style wrapper.
+	Depth int
+}
+
+// Assign is a VAR=value assignment.
+type Assign struct {
+	Name  string
+	Value string // after quote removal when Static, else as written
+	// Static reports that Value is known without running a shell.
+	Static bool
+	// Leading reports an assignment that prefixes a command
+	// (RAILS_ENV=production rake ...), which only sets the variable for
+	// that command; otherwise it is a shell variable or an export.
+	Leading bool
+	// Export reports an "export VAR=value".
+	Export bool
+	Pos    Pos
+	Depth  int
+}
+
+// Redirect is an input or output redirection.
+type Redirect struct {
+	// Op is the operator as written: ">", ">>", "<", "&>", "&>>", ">&", "<&", "<<", ...
+	Op string
+	// FD is the file descriptor written before the operator ("" when none:
+	// then it is 1 for output and 0 for input).
+	FD string
+	// Target is the file or descriptor after the operator.
+	Target Word
+	// Output reports a redirection that writes (>, >>, &>, &>>, >|, n>&m).
+	Output bool
+	// Dup reports n>&m / n<&m: a descriptor duplication, not a file.
+	Dup bool
+	// File reports an output redirection to a file other than /dev/null:
+	// something that would be written to the local disk.
+	File bool
+	// DevNull reports a redirection to /dev/null (output discarded).
+	DevNull bool
+	Pos     Pos
+	Depth   int
+}
+
+// RailsKind is the shape of a Rails/Ruby batch invocation.
+type RailsKind int
+
+const (
+	// RailsRunner is "rails runner CODE" (also bin/rails, bundle exec, script/rails).
+	RailsRunner RailsKind = iota + 1
+	// RailsScriptRunner is Rails 2's "script/runner CODE".
+	RailsScriptRunner
+	// RailsRake is "rake TASK" (also bundle exec rake, bin/rake).
+	RailsRake
+	// RailsTask is "rails ns:task" (Rails 5+ runs rake tasks through rails).
+	RailsTask
+)
+
+// String names the shape.
+func (k RailsKind) String() string {
+	switch k {
+	case RailsRunner:
+		return "runner"
+	case RailsScriptRunner:
+		return "script-runner"
+	case RailsRake:
+		return "rake"
+	case RailsTask:
+		return "rails-task"
+	}
+	return "none"
+}
+
+// Rails describes a Rails runner or rake invocation.
+type Rails struct {
+	Kind RailsKind
+	// Bundle reports a "bundle exec" in front.
+	Bundle bool
+	// Program is the rails/rake/script/runner program as written.
+	Program string
+	// Env is the Rails environment: from -e/--environment, from a
+	// RAILS_ENV=x prefix or from a RAILS_ENV=x rake argument ("" when none).
+	Env string
+	// EnvFrom says where Env came from: "option", "assignment" or "argument".
+	EnvFrom string
+	// Target is the runner's code or script (runner shapes).
+	Target    string
+	TargetPos Pos
+	// Tasks are the rake or rails tasks, in order (rake shapes).
+	Tasks []string
+}
+
+// Command is one simple command.
+type Command struct {
+	// Name is the first word (the program) and Args the rest.
+	Name Word
+	Args []Word
+	// Assigns are the VAR=value words in front of the command.
+	Assigns []Assign
+	Pos     Pos
+	// Depth is 0 at the top level and grows by one inside each sh -c
+	// style wrapper.
+	Depth int
+	// InSubst reports a command inside $(...) or backticks.
+	InSubst bool
+	// Prefixes are the programs that run the real command for it (sudo,
+	// flock, timeout, nice, nohup, env, exec, ...), in order.
+	Prefixes []string
+	// Exec is the command that really runs once Prefixes are stripped.
+	Exec []Word
+	// Rails is set when Exec is a Rails runner or rake invocation.
+	Rails *Rails
+	// Script is the script a plain invocation runs: the program itself when
+	// it is a path or has a script extension, or the file an interpreter
+	// (sh, python, ruby, ...) is given ("" when none).
+	Script string
+	// Inner is the script of a sh -c style wrapper ("" when none). Its
+	// commands follow this one in Analysis.Commands with Depth+1.
+	Inner string
+}
+
+// ParseError is a shell syntax error.
+type ParseError struct {
+	Pos     Pos
+	Message string
+	Depth   int
+}
+
+// Analysis holds the facts about one command.
+type Analysis struct {
+	// Cmd is the command that was analyzed.
+	Cmd string
+	// Errors holds syntax errors; the first one at Depth 0 means the
+	// command itself does not parse and nothing else was found.
+	Errors []ParseError
+	// Commands are the simple commands in source order (a wrapper's inner
+	// commands directly after the wrapper).
+	Commands  []Command
+	Assigns   []Assign
+	Redirects []Redirect
+	// Facts holds every fact, sorted by offset then kind.
+	Facts []Fact
+	// Vars are the names of all variables referenced, sorted, unique.
+	Vars []string
+}
+
+// Parsed reports whether the command itself is valid shell.
+func (a *Analysis) Parsed() bool {
+	for _, e := range a.Errors {
+		if e.Depth == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Has reports whether any fact of kind k was found.
+func (a *Analysis) Has(k Kind) bool {
+	for _, f := range a.Facts {
+		if f.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Of returns the facts of kind k, in order.
+func (a *Analysis) Of(k Kind) []Fact {
+	var out []Fact
+	for _, f := range a.Facts {
+		if f.Kind == k {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Main returns the command a job is about: the first Rails invocation, or
+// else the first command that is not setup (cd, export, source, a test, a
+// wrapper, ...) and not inside a command substitution. It returns nil for a
+// command without any.
+func (a *Analysis) Main() *Command {
+	for i := range a.Commands {
+		c := &a.Commands[i]
+		if c.Rails != nil && !c.InSubst {
+			return c
+		}
+	}
+	var fallback *Command
+	for i := range a.Commands {
+		c := &a.Commands[i]
+		if c.InSubst || c.Inner != "" || len(c.Exec) == 0 {
+			continue
+		}
+		if setupCommands[path.Base(c.Exec[0].Text)] {
+			if fallback == nil {
+				fallback = c
+			}
+			continue
+		}
+		return c
+	}
+	return fallback
+}
+
+// setupCommands prepare the environment of the real command; a job is not
+// named after them.
+var setupCommands = map[string]bool{
+	"cd": true, "pushd": true, "export": true, "source": true, ".": true, "eval": true,
+	"set": true, "unset": true, "umask": true, "sleep": true, "test": true, "[": true,
+	"true": true, ":": true, "ulimit": true, "rbenv": true, "rvm": true, "nvm": true,
+	"pyenv": true, "hash": true, "shopt": true, "trap": true, "mkdir": true, "echo": true,
+}
+
+// shells are the programs whose -c argument is a script to analyze.
+var shells = map[string]bool{
+	"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true, "ash": true, "mksh": true,
+}
+
+// interpreters run the script file given as their first operand.
+var interpreters = map[string]bool{
+	"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true, "ash": true,
+	"python": true, "python2": true, "python3": true, "ruby": true, "perl": true,
+	"php": true, "node": true, "nodejs": true, "Rscript": true,
+}
+
+// scriptExts mark a program as a script even without a path.
+var scriptExts = map[string]bool{
+	".sh": true, ".bash": true, ".py": true, ".rb": true, ".pl": true, ".php": true,
+	".js": true, ".ts": true, ".R": true, ".zsh": true,
+}
+
+// hostPathPrefixes are absolute paths that exist on a batch server but not
+// in a container image built from the application.
+var hostPathPrefixes = []string{
+	"/home/", "/var/www/", "/usr/local/", "/root/", "/Users/", "/srv/", "/opt/", "~/", "$HOME/", "${HOME}/",
+}
+
+// maxDepth bounds the recursion into sh -c wrappers: real crontabs nest one
+// or two levels; a fuzzer can nest arbitrarily.
+const maxDepth = 4
+
+// newParser returns a bash parser: cron's shell is /bin/sh, but SHELL=/bin/bash
+// is common and bash accepts every POSIX script, so bash gives the fewest
+// false syntax errors.
+func newParser() *syntax.Parser {
+	return syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true))
+}
+
+// parse parses text, reporting a syntax error as a value.
+func parse(text string) (*syntax.File, *syntax.ParseError, error) {
+	f, err := newParser().Parse(strings.NewReader(text), "")
+	if err == nil {
+		return f, nil, nil
+	}
+	var pe syntax.ParseError
+	if errors.As(err, &pe) {
+		return nil, &pe, err
+	}
+	return nil, nil, err
+}
+
+// Analyze parses cmd as a shell script and reports what it finds. It never
+// panics; a command that is not valid shell yields an Analysis whose
+// Errors say where and why.
+func Analyze(cmd string) *Analysis {
+	a := &Analysis{Cmd: cmd}
+	an := &analyzer{a: a}
+	an.script(&source{text: cmd}, 0)
+	sort.SliceStable(a.Facts, func(i, j int) bool {
+		if a.Facts[i].Pos.Offset != a.Facts[j].Pos.Offset {
+			return a.Facts[i].Pos.Offset < a.Facts[j].Pos.Offset
+		}
+		return a.Facts[i].Kind < a.Facts[j].Kind
+	})
+	// The same fact can be reached twice (a date test inside "if [ ... ]"
+	// is seen from both constructs); keep the first, most specific one.
+	dedup := a.Facts[:0]
+	type key struct {
+		k    Kind
+		off  int
+		text string
+	}
+	had := map[key]bool{}
+	for _, f := range a.Facts {
+		k := key{f.Kind, f.Pos.Offset, f.Text}
+		if !had[k] {
+			had[k] = true
+			dedup = append(dedup, f)
+		}
+	}
+	a.Facts = dedup
+	seen := map[string]bool{}
+	for _, f := range a.Facts {
+		if f.Kind == KindVarRef && !seen[f.Text] {
+			seen[f.Text] = true
+			a.Vars = append(a.Vars, f.Text)
+		}
+	}
+	sort.Strings(a.Vars)
+	return a
+}
+
+// analyzer walks the syntax trees of a command and its wrapped scripts.
+type analyzer struct {
+	a *Analysis
+}
+
+// ctx is the context of a node during the walk.
+type ctx struct {
+	src     *source
+	depth   int
+	inSubst bool
+	test    string // the enclosing test construct, "" outside tests
+	first   bool   // the first simple command of the script
+}
+
+func (an *analyzer) pos(src *source, p syntax.Pos) Pos {
+	o := src.outer(src.off(p))
+	return Pos{Offset: o, Col: runeCol(an.a.Cmd, o)}
+}
+
+func (an *analyzer) posOff(src *source, off int) Pos {
+	o := src.outer(off)
+	return Pos{Offset: o, Col: runeCol(an.a.Cmd, o)}
+}
+
+func (an *analyzer) fact(c *ctx, k Kind, p syntax.Pos, text, detail string) {
+	an.a.Facts = append(an.a.Facts, Fact{Kind: k, Pos: an.pos(c.src, p), Text: text, Detail: detail, Depth: c.depth})
+}
+
+// script parses and walks one piece of shell text.
+func (an *analyzer) script(src *source, depth int) {
+	f, pe, err := parse(src.text)
+	if err != nil {
+		msg := err.Error()
+		p := Pos{Offset: src.outer(0), Col: runeCol(an.a.Cmd, src.outer(0))}
+		if pe != nil {
+			msg = pe.Text
+			p = an.pos(src, pe.Pos)
+		}
+		an.a.Errors = append(an.a.Errors, ParseError{Pos: p, Message: msg, Depth: depth})
+		return
+	}
+	c := &ctx{src: src, depth: depth, first: true}
+	for _, s := range f.Stmts {
+		an.walk(s, c)
+	}
+}
+
+// walk visits a subtree, handling the nodes that change the context itself.
+func (an *analyzer) walk(node syntax.Node, c *ctx) {
+	syntax.Walk(node, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Comment:
+			an.fact(c, KindComment, n.Hash, "#"+n.Text, "")
+		case *syntax.Stmt:
+			an.stmt(n, c)
+		case *syntax.BinaryCmd:
+			switch n.Op {
+			case syntax.AndStmt:
+				an.fact(c, KindAnd, n.OpPos, "&&", "")
+			case syntax.OrStmt:
+				an.fact(c, KindOr, n.OpPos, "||", "")
+			case syntax.Pipe, syntax.PipeAll:
+				an.fact(c, KindPipe, n.OpPos, n.Op.String(), "")
+			}
+		case *syntax.Subshell:
+			an.fact(c, KindSubshell, n.Lparen, "(", "")
+		case *syntax.Block:
+			an.fact(c, KindCompound, n.Lbrace, "{", "")
+		case *syntax.IfClause:
+			an.fact(c, KindCompound, n.Position, "if", "")
+			an.ifClause(n, c)
+			return false
+		case *syntax.WhileClause:
+			an.fact(c, KindCompound, n.WhilePos, "while", "")
+			tc := *c
+			tc.test = "while"
+			for _, s := range n.Cond {
+				an.walk(s, &tc)
+			}
+			for _, s := range n.Do {
+				an.walk(s, c)
+			}
+			return false
+		case *syntax.ForClause:
+			an.fact(c, KindCompound, n.ForPos, "for", "")
+		case *syntax.CaseClause:
+			an.fact(c, KindCompound, n.Case, "case", "")
+			tc := *c
+			tc.test = "case"
+			an.walk(n.Word, &tc)
+			for _, item := range n.Items {
+				for _, s := range item.Stmts {
+					an.walk(s, c)
+				}
+			}
+			return false
+		case *syntax.FuncDecl:
+			an.fact(c, KindCompound, n.Position, "function", "")
+		case *syntax.TestClause:
+			tc := *c
+			tc.test = "[["
+			an.walk(n.X, &tc)
+			return false
+		case *syntax.ArithmCmd:
+			tc := *c
+			tc.test = "(("
+			an.walk(n.X, &tc)
+			return false
+		case *syntax.CmdSubst:
+			text := "$("
+			if n.Backquotes {
+				text = "`"
+			}
+			an.fact(c, KindCmdSubst, n.Left, text, "")
+			sc := *c
+			sc.inSubst = true
+			sc.first = false
+			for _, s := range n.Stmts {
+				an.walk(s, &sc)
+			}
+			return false
+		case *syntax.ProcSubst:
+			an.fact(c, KindCmdSubst, n.OpPos, n.Op.String(), "")
+			sc := *c
+			sc.inSubst = true
+			sc.first = false
+			for _, s := range n.Stmts {
+				an.walk(s, &sc)
+			}
+			return false
+		case *syntax.ParamExp:
+			if n.Param != nil && !n.Param.ValuePos.IsRecovered() {
+				p := n.Dollar
+				if !p.IsValid() {
+					p = n.Param.ValuePos
+				}
+				an.fact(c, KindVarRef, p, n.Param.Value, "")
+			}
+		case *syntax.DeclClause:
+			an.decl(n, c)
+		case *syntax.CallExpr:
+			an.call(n, c)
+		}
+		return true
+	})
+}
+
+func (an *analyzer) ifClause(n *syntax.IfClause, c *ctx) {
+	tc := *c
+	tc.test = "if"
+	for _, s := range n.Cond {
+		an.walk(s, &tc)
+	}
+	for _, s := range n.Then {
+		an.walk(s, c)
+	}
+	if n.Else != nil {
+		an.ifClause(n.Else, c)
+	}
+}
+
+// stmt records the statement-level facts: background, ';', redirections.
+func (an *analyzer) stmt(s *syntax.Stmt, c *ctx) {
+	if s.Background {
+		an.fact(c, KindBackground, s.Semicolon, "&", "")
+	} else if s.Semicolon.IsValid() {
+		o := c.src.off(s.Semicolon)
+		if o < len(c.src.text) && c.src.text[o] == ';' {
+			an.fact(c, KindSemicolon, s.Semicolon, ";", "")
+		}
+	}
+	stdoutDup := -1 // index of a "2>&1" seen before any stdout file redirect
+	for i, r := range s.Redirs {
+		rd := an.redirect(r, c)
+		an.a.Redirects = append(an.a.Redirects, rd)
+		an.fact(c, KindRedirect, r.Pos(), rd.Op, rd.Target.Text)
+		switch {
+		case rd.Dup && rd.FD == "2" && rd.Target.Text == "1":
+			if stdoutDup < 0 {
+				stdoutDup = i
+			}
+		case rd.Output && !rd.Dup && (rd.FD == "" || rd.FD == "1") && stdoutDup >= 0 && rd.Op != "&>" && rd.Op != "&>>":
+			// "2>&1 >> file": stderr was pointed at the old stdout before
+			// stdout moved to the file, so errors never reach the file.
+			an.fact(c, KindWrongOrder, s.Redirs[stdoutDup].Pos(), "2>&1", rd.Target.Text)
+			stdoutDup = -1
+		}
+	}
+}
+
+func (an *analyzer) redirect(r *syntax.Redirect, c *ctx) Redirect {
+	rd := Redirect{Op: r.Op.String(), Pos: an.pos(c.src, r.Pos()), Depth: c.depth}
+	if r.N != nil {
+		rd.FD = r.N.Value
+	}
+	switch r.Op {
+	case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.AppClob, syntax.RdrAll, syntax.AppAll, syntax.RdrAllClob, syntax.AppAllClob:
+		rd.Output = true
+	case syntax.DplOut:
+		rd.Output = true
+		rd.Dup = true
+	case syntax.DplIn:
+		rd.Dup = true
+	case syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc:
+		an.fact(c, KindHeredoc, r.OpPos, rd.Op, "")
+	}
+	if r.Word != nil && len(r.Word.Parts) > 0 {
+		rd.Target = an.word(r.Word, c)
+		if rd.Output && rd.Dup && rd.Target.Static && !isFD(rd.Target.Text) {
+			// ">& file" is bash for "&> file".
+			rd.Dup = false
+		}
+		if rd.Output && !rd.Dup {
+			if rd.Target.Text == "/dev/null" {
+				rd.DevNull = true
+			} else {
+				rd.File = true
+			}
+		}
+		an.wordFacts(rd.Target, c)
+	}
+	return rd
+}
+
+func isFD(s string) bool {
+	if s == "-" {
+		return true
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// word converts a syntax word into a Word with its outer position.
+func (an *analyzer) word(w *syntax.Word, c *ctx) Word {
+	val, _, static, glob := c.src.wordValue(w)
+	return Word{Text: val, Static: static, Glob: glob, Pos: an.pos(c.src, w.Pos())}
+}
+
+// wordFacts records the facts any word can carry: localhost, host paths, globs.
+func (an *analyzer) wordFacts(w Word, c *ctx) {
+	add := func(k Kind, text, detail string) {
+		an.a.Facts = append(an.a.Facts, Fact{Kind: k, Pos: w.Pos, Text: text, Detail: detail, Depth: c.depth})
+	}
+	if w.Glob {
+		add(KindGlob, w.Text, "")
+	}
+	lower := strings.ToLower(w.Text)
+	if strings.Contains(lower, "localhost") || strings.Contains(w.Text, "127.0.0.1") || strings.Contains(w.Text, "[::1]") {
+		add(KindLocalhost, w.Text, "")
+	}
+	for _, p := range hostPathPrefixes {
+		if strings.HasPrefix(w.Text, p) || strings.Contains(w.Text, "="+p) || strings.Contains(w.Text, ":"+p) {
+			add(KindHostPath, w.Text, strings.TrimSuffix(p, "/"))
+			break
+		}
+	}
+}
+
+// decl handles export/declare/local: an export is an assignment whose
+// value reaches the command's environment.
+func (an *analyzer) decl(d *syntax.DeclClause, c *ctx) {
+	export := d.Variant != nil && d.Variant.Value == "export"
+	for _, as := range d.Args {
+		if as.Name == nil {
+			continue
+		}
+		a := an.assign(as, c)
+		a.Export = export
+		an.a.Assigns = append(an.a.Assigns, a)
+	}
+}
+
+func (an *analyzer) assign(as *syntax.Assign, c *ctx) Assign {
+	a := Assign{Name: as.Name.Value, Static: true, Pos: an.pos(c.src, as.Pos()), Depth: c.depth}
+	switch {
+	case as.Array != nil:
+		a.Static = false
+		a.Value = c.src.slice(as.Array.Pos(), as.Array.End())
+	case as.Value != nil && len(as.Value.Parts) > 0:
+		w := an.word(as.Value, c)
+		a.Value, a.Static = w.Text, w.Static && !w.Glob
+		an.wordFacts(w, c)
+	}
+	return a
+}
+
+// call analyzes a simple command.
+func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
+	cmd := Command{Depth: c.depth, InSubst: c.inSubst}
+	if len(ce.Assigns) > 0 || len(ce.Args) > 0 {
+		cmd.Pos = an.pos(c.src, ce.Pos())
+	}
+	for _, as := range ce.Assigns {
+		if as.Name == nil {
+			continue
+		}
+		a := an.assign(as, c)
+		a.Leading = len(ce.Args) > 0
+		cmd.Assigns = append(cmd.Assigns, a)
+		an.a.Assigns = append(an.a.Assigns, a)
+	}
+	if len(ce.Args) == 0 {
+		return
+	}
+	words := make([]Word, len(ce.Args))
+	for i, w := range ce.Args {
+		words[i] = an.word(w, c)
+		an.wordFacts(words[i], c)
+	}
+	cmd.Name, cmd.Args = words[0], words[1:]
+	first := c.first && !c.inSubst
+	name := path.Base(cmd.Name.Text)
+	if !setupCommands[name] {
+		c.first = false
+	}
+
+	switch name {
+	case "cd", "pushd":
+		if len(cmd.Args) > 0 {
+			detail := ""
+			if first {
+				detail = "leading"
+			}
+			an.a.Facts = append(an.a.Facts, Fact{Kind: KindCd, Pos: cmd.Args[0].Pos, Text: cmd.Args[0].Text, Detail: detail, Depth: c.depth})
+		}
+	case "[", "test":
+		tc := *c
+		tc.test = name
+		for _, w := range ce.Args[1:] {
+			an.walkDateTests(w, &tc)
+		}
+	case "date":
+		if c.inSubst && c.test != "" {
+			for _, w := range cmd.Args {
+				if strings.HasPrefix(w.Text, "+") && dateDirective(w.Text) {
+					an.a.Facts = append(an.a.Facts, Fact{Kind: KindDateTest, Pos: w.Pos, Text: w.Text, Detail: c.test, Depth: c.depth})
+				}
+			}
+		}
+	}
+
+	cmd.Prefixes, cmd.Exec = an.unwrap(words, c)
+	var inner *Word
+	var innerWord *syntax.Word
+	if len(cmd.Exec) > 0 {
+		inner, innerWord = wrapperScript(cmd.Exec, ce.Args[len(words)-len(cmd.Exec):])
+	}
+	wrapperName := ""
+	if inner != nil {
+		wrapperName = path.Base(cmd.Exec[0].Text)
+	} else if i, w, n := prefixScript(words, ce.Args); i != nil {
+		// "flock /tmp/x.lock -c 'script'" and "su user -c 'script'" wrap too.
+		inner, innerWord, wrapperName = i, w, n
+		cmd.Exec = nil
+	}
+	if len(cmd.Exec) > 0 && path.Base(cmd.Exec[0].Text) == "su" {
+		an.a.Facts = append(an.a.Facts, Fact{Kind: KindSudo, Pos: cmd.Exec[0].Pos, Text: cmd.Exec[0].Text, Depth: c.depth})
+	}
+	if inner != nil && inner.Static {
+		cmd.Inner = inner.Text
+		an.a.Facts = append(an.a.Facts, Fact{Kind: KindWrapper, Pos: inner.Pos, Text: wrapperName, Detail: inner.Text, Depth: c.depth})
+	}
+	if cmd.Inner == "" && len(cmd.Exec) > 0 {
+		cmd.Rails = railsShape(cmd.Exec, cmd.Assigns)
+		cmd.Script = scriptOf(cmd.Exec)
+	}
+	an.a.Commands = append(an.a.Commands, cmd)
+	if cmd.Inner != "" && c.depth < maxDepth {
+		_, offs, _, _ := c.src.wordValue(innerWord)
+		mapped := make([]int, len(offs))
+		for i, o := range offs {
+			mapped[i] = c.src.outer(o)
+		}
+		an.script(&source{text: cmd.Inner, offs: mapped}, c.depth+1)
+	}
+}
+
+// walkDateTests looks for $(date +FMT) inside a test's arguments.
+func (an *analyzer) walkDateTests(w *syntax.Word, c *ctx) {
+	// The generic walk visits these substitutions too, but without the
+	// test context; record the context-specific fact here.
+	syntax.Walk(w, func(n syntax.Node) bool {
+		cs, ok := n.(*syntax.CmdSubst)
+		if !ok {
+			return true
+		}
+		for _, s := range cs.Stmts {
+			ce, ok := s.Cmd.(*syntax.CallExpr)
+			if !ok || len(ce.Args) == 0 || path.Base(ce.Args[0].Lit()) != "date" {
+				continue
+			}
+			for _, aw := range ce.Args[1:] {
+				v := an.word(aw, c)
+				if strings.HasPrefix(v.Text, "+") && dateDirective(v.Text) {
+					an.a.Facts = append(an.a.Facts, Fact{Kind: KindDateTest, Pos: v.Pos, Text: v.Text, Detail: c.test, Depth: c.depth})
+				}
+			}
+		}
+		return false
+	})
+}
+
+// dateDirective reports a date(1) format that depends on the date or the
+// hour: its value changes when the job moves to another time zone.
+func dateDirective(format string) bool {
+	for i := 0; i+1 < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		j := i + 1
+		// GNU flags and widths: %-d, %_H, %02d, %^a.
+		for j < len(format) && strings.IndexByte("-_0^#123456789", format[j]) >= 0 {
+			j++
+		}
+		if j < len(format) && strings.IndexByte("aAbBcCdDeFgGhHIjklmpuUVwWxyYs", format[j]) >= 0 {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// prefixOptions lists, per prefix program, its options that take a value,
+// so that unwrap can find where the real command starts.
+var prefixOptions = map[string]string{
+	"sudo":       "-u -g -C -D -h -p -r -t -U -T --user --group --chdir --host --prompt",
+	"flock":      "-w -E --wait --timeout --conflict-exit-code",
+	"timeout":    "-s -k --signal --kill-after",
+	"nice":       "-n --adjustment",
+	"ionice":     "-c -n -p -P -u --class --classdata",
+	"nohup":      "",
+	"env":        "-u -C -S --unset --chdir --split-string",
+	"exec":       "-a",
+	"time":       "-f -o --format --output",
+	"chronic":    "",
+	"setlock":    "",
+	"lckdo":      "-w",
+	"run-one":    "",
+	"lockrun":    "",
+	"chpst":      "-u -U -e -n -l -L -m -d -o -p -f -c -r",
+	"xargs":      "",
+	"stdbuf":     "-i -o -e",
+	"caffeinate": "",
+}
+
+// unwrap strips the programs that only run another command (sudo, flock,
+// timeout, ...) and records the facts they imply.
+func (an *analyzer) unwrap(words []Word, c *ctx) (prefixes []string, rest []Word) {
+	rest = words
+	for len(rest) > 0 {
+		name := path.Base(rest[0].Text)
+		opts, ok := prefixOptions[name]
+		if !ok || name == "xargs" {
+			return prefixes, rest
+		}
+		switch name {
+		case "sudo":
+			an.a.Facts = append(an.a.Facts, Fact{Kind: KindSudo, Pos: rest[0].Pos, Text: rest[0].Text, Depth: c.depth})
+		}
+		prefixes = append(prefixes, name)
+		head := rest[0]
+		rest = rest[1:]
+		withArg := strings.Fields(opts)
+		for len(rest) > 0 {
+			t := rest[0].Text
+			if name == "env" && strings.Contains(t, "=") && !strings.HasPrefix(t, "-") {
+				rest = rest[1:]
+				continue
+			}
+			if !strings.HasPrefix(t, "-") || t == "-" {
+				break
+			}
+			rest = rest[1:]
+			if t == "--" {
+				break
+			}
+			for _, o := range withArg {
+				if t == o && len(rest) > 0 {
+					rest = rest[1:]
+					break
+				}
+			}
+		}
+		switch name {
+		case "flock", "setlock", "lckdo", "lockrun":
+			if len(rest) > 0 {
+				an.a.Facts = append(an.a.Facts, Fact{Kind: KindLock, Pos: rest[0].Pos, Text: rest[0].Text, Detail: name, Depth: c.depth})
+				rest = rest[1:]
+			} else {
+				an.a.Facts = append(an.a.Facts, Fact{Kind: KindLock, Pos: head.Pos, Text: "", Detail: name, Depth: c.depth})
+			}
+		case "timeout":
+			if len(rest) > 0 {
+				rest = rest[1:] // the duration
+			}
+		case "run-one":
+			an.a.Facts = append(an.a.Facts, Fact{Kind: KindLock, Pos: head.Pos, Text: "", Detail: name, Depth: c.depth})
+		}
+	}
+	return prefixes, rest
+}
+
+// wrapperScript finds the script of "sh -c SCRIPT", "bash -l -c SCRIPT",
+// "bash -lc SCRIPT" and "su [opts] user -c SCRIPT".
+func wrapperScript(exec []Word, syn []*syntax.Word) (*Word, *syntax.Word) {
+	name := path.Base(exec[0].Text)
+	if name == "su" {
+		for i := 1; i+1 < len(exec); i++ {
+			if exec[i].Text == "-c" || exec[i].Text == "--command" {
+				return &exec[i+1], syn[i+1]
+			}
+		}
+		return nil, nil
+	}
+	if !shells[name] {
+		return nil, nil
+	}
+	for i := 1; i < len(exec); i++ {
+		t := exec[i].Text
+		if !strings.HasPrefix(t, "-") || t == "-" || t == "--" {
+			return nil, nil
+		}
+		if strings.HasPrefix(t, "--") {
+			continue // --login, --noprofile, ...
+		}
+		if strings.Contains(t, "c") {
+			if i+1 < len(exec) {
+				return &exec[i+1], syn[i+1]
+			}
+			return nil, nil
+		}
+	}
+	return nil, nil
+}
+
+// prefixScript finds "flock LOCK -c SCRIPT" and "su USER -c SCRIPT" when the
+// -c is not the wrapped command itself.
+func prefixScript(words []Word, syn []*syntax.Word) (*Word, *syntax.Word, string) {
+	for i := 0; i < len(words); i++ {
+		n := path.Base(words[i].Text)
+		if n != "flock" && n != "su" {
+			continue
+		}
+		for j := i + 1; j+1 < len(words); j++ {
+			if words[j].Text == "-c" || words[j].Text == "--command" {
+				return &words[j+1], syn[j+1], n
+			}
+		}
+	}
+	return nil, nil, ""
+}
+
+// scriptOf returns the script a plain invocation runs.
+func scriptOf(exec []Word) string {
+	name := exec[0].Text
+	base := path.Base(name)
+	if interpreters[base] || interpreters[strings.TrimRight(base, "0123456789.")] {
+		for _, w := range exec[1:] {
+			if strings.HasPrefix(w.Text, "-") {
+				if w.Text == "-m" || w.Text == "-c" || w.Text == "-e" || w.Text == "-r" {
+					return ""
+				}
+				continue
+			}
+			return w.Text
+		}
+		return ""
+	}
+	if strings.Contains(name, "/") || scriptExts[path.Ext(base)] {
+		return name
+	}
+	return ""
+}
+
+// railsShape recognizes the Rails/Ruby batch invocations.
+func railsShape(exec []Word, assigns []Assign) *Rails {
+	r := &Rails{}
+	i := 0
+	if i+1 < len(exec) && path.Base(exec[i].Text) == "bundle" && exec[i+1].Text == "exec" {
+		r.Bundle = true
+		i += 2
+	}
+	if i+1 < len(exec) && path.Base(exec[i].Text) == "ruby" {
+		i++
+	}
+	if i >= len(exec) {
+		return nil
+	}
+	prog := exec[i].Text
+	base := path.Base(prog)
+	args := exec[i+1:]
+	switch {
+	case base == "runner" && strings.HasSuffix(prog, "script/runner"):
+		r.Kind = RailsScriptRunner
+		r.Program = prog
+		r.runner(args)
+	case base == "rails" && len(args) > 0 && (args[0].Text == "runner" || args[0].Text == "r"):
+		r.Kind = RailsRunner
+		r.Program = prog
+		r.runner(args[1:])
+	case base == "rails" && len(args) > 0 && !strings.HasPrefix(args[0].Text, "-") && (strings.Contains(args[0].Text, ":") || railsTasks[args[0].Text]):
+		r.Kind = RailsTask
+		r.Program = prog
+		r.tasks(args)
+	case base == "rake":
+		r.Kind = RailsRake
+		r.Program = prog
+		r.tasks(args)
+	default:
+		return nil
+	}
+	if r.Env == "" {
+		for _, a := range assigns {
+			if a.Name == "RAILS_ENV" && a.Static {
+				r.Env, r.EnvFrom = a.Value, "assignment"
+			}
+		}
+	}
+	return r
+}
+
+// railsTasks are Rails commands without a namespace that run as tasks.
+var railsTasks = map[string]bool{"about": true, "stats": true, "notes": true, "middleware": true, "routes": true}
+
+func (r *Rails) runner(args []Word) {
+	for i := 0; i < len(args); i++ {
+		t := args[i].Text
+		switch {
+		case (t == "-e" || t == "--environment") && i+1 < len(args):
+			r.Env, r.EnvFrom = args[i+1].Text, "option"
+			i++
+		case strings.HasPrefix(t, "--environment="):
+			r.Env, r.EnvFrom = strings.TrimPrefix(t, "--environment="), "option"
+		case strings.HasPrefix(t, "-e") && len(t) > 2 && !strings.HasPrefix(t, "--"):
+			r.Env, r.EnvFrom = strings.TrimPrefix(strings.TrimPrefix(t, "-e"), "="), "option"
+		case strings.HasPrefix(t, "-"):
+		default:
+			if r.Target == "" {
+				r.Target, r.TargetPos = t, args[i].Pos
+			}
+		}
+	}
+}
+
+// rakeWithArg are rake options that take a value.
+var rakeWithArg = map[string]bool{
+	"-f": true, "--rakefile": true, "-C": true, "--directory": true, "-I": true, "--libdir": true,
+	"-r": true, "--require": true, "-R": true, "--rakelibdir": true, "-e": true, "--execute": true,
+	"-E": true, "--execute-continue": true, "-p": true, "--execute-print": true, "-j": true, "--jobs": true,
+}
+
+func (r *Rails) tasks(args []Word) {
+	for i := 0; i < len(args); i++ {
+		t := args[i].Text
+		switch {
+		case rakeWithArg[t]:
+			i++
+		case strings.HasPrefix(t, "-"):
+		case strings.Contains(t, "=") && !strings.Contains(t, "["):
+			// rake treats NAME=value arguments as environment settings.
+			name, value, _ := strings.Cut(t, "=")
+			if name == "RAILS_ENV" {
+				r.Env, r.EnvFrom = value, "argument"
+			}
+		default:
+			r.Tasks = append(r.Tasks, t)
+		}
+	}
+}

@@ -1,0 +1,21 @@
+// Package shellcmd understands the command part of a crontab entry: the text
+// cron hands to /bin/sh after '%' handling (crontab.Entry.Shell).
+//
+// It does two jobs, both built on a real shell parser (mvdan.cc/sh/v3/syntax)
+// rather than regular expressions, because crontab commands quote, chain and
+// nest in ways a regular expression cannot follow (whenever's '\” quoting,
+// '#' inside quotes, "2>&1 >> log" order):
+//
+//   - Analyze reports facts the linter needs (commands, assignments, cd
+//     targets, redirections, locks, sudo, date tests, variables, wrappers,
+//     the Rails shape of a command), each with its position in the command.
+//   - Rewrite turns a crontab command into an ECS container command (an exec
+//     array plus environment), or, when that cannot be done without changing
+//     what runs, falls back to ["sh", "-c", original] and says why.
+//
+// The package imports no other cronbridge package: callers pass the command
+// as a string and map positions back to the crontab with RawColumn.
+//
+// Parse failures are values (Analysis.Errors, RewriteResult.Reason), never
+// panics or Go errors: a crontab line that is not valid shell is a finding.
+package shellcmd

@@ -1,0 +1,240 @@
+package shellcmd
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Pos locates a fact inside the command text given to Analyze.
+type Pos struct {
+	// Offset is the 0-based byte offset into the command.
+	Offset int
+	// Col is the 1-based column in runes, relative to the command start,
+	// because editors and GitHub annotations count characters, not bytes.
+	Col int
+}
+
+// Word is one shell word (a command name, an argument, a value).
+type Word struct {
+	// Text is the word's value after quote removal when Static is true;
+	// otherwise it is the word's source text as written.
+	Text string
+	// Static reports that the value is known without running a shell: no
+	// parameter expansion, command substitution, arithmetic or tilde.
+	Static bool
+	// Glob reports unquoted pattern characters (*, ?, [) or a brace
+	// expansion: the shell would expand the word into file names or
+	// several words.
+	Glob bool
+	Pos  Pos
+}
+
+// source is one piece of shell text being analyzed together with the way
+// back to the command the caller gave us. Text inside a whenever-style
+// wrapper ('cd /app && ...' in bash -c) is parsed on its own, so its byte
+// offsets must be translated to the outer command's offsets.
+type source struct {
+	text string
+	// offs maps every byte offset of text (and len(text)) to an offset in
+	// the outer command; nil means the identity.
+	offs []int
+}
+
+// outer translates an offset in s.text into an offset in the caller's command.
+func (s *source) outer(off int) int {
+	if off < 0 {
+		off = 0
+	}
+	if s.offs == nil {
+		return off
+	}
+	if off >= len(s.offs) {
+		return s.offs[len(s.offs)-1]
+	}
+	return s.offs[off]
+}
+
+// runeCol converts a byte offset in cmd into a 1-based rune column.
+func runeCol(cmd string, off int) int {
+	if off > len(cmd) {
+		off = len(cmd)
+	}
+	if off < 0 {
+		off = 0
+	}
+	return utf8.RuneCountInString(cmd[:off]) + 1
+}
+
+// off returns the byte offset of a syntax position, clamped to the text.
+func (s *source) off(p syntax.Pos) int {
+	if !p.IsValid() {
+		return 0
+	}
+	o := int(p.Offset())
+	if o > len(s.text) {
+		o = len(s.text)
+	}
+	return o
+}
+
+// slice returns the source text between two syntax positions.
+func (s *source) slice(from, to syntax.Pos) string {
+	a, b := s.off(from), s.off(to)
+	if a > b {
+		return ""
+	}
+	return s.text[a:b]
+}
+
+// wordValue computes the value of w after quote removal, together with the
+// source offset (in s.text) of every byte of the value, so that a script
+// found inside a quoted argument can be analyzed and its positions mapped
+// back. static is false when any part needs the shell to expand it.
+func (s *source) wordValue(w *syntax.Word) (val string, offs []int, static, glob bool) {
+	var b strings.Builder
+	static = true
+	add := func(c byte, at int) {
+		b.WriteByte(c)
+		offs = append(offs, at)
+	}
+	for i, part := range w.Parts {
+		switch p := part.(type) {
+		case *syntax.Lit:
+			start, end := s.off(p.ValuePos), s.off(p.ValueEnd)
+			raw := s.text[start:end]
+			if i == 0 && strings.HasPrefix(raw, "~") {
+				// Tilde expansion depends on HOME: not a known value.
+				static = false
+			}
+			if unesc := stripEscapes(raw); globPattern(unesc) || braceExpansion(unesc) {
+				glob = true
+			}
+			for j := 0; j < len(raw); j++ {
+				c := raw[j]
+				if c == '\\' && j+1 < len(raw) {
+					j++
+					if raw[j] == '\n' {
+						continue
+					}
+					add(raw[j], start+j)
+					continue
+				}
+				add(c, start+j)
+			}
+		case *syntax.SglQuoted:
+			start := s.off(p.Left) + 1
+			if p.Dollar {
+				start++
+				if strings.Contains(p.Value, `\`) {
+					static = false
+				}
+			}
+			for j := 0; j < len(p.Value); j++ {
+				add(p.Value[j], start+j)
+			}
+		case *syntax.DblQuoted:
+			for _, inner := range p.Parts {
+				lit, ok := inner.(*syntax.Lit)
+				if !ok {
+					static = false
+					continue
+				}
+				start, end := s.off(lit.ValuePos), s.off(lit.ValueEnd)
+				raw := s.text[start:end]
+				for j := 0; j < len(raw); j++ {
+					c := raw[j]
+					// Inside double quotes a backslash only escapes these.
+					if c == '\\' && j+1 < len(raw) && strings.IndexByte("$`\"\\\n", raw[j+1]) >= 0 {
+						j++
+						if raw[j] == '\n' {
+							continue
+						}
+						add(raw[j], start+j)
+						continue
+					}
+					add(c, start+j)
+				}
+			}
+		default:
+			static = false
+		}
+	}
+	if !static {
+		return s.slice(w.Pos(), w.End()), nil, false, glob
+	}
+	offs = append(offs, s.off(w.End()))
+	return b.String(), offs, true, glob
+}
+
+// stripEscapes drops backslash-escaped characters, which are never pattern
+// characters.
+func stripEscapes(raw string) string {
+	if !strings.Contains(raw, `\`) {
+		return raw
+	}
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == '\\' {
+			i++
+			continue
+		}
+		b.WriteByte(raw[i])
+	}
+	return b.String()
+}
+
+// globPattern reports unquoted pattern characters: '*', '?', or a '['
+// with a later ']' (a lone "[" is the test command, not a pattern).
+func globPattern(raw string) bool {
+	if strings.ContainsAny(raw, "*?") {
+		return true
+	}
+	open := strings.IndexByte(raw, '[')
+	return open >= 0 && strings.IndexByte(raw[open+1:], ']') >= 0
+}
+
+// braceExpansion reports an unquoted bash brace expansion ({a,b} or {1..3}).
+func braceExpansion(raw string) bool {
+	open := strings.IndexByte(raw, '{')
+	if open < 0 {
+		return false
+	}
+	closing := strings.IndexByte(raw[open:], '}')
+	if closing < 0 {
+		return false
+	}
+	inner := raw[open+1 : open+closing]
+	return strings.Contains(inner, ",") || strings.Contains(inner, "..")
+}
+
+// RawColumn maps a byte offset in the shell text (crontab.Entry.Shell) back
+// to a 1-based rune column in the command as written in the crontab
+// (crontab.Entry.Command.Text). The two differ where the crontab wrote "\%",
+// which cron hands to the shell as "%". Add the result to the command's
+// column minus one to get the column in the file.
+func RawColumn(raw string, shellOffset int) int {
+	col := 1
+	sh := 0
+	for i := 0; i < len(raw); {
+		if sh >= shellOffset {
+			return col
+		}
+		if raw[i] == '%' {
+			// The first unescaped '%' ends the shell text.
+			return col
+		}
+		if raw[i] == '\\' && i+1 < len(raw) && raw[i+1] == '%' {
+			i += 2
+			col += 2
+			sh++
+			continue
+		}
+		_, n := utf8.DecodeRuneInString(raw[i:])
+		i += n
+		sh += n
+		col++
+	}
+	return col
+}

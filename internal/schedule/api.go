@@ -70,7 +70,3 @@ type Horizon struct {
 // (CB100-CB149).
 func Codes() []crontab.CodeDoc { return append([]crontab.CodeDoc(nil), codeDocs...) }
 
-// codeDocs is filled in by the converter's implementation.
-var codeDocs = []crontab.CodeDoc{}
-
-var _ = time.Time{}

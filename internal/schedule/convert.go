@@ -1,0 +1,252 @@
+package schedule
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+)
+
+// MismatchError reports that the verifier found a difference between the
+// entry's fire times and the emitted rules' fire times: a converter bug.
+type MismatchError struct {
+	// Entry is the entry's text as written.
+	Entry string
+	// Zone is the source zone's name.
+	Zone string
+	// At is the first (earliest) differing instant, in UTC.
+	At time.Time
+	// SourceFires tells which side fires at At: the entry (true) or the
+	// rules (false).
+	SourceFires bool
+	// Rules are the rejected expressions.
+	Rules []string
+}
+
+func (e *MismatchError) Error() string {
+	side := "the rules fire but the entry does not"
+	if e.SourceFires {
+		side = "the entry fires but the rules do not"
+	}
+	return fmt.Sprintf("verifier mismatch converting %q in %s to %s: first difference at %s (%s)",
+		e.Entry, e.Zone, strings.Join(e.Rules, " + "), e.At.UTC().Format(time.RFC3339), side)
+}
+
+// ruleCountHigh is the rule count from which an info finding is emitted:
+// every rule is a separate EventBridge resource (300 per bus by default).
+const ruleCountHigh = 5
+
+// Convert converts one entry whose schedule is read in loc (the zone in
+// force for it: the default zone, or its CRON_TZ under cronie, resolved by
+// the caller). It verifies the result before returning it. The error is
+// reserved for internal failures: a verifier mismatch returns a
+// *MismatchError (the CLI exits 3). @reboot, never-firing entries, DST
+// zones and unrepresentable schedules are Findings, not errors.
+//
+// The rules are "smallest" in this sense: the entry's minutes are split by
+// UTC day shift; each shift's UTC dates become day specs, choosing among a
+// few ways of using "L" the one with the fewest specs and grouping months
+// first-fit; rules with identical day specs are merged; each day spec
+// then needs one rule per distinct set of minutes among its hours. Every
+// step is exact, and the verifier proves the union.
+func Convert(e *crontab.Entry, loc *time.Location) (Result, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	if e.Reboot {
+		return Result{Findings: []crontab.Diagnostic{finding(CodeReboot,
+			"@reboot runs when the daemon starts and has no schedule: no EventBridge rule can express it",
+			"start the task from the service's deployment instead")}}, nil
+	}
+	if !e.Valid {
+		return Result{Findings: []crontab.Diagnostic{finding(CodeInvalid,
+			"the entry has errors and was not converted", "")}}, nil
+	}
+	cal := defaultCalendar()
+	offs := zoneOffsets(loc, cal.h)
+	if len(offs) > 1 {
+		return Result{Findings: []crontab.Diagnostic{finding(CodeDSTZone,
+			fmt.Sprintf("zone %s changes its UTC offset (%s) within %d-%d: a UTC rule cannot follow its daylight saving time",
+				loc, fmtOffset(offs[0])+" and "+fmtOffset(offs[1]), cal.h.Start.Year(), cal.h.End.Year()-1),
+			"use a zone with a fixed offset; EventBridge Scheduler support (rules in a named zone) will handle this later")}}, nil
+	}
+	if offs[0]%60 != 0 {
+		return Result{Findings: []crontab.Diagnostic{finding(CodeOffset,
+			fmt.Sprintf("zone %s has an offset of %s, which is not a whole number of minutes", loc, fmtOffset(offs[0])), "")}}, nil
+	}
+	return convertSchedule(cal, e.Raw, loc.String(), e.Schedule, offs[0]/60)
+}
+
+func finding(code, msg, hint string) crontab.Diagnostic {
+	return crontab.Diagnostic{Severity: codeSeverity(code), Code: code, Message: msg, Hint: hint}
+}
+
+// splitGroups maps every local (hour, minute) of s to UTC: groups[shift+1]
+// holds the UTC minutes of the day whose UTC date is the local date + shift.
+func splitGroups(s *crontab.Schedule, offMin int) [3]todSet {
+	var g [3]todSet
+	for h := 0; h < 24; h++ {
+		if s.Hour&(1<<uint(h)) == 0 {
+			continue
+		}
+		for m := 0; m < 60; m++ {
+			if s.Minute&(1<<uint(m)) == 0 {
+				continue
+			}
+			t := h*60 + m - offMin
+			shift := 0
+			if t < 0 {
+				shift = -1
+				t += 1440
+			} else if t >= 1440 {
+				shift = 1
+				t -= 1440
+			}
+			g[shift+1].set(t)
+		}
+	}
+	return g
+}
+
+func convertSchedule(cal *calendar, raw, zone string, s crontab.Schedule, offMin int) (Result, error) {
+	groups := splitGroups(&s, offMin)
+	pred := classify(s.Dom, s.Dow, s.Month, s.DomStar, s.DowStar)
+	src := newSource(cal, &s, groups)
+	if src.total == 0 {
+		return Result{Exact: true, Findings: []crontab.Diagnostic{finding(CodeNeverFires,
+			fmt.Sprintf("the schedule never fires between %d and %d: no rule is emitted", cal.h.Start.Year(), cal.h.End.Year()-1),
+			"check the day and month fields (for example 30 February)")}}, nil
+	}
+	specTod := map[daySpec]*todSet{}
+	var order []daySpec
+	for g := range groups {
+		if groups[g].empty() {
+			continue
+		}
+		specs, why := groupSpecs(pred, g-1)
+		switch why {
+		case refuseAndQuirk:
+			return Result{Findings: []crontab.Diagnostic{finding(CodeAndQuirk,
+				"cron ANDs the day fields here because one starts with '*' (for example odd days that are Mondays); EventBridge cannot combine day-of-month and day-of-week, so no exact rule set exists",
+				"write the day-of-month as '*' or list the days explicitly; a day-of-month made of whole weeks (1-7, 8-14, ...) converts when the UTC time stays on the same date")}}, nil
+		case refuseMonthBoundary:
+			return Result{Findings: []crontab.Diagnostic{finding(CodeMonthBoundary,
+				"weekdays restricted to some months cannot be shifted to the previous or next UTC day exactly: the last or first day of a month would be attributed to the wrong month",
+				"move the job to a time that stays on the same UTC date, or drop the month restriction")}}, nil
+		}
+		for _, sp := range specs {
+			t, ok := specTod[sp]
+			if !ok {
+				t = new(todSet)
+				specTod[sp] = t
+				order = append(order, sp)
+			}
+			t.or(&groups[g])
+		}
+	}
+	var exprs []string
+	for _, sp := range order {
+		t := specTod[sp]
+		// One rule per distinct minute set among the hours.
+		var rows []uint64
+		var hours []uint32
+		for h := 0; h < 24; h++ {
+			r := t.row(h)
+			if r == 0 {
+				continue
+			}
+			i := slices.Index(rows, r)
+			if i < 0 {
+				rows = append(rows, r)
+				hours = append(hours, 0)
+				i = len(rows) - 1
+			}
+			hours[i] |= 1 << uint(h)
+		}
+		for i := range rows {
+			exprs = append(exprs, renderFit(rows[i], hours[i], sp)...)
+		}
+	}
+	sort.Strings(exprs)
+	exprs = slices.Compact(exprs)
+	res := Result{}
+	for _, x := range exprs {
+		res.Rules = append(res.Rules, Rule{Expression: x})
+	}
+	dups, diff, err := verify(cal, src, exprs)
+	if err != nil {
+		return Result{}, fmt.Errorf("verifying %q: %w", raw, err)
+	}
+	if diff != nil {
+		diff.Entry, diff.Zone, diff.Rules = raw, zone, exprs
+		return Result{}, diff
+	}
+	res.Exact = true
+	res.DuplicateInvocations = dups
+	if dups > 0 {
+		res.Findings = append(res.Findings, finding(CodeDuplicates,
+			fmt.Sprintf("cron ORs the day-of-month and day-of-week fields, so the %d rules overlap: %d duplicate invocations between %d and %d",
+				len(exprs), dups, cal.h.Start.Year(), cal.h.End.Year()-1),
+			"make the job idempotent, or start one field with '*' if AND was meant"))
+	}
+	if len(exprs) >= ruleCountHigh {
+		res.Findings = append(res.Findings, finding(CodeRuleCount,
+			fmt.Sprintf("the schedule needs %d EventBridge rules (each counts against the 300 rules per event bus quota)", len(exprs)), ""))
+	}
+	return res, nil
+}
+
+// renderFit renders a rule, splitting its minutes over several rules when
+// the expression would exceed EventBridge's 256 characters.
+func renderFit(minutes uint64, hours uint32, sp daySpec) []string {
+	x := render(minutes, hours, sp)
+	if len(x) <= maxExprLen || bits.OnesCount64(minutes) < 2 {
+		return []string{x}
+	}
+	// Split the minutes into the lower and upper halves of their members.
+	n := bits.OnesCount64(minutes) / 2
+	var lo uint64
+	for v := minutes; n > 0; n-- {
+		b := v & -v
+		lo |= b
+		v &^= b
+	}
+	return append(renderFit(lo, hours, sp), renderFit(minutes&^lo, hours, sp)...)
+}
+
+// zoneOffsets returns the distinct UTC offsets (seconds) loc uses within the
+// horizon (widened by two days), stopping at the second one.
+func zoneOffsets(loc *time.Location, h Horizon) []int {
+	t := h.Start.Add(-48 * time.Hour).In(loc)
+	limit := h.End.Add(48 * time.Hour)
+	_, off := t.Zone()
+	offs := []int{off}
+	for i := 0; i < 10000; i++ {
+		_, end := t.ZoneBounds()
+		if end.IsZero() || !end.Before(limit) {
+			break
+		}
+		t = end.In(loc)
+		if _, o := t.Zone(); o != offs[0] {
+			return append(offs, o)
+		}
+	}
+	return offs
+}
+
+// fmtOffset formats seconds east of UTC as "+09:00".
+func fmtOffset(sec int) string {
+	sign := "+"
+	if sec < 0 {
+		sign, sec = "-", -sec
+	}
+	s := fmt.Sprintf("%s%02d:%02d", sign, sec/3600, sec/60%60)
+	if sec%60 != 0 {
+		s += fmt.Sprintf(":%02d", sec%60)
+	}
+	return s
+}

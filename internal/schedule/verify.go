@@ -1,0 +1,145 @@
+package schedule
+
+import (
+	"math/bits"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+)
+
+// source is the entry's side of the verifier: for each UTC day shift, the
+// UTC minutes of the day and the UTC days on which they fire.
+type source struct {
+	tod   [3]todSet
+	days  [3]dayBits // days[g][i]: the local day i-(g-1) matches the entry
+	total int        // fire instants within the horizon
+}
+
+// newSource evaluates the entry's day predicate straight from cron's rule
+// (cron-semantics.md §1.4), independently of how the converter classified
+// it: AND when either day field starts with '*', OR otherwise.
+func newSource(c *calendar, s *crontab.Schedule, groups [3]todSet) *source {
+	src := &source{tod: groups}
+	dom, dow, mon := newDayBits(c.words), newDayBits(c.words), newDayBits(c.words)
+	for d := 1; d <= 31; d++ {
+		if s.Dom&(1<<uint(d)) != 0 {
+			dom.or(c.dom[d])
+		}
+	}
+	for w := 0; w < 7; w++ {
+		if s.Dow&(1<<uint(w)) != 0 {
+			dow.or(c.dow[w])
+		}
+	}
+	for m := 1; m <= 12; m++ {
+		if s.Month&(1<<uint(m)) != 0 {
+			mon.or(c.month[m])
+		}
+	}
+	if s.DomStar || s.DowStar {
+		dom.and(dow)
+	} else {
+		dom.or(dow)
+	}
+	dom.and(mon)
+	for g := range groups {
+		if groups[g].empty() {
+			continue
+		}
+		src.days[g] = newDayBits(c.words)
+		src.days[g].shiftedFrom(dom, g-1)
+		src.days[g].and(c.inH)
+		n := 0
+		for _, w := range groups[g] {
+			n += bits.OnesCount64(w)
+		}
+		src.total += n * src.days[g].count()
+	}
+	return src
+}
+
+// verify compares the source's fire times with the union of the rules'
+// over the calendar's horizon, by UTC day. The minutes of the day are
+// partitioned into atoms (minutes that belong to the same groups and the
+// same rules); for each atom, the days on which some group fires must equal
+// the days on which some rule fires. It returns the duplicate invocations
+// (minutes at which more than one rule fires, each extra rule counted), or
+// a *MismatchError describing the earliest difference.
+func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, error) {
+	rules := make([]ruleExpr, len(exprs))
+	rdays := make([]dayBits, len(exprs))
+	tmp := newDayBits(c.words)
+	for i, x := range exprs {
+		r, err := parseRule(x)
+		if err != nil {
+			return 0, nil, err
+		}
+		rules[i] = r
+		rdays[i] = newDayBits(c.words)
+		r.dayBits(c, rdays[i], tmp)
+		rdays[i].and(c.inH)
+	}
+	type atom struct {
+		groups uint8
+		rules  uint64
+		size   int
+		first  int
+	}
+	var atoms []atom
+	for t := 0; t < 1440; t++ {
+		var g uint8
+		for k := range src.tod {
+			if src.tod[k].has(t) {
+				g |= 1 << uint(k)
+			}
+		}
+		var rs uint64
+		h, m := t/60, t%60
+		for i := range rules {
+			if rules[i].hours&(1<<uint(h)) != 0 && rules[i].minutes&(1<<uint(m)) != 0 {
+				rs |= 1 << uint(i)
+			}
+		}
+		if g == 0 && rs == 0 {
+			continue
+		}
+		found := false
+		for k := range atoms {
+			if atoms[k].groups == g && atoms[k].rules == rs {
+				atoms[k].size++
+				found = true
+				break
+			}
+		}
+		if !found {
+			atoms = append(atoms, atom{groups: g, rules: rs, size: 1, first: t})
+		}
+	}
+	want, got := newDayBits(c.words), newDayBits(c.words)
+	dups := 0
+	var first *MismatchError
+	for _, a := range atoms {
+		want.clear()
+		for k := range src.tod {
+			if a.groups&(1<<uint(k)) != 0 {
+				want.or(src.days[k])
+			}
+		}
+		got.clear()
+		sum := 0
+		for i := range rules {
+			if a.rules&(1<<uint(i)) != 0 {
+				got.or(rdays[i])
+				sum += rdays[i].count()
+			}
+		}
+		if d := firstDiff(want, got, c.inH); d >= 0 {
+			at := c.instant(d, a.first)
+			if first == nil || at.Before(first.At) {
+				first = &MismatchError{At: at, SourceFires: want.has(d)}
+			}
+			continue
+		}
+		dups += a.size * (sum - got.count())
+	}
+	return dups, first, nil
+}

@@ -1,7 +1,124 @@
 package concurrency
 
-// Simulate runs the event sweep over jobs. It never fails: bad input such as
-// negative durations is treated as unknown.
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// fargateUnitsPerVCPU converts Fargate CPU units to vCPU.
+const fargateUnitsPerVCPU = 1024
+
+// Simulate runs the event sweep over jobs and, when there are start storms,
+// proposes staggered offsets and simulates the proposal too. It never fails:
+// a negative duration counts as unknown, negative resources as unknown.
 func Simulate(jobs []Job, opts Options) *Result {
-	return &Result{}
+	if opts.StartStorm <= 0 {
+		opts.StartStorm = DefaultStartStorm
+	}
+	if opts.StaggerStep <= 0 {
+		opts.StaggerStep = DefaultStaggerStep
+	}
+	if opts.Loc == nil {
+		opts.Loc = time.UTC
+	}
+	sorted := sortJobs(jobs)
+	from, to := window(sorted, opts)
+	res, mins, _ := simulate(sorted, nil, from, to, opts, true)
+	if len(res.Storms) > 0 {
+		offsets, unresolved := stagger(sorted, res, mins, from, to, opts)
+		res.Stagger = make([]Shift, 0, len(sorted))
+		byName := make(map[string]Shift, len(sorted))
+		for i, j := range sorted {
+			if offsets[i] == 0 && !unresolved[i] && !inAnyStorm(res.Storms, j.Name) {
+				continue
+			}
+			s := Shift{Job: j.Name, Offset: offsets[i], Unresolved: unresolved[i]}
+			res.Stagger = append(res.Stagger, s)
+			byName[j.Name] = s
+		}
+		for k := range res.Storms {
+			st := &res.Storms[k]
+			st.Proposal = make([]Shift, len(st.Jobs))
+			for i, name := range st.Jobs {
+				st.Proposal[i] = byName[name]
+			}
+		}
+		chk, _, nStorms := simulate(sorted, offsets, from, to, opts, false)
+		c := &Check{
+			Storms:       nStorms,
+			Peaks:        chk.Peaks,
+			OverBudget:   len(chk.OverBudget),
+			SelfOverlaps: len(chk.SelfOverlaps),
+		}
+		c.OK = c.Storms < len(res.Storms) &&
+			c.Peaks.Concurrent.Count <= res.Peaks.Concurrent.Count &&
+			c.Peaks.VCPU.VCPU <= res.Peaks.VCPU.VCPU &&
+			c.Peaks.Memory.MemoryMiB <= res.Peaks.Memory.MemoryMiB &&
+			c.OverBudget <= len(res.OverBudget) &&
+			c.SelfOverlaps <= len(res.SelfOverlaps)
+		res.StaggerCheck = c
+	}
+	return res
+}
+
+func inAnyStorm(storms []Storm, name string) bool {
+	for _, s := range storms {
+		if _, ok := slices.BinarySearch(s.Jobs, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// sortJobs returns the jobs ordered by name, then position, each with its
+// starts sorted, without modifying the caller's slices.
+func sortJobs(jobs []Job) []Job {
+	out := slices.Clone(jobs)
+	slices.SortStableFunc(out, func(a, b Job) int {
+		if c := cmp.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Pos.File, b.Pos.File); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Pos.Line, b.Pos.Line); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Pos.Col, b.Pos.Col)
+	})
+	for i := range out {
+		if !slices.IsSortedFunc(out[i].Starts, time.Time.Compare) {
+			out[i].Starts = slices.Clone(out[i].Starts)
+			slices.SortFunc(out[i].Starts, time.Time.Compare)
+		}
+		if out[i].Duration < 0 {
+			out[i].Duration = 0
+		}
+		out[i].CPU = max(out[i].CPU, 0)
+		out[i].MemoryMiB = max(out[i].MemoryMiB, 0)
+	}
+	return out
+}
+
+// window returns the simulated window: the options' when set, otherwise
+// from the earliest start to the latest end (at least a minute per run).
+func window(jobs []Job, opts Options) (time.Time, time.Time) {
+	if !opts.From.IsZero() || !opts.To.IsZero() {
+		return opts.From, opts.To
+	}
+	var from, to time.Time
+	for _, j := range jobs {
+		if len(j.Starts) == 0 {
+			continue
+		}
+		first, last := j.Starts[0], j.Starts[len(j.Starts)-1].Add(max(j.Duration, time.Minute))
+		if from.IsZero() || first.Before(from) {
+			from = first
+		}
+		if last.After(to) {
+			to = last
+		}
+	}
+	return from, to
 }

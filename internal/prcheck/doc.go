@@ -1,0 +1,16 @@
+// Package prcheck computes what a pull request changes in a crontab and
+// renders the one sticky comment that reviews it: which jobs were added,
+// removed or changed (schedule, command, resources), their old and new
+// schedules with plain-language descriptions, the UTC EventBridge rules and
+// the next runs, the lint findings the pull request introduces (apart from
+// those already there), the busiest day's concurrency and the deploy plan.
+//
+// The package compares Snapshots, plain values that an Analyzer builds from
+// a crontab and its config; the analyzer that runs the real parser,
+// converter and linter is in the analyze subpackage, so that this package's
+// logic is tested on hand-written snapshots.
+//
+// Everything from the crontab is untrusted (it comes from the pull
+// request): the Markdown helpers here render it inert, so it cannot break
+// out of code, inject HTML or mention people.
+package prcheck

@@ -1,0 +1,287 @@
+package prcheck
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+)
+
+// Report is everything the comment shows.
+type Report struct {
+	// File is the crontab's path in the repository.
+	File string
+	// Zone is the default zone the crontab is read in.
+	Zone    string
+	Changes []Change
+	// Findings are the head's findings split against the base.
+	Findings Findings
+	// Gantt is the head's busiest day (Snapshot.Gantt).
+	Gantt string
+	// Plan is the deploy plan as text, when AWS credentials were
+	// available; PlanNote says why there is none otherwise ("" to omit the
+	// section).
+	Plan     string
+	PlanNote string
+	// BlobURL, when set, is the address of the head's crontab
+	// (https://github.com/o/r/blob/<sha>/<path>); lines link to it.
+	BlobURL string
+	// BaseMissing says the base has no crontab (the pull request adds it).
+	BaseMissing bool
+}
+
+// maxBlockLine and maxBlock bound untrusted text in code blocks, for the
+// same reason as MaxCell.
+const (
+	maxBlockLine = 1000
+	maxBlock     = 20000
+)
+
+// clipBlock clips every line and the whole text.
+func clipBlock(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = clip(l, maxBlockLine)
+	}
+	s = strings.Join(lines, "\n")
+	if len(s) > maxBlock {
+		cut := maxBlock
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "\n… (cut: the full plan is in the job summary)"
+	}
+	return s
+}
+
+// maxRows bounds each table: beyond it the comment says how many more
+// there are, and the job summary has them all.
+const maxRows = 50
+
+// Markdown renders the comment (without the sticky marker, which the
+// caller adds). Every piece of crontab text goes through Text, Code or
+// CodeBlock.
+func Markdown(r Report) string {
+	var b strings.Builder
+	b.WriteString("## cronbridge: schedule check\n\n")
+	counts := Counts(r.Changes)
+	file := Code(r.File)
+	if !HasChanges(r.Changes) {
+		fmt.Fprintf(&b, "**No schedule changes** in %s (%s unchanged).\n\n", file, plural(counts[Unchanged], "job"))
+	} else {
+		var parts []string
+		for _, s := range []Status{Changed, Added, Removed} {
+			if counts[s] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+			}
+		}
+		fmt.Fprintf(&b, "**%s** in %s, %d unchanged", strings.Join(parts, ", "), file, counts[Unchanged])
+		if r.BaseMissing {
+			b.WriteString(" (the pull request adds the crontab)")
+		}
+		b.WriteString(".\n\n")
+		r.writeJobs(&b)
+	}
+	r.writeFindings(&b)
+	if g := safeGantt(r.Gantt); g != "" {
+		b.WriteString("### Busiest day\n\n")
+		b.WriteString(g)
+		b.WriteString("\n")
+	}
+	switch {
+	case r.Plan != "":
+		b.WriteString("<details><summary>Deploy plan</summary>\n\n")
+		b.WriteString(CodeBlock("", clipBlock(r.Plan)))
+		b.WriteString("\n</details>\n\n")
+	case r.PlanNote != "":
+		fmt.Fprintf(&b, "_Deploy plan: %s._\n\n", Text(r.PlanNote))
+	}
+	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+func (r Report) writeJobs(b *strings.Builder) {
+	zone := r.Zone
+	if zone == "" {
+		zone = "source zone"
+	}
+	fmt.Fprintf(b, "| | Job | Schedule (%s) | Meaning | EventBridge rules (UTC) | Next runs |\n", Text(zone))
+	b.WriteString("|---|---|---|---|---|---|\n")
+	rows := 0
+	var commands []Change
+	for _, c := range r.Changes {
+		if c.Status == Unchanged {
+			continue
+		}
+		if rows == maxRows {
+			fmt.Fprintf(b, "\n_%d more changes are in the job summary._\n", len(r.Changes)-Counts(r.Changes)[Unchanged]-rows)
+			break
+		}
+		rows++
+		status := string(c.Status)
+		if len(c.What) > 0 {
+			status += " (" + strings.Join(c.What, ", ") + ")"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n",
+			status, r.jobCell(c), scheduleCell(c), meaningCell(c), rulesCell(c), nextCell(c))
+		if c.Status == Changed && contains(c.What, "command") {
+			commands = append(commands, c)
+		}
+	}
+	b.WriteString("\n")
+	if len(commands) > 0 {
+		b.WriteString("<details><summary>Command changes</summary>\n\n")
+		for _, c := range commands {
+			fmt.Fprintf(b, "%s\n\n", Text(c.Name))
+			b.WriteString(CodeBlock("diff", "- "+clip(oneLine(c.Old.Command), maxBlockLine)+"\n+ "+clip(oneLine(c.New.Command), maxBlockLine)))
+			b.WriteString("\n")
+		}
+		b.WriteString("</details>\n\n")
+	}
+}
+
+func (r Report) jobCell(c Change) string {
+	j := c.job()
+	name := Text(c.Name)
+	if c.New != nil && r.BlobURL != "" && j.Pos.Line > 0 {
+		return fmt.Sprintf("[%s](%s#L%d)", name, r.BlobURL, j.Pos.Line)
+	}
+	if j.Pos.Line > 0 {
+		return fmt.Sprintf("%s (line %d)", name, j.Pos.Line)
+	}
+	return name
+}
+
+func scheduleCell(c Change) string {
+	switch {
+	case c.Old == nil:
+		return Code(c.New.Schedule)
+	case c.New == nil:
+		return "~~" + Code(c.Old.Schedule) + "~~"
+	case c.Old.Schedule != c.New.Schedule || c.Old.Zone != c.New.Zone:
+		return Code(c.Old.Schedule) + zoneNote(c.Old, c.New) + " → " + Code(c.New.Schedule) + zoneNote(c.New, c.Old)
+	}
+	return Code(c.New.Schedule)
+}
+
+// zoneNote names j's zone when the two sides differ in zone (CRON_TZ).
+func zoneNote(j, other *Job) string {
+	if j.Zone == other.Zone {
+		return ""
+	}
+	return " (" + Text(j.Zone) + ")"
+}
+
+func meaningCell(c Change) string {
+	j := c.job()
+	var parts []string
+	for _, s := range []string{j.En, j.Ja} {
+		if s != "" {
+			parts = append(parts, Text(s))
+		}
+	}
+	return strings.Join(parts, "<br>")
+}
+
+func rulesCell(c Change) string {
+	j := c.job()
+	if c.New == nil {
+		return "deleted"
+	}
+	if len(j.Rules) == 0 {
+		return "none (see findings)"
+	}
+	parts := make([]string, 0, len(j.Rules))
+	for _, r := range j.Rules {
+		parts = append(parts, Code(r))
+	}
+	s := strings.Join(parts, "<br>")
+	if !j.Exact {
+		s += "<br>_approximate_"
+	}
+	return s
+}
+
+func nextCell(c Change) string {
+	if c.New == nil {
+		return ""
+	}
+	parts := make([]string, 0, len(c.New.Next))
+	for _, t := range c.New.Next {
+		parts = append(parts, t.Format("2006-01-02 (Mon) 15:04"))
+	}
+	return strings.Join(parts, "<br>")
+}
+
+func (r Report) writeFindings(b *strings.Builder) {
+	if len(r.Findings.New) == 0 {
+		b.WriteString("No new findings.\n\n")
+	} else {
+		fmt.Fprintf(b, "### Findings this pull request introduces (%d)\n\n", len(r.Findings.New))
+		r.findingsTable(b, r.Findings.New)
+		b.WriteString("\n")
+	}
+	if n := len(r.Findings.Existing); n > 0 {
+		fmt.Fprintf(b, "<details><summary>Findings already present before this pull request (%d)</summary>\n\n", n)
+		r.findingsTable(b, r.Findings.Existing)
+		b.WriteString("\n</details>\n\n")
+	}
+}
+
+func (r Report) findingsTable(b *strings.Builder, ds []crontab.Diagnostic) {
+	b.WriteString("| Severity | Line | Code | Message |\n|---|---|---|---|\n")
+	for i, d := range ds {
+		if i == maxRows {
+			fmt.Fprintf(b, "\n_%d more findings are in the job summary._\n", len(ds)-i)
+			return
+		}
+		line := ""
+		if d.Pos.Line > 0 {
+			line = strconv.Itoa(d.Pos.Line)
+			if r.BlobURL != "" && (d.Pos.File == "" || d.Pos.File == r.File) {
+				line = fmt.Sprintf("[%d](%s#L%d)", d.Pos.Line, r.BlobURL, d.Pos.Line)
+			}
+		}
+		msg := Text(d.Message)
+		if d.Hint != "" {
+			msg += "<br>_" + Text(d.Hint) + "_"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", d.Severity, line, Text(d.Code), msg)
+	}
+}
+
+// safeGantt accepts a Mermaid gantt block only when it is exactly one
+// ```mermaid fenced block: task names come from the crontab, and a
+// renderer bug must not let them close the fence and inject Markdown.
+func safeGantt(g string) string {
+	g = strings.TrimSpace(g)
+	if g == "" {
+		return ""
+	}
+	const open, fence = "```mermaid\n", "\n```"
+	if !strings.HasPrefix(g, open) || !strings.HasSuffix(g, fence) {
+		return ""
+	}
+	inner := g[len(open) : len(g)-len(fence)]
+	if strings.Contains(inner, "`") || strings.ContainsAny(inner, "<>") {
+		return ""
+	}
+	return g + "\n"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

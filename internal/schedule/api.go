@@ -69,4 +69,3 @@ type Horizon struct {
 // Codes returns the documentation of every code this package emits
 // (CB100-CB149).
 func Codes() []crontab.CodeDoc { return append([]crontab.CodeDoc(nil), codeDocs...) }
-

@@ -214,6 +214,20 @@ type Entry struct {
 	// User is the user field of a system crontab (nil in user crontabs).
 	User *Token
 
+	// NoLog is cronie's leading "-" on a job line: cron does not write a
+	// syslog line when the job starts. Only cronie reads it; under the
+	// debian dialect a leading "-" is a syntax error instead.
+	NoLog bool
+	// MailOnError is cronie's "-n " command prefix: mail the output only
+	// when the job fails. Command then starts after the prefix.
+	MailOnError bool
+	// Random is set when a field used cronie's "~" random range. cronie
+	// picks one value from the range each time it loads the crontab, so the
+	// schedule is not fixed: Schedule then holds every value the pick can
+	// choose from, and a converter must refuse the entry rather than run it
+	// at all of them.
+	Random bool
+
 	// Command is the command portion exactly as written (before % handling).
 	Command Token
 	// Shell is the text cron hands to the shell: up to the first unescaped

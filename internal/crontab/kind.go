@@ -1,0 +1,83 @@
+package crontab
+
+import (
+	"fmt"
+	"strings"
+)
+
+// commandWords are programs that start commands in crontabs. In a system
+// crontab the user field holding one of them means the line has no user.
+var commandWords = map[string]bool{
+	"cd": true, "sh": true, "bash": true, "zsh": true, "php": true, "python": true, "python3": true,
+	"ruby": true, "perl": true, "node": true, "test": true, "[": true, "echo": true, "curl": true,
+	"wget": true, "find": true, "rm": true, "bundle": true, "rake": true, "flock": true, "nice": true,
+	"ionice": true, "sleep": true, "env": true, "timeout": true, "docker": true, "make": true,
+	"java": true, "rsync": true, "tar": true, "cp": true, "mv": true, "mkdir": true, "touch": true,
+	"sudo": true, "exec": true, "source": true, "run-parts": true, "logrotate": true, "npm": true,
+	"mysqldump": true, "pg_dump": true, "aws": true, "gzip": true, "date": true, "kill": true,
+}
+
+// looksLikeCommand reports a system-crontab user field that is really the
+// start of a command.
+func looksLikeCommand(u string) bool {
+	if commandWords[u] || strings.ContainsAny(u, "/=$;&|<>()") {
+		return true
+	}
+	for _, ext := range []string{".sh", ".py", ".rb", ".pl", ".php", ".js"} {
+		if strings.HasSuffix(u, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkKind reports a file that looks like the other kind of crontab: most
+// of its jobs would read differently with (or without) a user field. One
+// diagnostic per file, at the first job that shows it.
+func (p *parser) checkKind() {
+	total, hits := 0, 0
+	var first Pos
+	for _, e := range p.file.Entries {
+		if p.opts.System {
+			if e.User == nil {
+				continue
+			}
+			total++
+			if looksLikeCommand(e.User.Text) {
+				if hits++; hits == 1 {
+					first = e.User.Pos
+				}
+			}
+			continue
+		}
+		if e.Command.Text == "" {
+			continue
+		}
+		total++
+		word, rest, _ := strings.Cut(e.Command.Text, " ")
+		if w, r, ok := strings.Cut(e.Command.Text, "\t"); ok && len(w) < len(word) {
+			word, rest = w, r
+		}
+		if knownUsers[word] && strings.TrimSpace(rest) != "" {
+			if hits++; hits == 1 {
+				first = e.Command.Pos
+			}
+		}
+	}
+	if hits == 0 || hits*2 <= total {
+		return
+	}
+	if p.opts.System {
+		p.diag = append(p.diag, Diagnostic{
+			Pos: first, Severity: SeverityWarning, Code: CodeLooksLikeUser,
+			Message: fmt.Sprintf("read as a system crontab, %d of %d jobs have a command where the user name belongs: this looks like a user crontab, and cron would run the rest of each line as that \"user\"", hits, total),
+			Hint:    "parse it without --system, or add the user field (e.g. root) after the day-of-week",
+		})
+		return
+	}
+	p.diag = append(p.diag, Diagnostic{
+		Pos: first, Severity: SeverityWarning, Code: CodeLooksLikeSystem,
+		Message: fmt.Sprintf("read as a user crontab, %d of %d jobs have a command that starts with a user name: this looks like a system crontab (/etc/crontab, /etc/cron.d), and cron would run the user name as a command", hits, total),
+		Hint:    "parse it with --system",
+	})
+}

@@ -1,0 +1,231 @@
+package lint
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+)
+
+// Config is everything a lint run can be told: the zone the crontab is
+// written in, the simulation window, budgets, per-job facts and severity
+// overrides. Zero values mean the documented defaults (see docs/rules.md).
+// internal/cli maps cronbridge.yaml onto it; lint does not import config.
+type Config struct {
+	// Loc is the zone the schedules are written in when no CRON_TZ applies
+	// (default Asia/Tokyo).
+	Loc *time.Location
+	// Now anchors the default simulation window (the next local midnight
+	// after Now, for WindowDays days). Zero means time.Now().
+	Now time.Time
+	// WindowStart, when non-zero, is the start of the simulation window
+	// instead of the midnight after Now.
+	WindowStart time.Time
+	// WindowDays is the simulation length in days (default 7).
+	WindowDays int
+
+	// Severity overrides a code's severity: "error", "warning", "info" or
+	// "off" (drop the code entirely).
+	Severity map[string]string
+
+	// MaxConcurrentJobs is the budget for jobs running at once (0 = no check).
+	MaxConcurrentJobs int
+	// MaxVCPU and MaxMemoryMiB budget the summed resources of running jobs
+	// (0 = no check). 1 vCPU = 1024 CPU units.
+	MaxVCPU      float64
+	MaxMemoryMiB int
+	// StartStorm is how many jobs starting in one minute make a storm
+	// (default 3; negative disables the check).
+	StartStorm int
+
+	// Defaults apply to every job; Jobs (by job name) override them.
+	Defaults JobConfig
+	Jobs     map[string]JobConfig
+	// JobNames names each entry (by line number). Lines without a name get
+	// "line-N". internal/cli fills it from internal/jobs.
+	JobNames map[int]string
+
+	// SubnetType is "private" or "public" ("" = unknown: no network check).
+	SubnetType string
+	// AssignPublicIP is "ENABLED" or "DISABLED" ("" = unknown).
+	AssignPublicIP string
+	// ImageSizeMB is the compressed image size pulled by every run (0 = unknown).
+	ImageSizeMB float64
+	// NATPricePerGB is the NAT gateway data processing price (default 0.062,
+	// USD per GB in ap-northeast-1).
+	NATPricePerGB float64
+	// NATMonthlyThresholdUSD is the estimated monthly cost above which a job
+	// is reported (default 10).
+	NATMonthlyThresholdUSD float64
+	// ConfigPos is where findings about the configuration itself point
+	// (for example assign_public_ip); zero means line 1 of the crontab.
+	ConfigPos crontab.Pos
+}
+
+// JobConfig is what is known about one job's runs.
+type JobConfig struct {
+	Duration  time.Duration // expected run time; 0 = unknown
+	CPU       int           // CPU units (1024 = 1 vCPU); 0 = unknown
+	MemoryMiB int           // 0 = unknown
+}
+
+// Defaults used when Config leaves a field zero.
+const (
+	DefaultWindowDays             = 7
+	DefaultStartStorm             = 3
+	DefaultNATPricePerGB          = 0.062
+	DefaultNATMonthlyThresholdUSD = 10.0
+)
+
+// DefaultZone is the zone crontabs are assumed to be written in.
+const DefaultZone = "Asia/Tokyo"
+
+// Result is the outcome of a lint run.
+type Result struct {
+	// Diagnostics are sorted by file, line, column, code and message, with
+	// exact duplicates removed. They include the parser's diagnostics.
+	Diagnostics []crontab.Diagnostic
+	// Window is the simulated interval.
+	Window Window
+	// Concurrency is the simulation behind the CB5xx findings: peaks,
+	// storms with the staggered proposal, and the hour-of-week profile that
+	// the report and the PR comment chart. Nil when nothing was simulated.
+	Concurrency *concurrency.Result
+	// Failures are internal errors (a converter verifier mismatch): the
+	// findings are incomplete and the CLI exits 3.
+	Failures []error
+}
+
+// Window is a half-open interval [Start, End).
+type Window struct{ Start, End time.Time }
+
+// CheckConfig reports configuration mistakes that make a run meaningless:
+// an unknown code or severity word in the severity map. The CLI treats the
+// error as a usage error.
+func CheckConfig(cfg Config) error {
+	known := map[string]bool{}
+	for _, d := range Codes() {
+		known[d.Code] = true
+	}
+	codes := make([]string, 0, len(cfg.Severity))
+	for c := range cfg.Severity {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		if !known[c] {
+			return fmt.Errorf("lint.severity: unknown code %q", c)
+		}
+		if _, err := parseLevel(cfg.Severity[c]); err != nil {
+			return fmt.Errorf("lint.severity.%s: %w", c, err)
+		}
+	}
+	if cfg.WindowDays < 0 {
+		return fmt.Errorf("lint.window: %d days: must be positive", cfg.WindowDays)
+	}
+	return nil
+}
+
+// parseLevel parses a severity word or "off" (ok=false).
+func parseLevel(s string) (level crontab.Severity, err error) {
+	if s == "off" {
+		return -1, nil
+	}
+	return crontab.ParseSeverity(s)
+}
+
+// Run lints one parsed file. parseDiags are the parser's diagnostics for
+// it; they pass through the same suppression, severity and sorting as the
+// rules' findings so that users see one stream.
+func Run(f *crontab.File, parseDiags []crontab.Diagnostic, cfg Config) *Result {
+	cfg = withDefaults(cfg)
+	p := newPass(f, cfg)
+	for _, r := range Rules() {
+		p.doc = r.Doc()
+		r.Check(p)
+	}
+	diags := append(slices.Clone(parseDiags), p.diags...)
+	diags = applySuppressions(f, diags)
+	diags = applySeverities(diags, cfg.Severity)
+	return &Result{
+		Diagnostics: Sort(diags),
+		Window:      p.window,
+		Concurrency: p.profile(),
+		Failures:    p.failures,
+	}
+}
+
+// withDefaults fills the documented defaults.
+func withDefaults(cfg Config) Config {
+	if cfg.Loc == nil {
+		loc, err := time.LoadLocation(DefaultZone)
+		if err != nil {
+			// Every Go binary that imports time/tzdata has the zone;
+			// without it, fixed +09:00 is exactly Asia/Tokyo since 1951.
+			loc = time.FixedZone("JST", 9*3600)
+		}
+		cfg.Loc = loc
+	}
+	if cfg.Now.IsZero() {
+		cfg.Now = time.Now()
+	}
+	if cfg.WindowDays == 0 {
+		cfg.WindowDays = DefaultWindowDays
+	}
+	if cfg.StartStorm == 0 {
+		cfg.StartStorm = DefaultStartStorm
+	}
+	if cfg.NATPricePerGB == 0 {
+		cfg.NATPricePerGB = DefaultNATPricePerGB
+	}
+	if cfg.NATMonthlyThresholdUSD == 0 {
+		cfg.NATMonthlyThresholdUSD = DefaultNATMonthlyThresholdUSD
+	}
+	return cfg
+}
+
+// Sort orders diagnostics by file, line, column, code and message and
+// removes exact duplicates, so output never depends on rule order.
+func Sort(diags []crontab.Diagnostic) []crontab.Diagnostic {
+	out := slices.Clone(diags)
+	slices.SortFunc(out, compareDiags)
+	return slices.Compact(out)
+}
+
+func compareDiags(a, b crontab.Diagnostic) int {
+	return cmp.Or(
+		strings.Compare(a.Pos.File, b.Pos.File),
+		cmp.Compare(a.Pos.Line, b.Pos.Line),
+		cmp.Compare(a.Pos.Col, b.Pos.Col),
+		strings.Compare(a.Code, b.Code),
+		strings.Compare(a.Message, b.Message),
+		cmp.Compare(a.Severity, b.Severity),
+		strings.Compare(a.Hint, b.Hint),
+	)
+}
+
+// applySeverities applies the configured overrides; "off" drops the code.
+// CheckConfig has validated the words; an invalid one is ignored here.
+func applySeverities(diags []crontab.Diagnostic, over map[string]string) []crontab.Diagnostic {
+	if len(over) == 0 {
+		return diags
+	}
+	out := diags[:0]
+	for _, d := range diags {
+		if w, ok := over[d.Code]; ok {
+			lvl, err := parseLevel(w)
+			if err == nil && lvl < 0 {
+				continue
+			}
+			if err == nil {
+				d.Severity = lvl
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}

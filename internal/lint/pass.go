@@ -1,0 +1,163 @@
+package lint
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/shellcmd"
+)
+
+// Pass is what a rule sees: the file, the configuration, facts computed once
+// per entry (zone, runs in the window, job name, shell analysis) and a sink
+// for findings. Rules never see each other's findings.
+type Pass struct {
+	File   *crontab.File
+	Config Config
+
+	doc      RuleDoc
+	diags    []crontab.Diagnostic
+	failures []error
+	window   Window
+
+	facts map[*crontab.Entry]*entryFacts
+	zones map[string]*time.Location
+	sim   *simulation
+}
+
+// entryFacts are computed lazily and cached: several rules need the same
+// run times or shell analysis.
+type entryFacts struct {
+	loc     *time.Location
+	locErr  error
+	runs    []time.Time
+	runsOK  bool
+	shell   *shellcmd.Analysis
+	shellOK bool
+}
+
+func newPass(f *crontab.File, cfg Config) *Pass {
+	start := cfg.WindowStart
+	if start.IsZero() {
+		n := cfg.Now.In(cfg.Loc)
+		start = time.Date(n.Year(), n.Month(), n.Day()+1, 0, 0, 0, 0, cfg.Loc)
+	}
+	return &Pass{
+		File:   f,
+		Config: cfg,
+		window: Window{Start: start, End: start.AddDate(0, 0, cfg.WindowDays)},
+		facts:  map[*crontab.Entry]*entryFacts{},
+		zones:  map[string]*time.Location{},
+	}
+}
+
+// Window is the simulation window.
+func (p *Pass) Window() Window { return p.window }
+
+// Reportf records a finding of the running rule at pos with its default
+// severity. hint may be empty.
+func (p *Pass) Reportf(pos crontab.Pos, hint string, format string, args ...any) {
+	p.ReportSeverity(pos, p.doc.Severity, hint, format, args...)
+}
+
+// ReportSeverity records a finding with an explicit severity, for rules
+// whose severity depends on the case (documented in their RuleDoc).
+func (p *Pass) ReportSeverity(pos crontab.Pos, sev crontab.Severity, hint string, format string, args ...any) {
+	if pos.File == "" {
+		pos.File = p.File.Name
+	}
+	if pos.Line == 0 {
+		pos.Line, pos.Col = 1, 1
+	}
+	p.diags = append(p.diags, crontab.Diagnostic{
+		Pos:      pos,
+		Severity: sev,
+		Code:     p.doc.Code,
+		Message:  fmt.Sprintf(format, args...),
+		Hint:     hint,
+	})
+}
+
+func (p *Pass) factsOf(e *crontab.Entry) *entryFacts {
+	ef := p.facts[e]
+	if ef == nil {
+		ef = &entryFacts{}
+		ef.loc, ef.locErr = p.zoneOf(e)
+		p.facts[e] = ef
+	}
+	return ef
+}
+
+// Zone returns the zone e's schedule is read in: its CRON_TZ (set by the
+// parser only under cronie) or the configured default. An unknown zone is
+// an error; callers skip time-based checks for that entry.
+func (p *Pass) Zone(e *crontab.Entry) (*time.Location, error) {
+	ef := p.factsOf(e)
+	return ef.loc, ef.locErr
+}
+
+func (p *Pass) zoneOf(e *crontab.Entry) (*time.Location, error) {
+	if e.TZ == "" {
+		return p.Config.Loc, nil
+	}
+	if loc, ok := p.zones[e.TZ]; ok {
+		return loc, nil
+	}
+	loc, err := time.LoadLocation(e.TZ)
+	if err != nil {
+		return nil, fmt.Errorf("CRON_TZ %q: %w", e.TZ, err)
+	}
+	p.zones[e.TZ] = loc
+	return loc, nil
+}
+
+// Runs returns e's start times within the window (nil for invalid entries,
+// @reboot and entries in an unknown zone).
+func (p *Pass) Runs(e *crontab.Entry) []time.Time {
+	ef := p.factsOf(e)
+	if !ef.runsOK {
+		ef.runsOK = true
+		if e.Valid && !e.Reboot && ef.locErr == nil {
+			ef.runs = fires(e.Schedule, ef.loc, p.window.Start, p.window.End)
+		}
+	}
+	return ef.runs
+}
+
+// Shell returns the analysis of e's command (never nil).
+func (p *Pass) Shell(e *crontab.Entry) *shellcmd.Analysis {
+	ef := p.factsOf(e)
+	if !ef.shellOK {
+		ef.shellOK = true
+		ef.shell = analyzeShell(e)
+	}
+	return ef.shell
+}
+
+// JobName is the stable job name of e.
+func (p *Pass) JobName(e *crontab.Entry) string {
+	if n, ok := p.Config.JobNames[e.Line]; ok && n != "" {
+		return n
+	}
+	return fmt.Sprintf("line-%d", e.Line)
+}
+
+// activeEntries are the entries rules about schedules look at.
+func (p *Pass) validEntries() []*crontab.Entry {
+	var out []*crontab.Entry
+	for _, e := range p.File.Entries {
+		if e.Valid && !e.Reboot {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ReportDoc records a finding under another code of a rule that reports
+// several (see multiRule), with that code's default severity.
+func (p *Pass) ReportDoc(d RuleDoc, pos crontab.Pos, hint string, format string, args ...any) {
+	saved := p.doc
+	p.doc = d
+	p.Reportf(pos, hint, format, args...)
+	p.doc = saved
+}

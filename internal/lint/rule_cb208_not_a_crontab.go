@@ -1,0 +1,80 @@
+package lint
+
+import (
+	"strings"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+)
+
+// notACrontab recognizes input that is not a crontab at all, so that the
+// user gets one explanation instead of a page of parse errors: a shell
+// script (corpus 077), an anacrontab (078), or "//" used as the comment
+// marker (072). Six- and seven-field lines (075) are the parser's CB023.
+type notACrontab struct{}
+
+// Doc implements Rule.
+func (notACrontab) Doc() RuleDoc {
+	return RuleDoc{Code: "CB208", Name: "not-a-crontab", Severity: crontab.SeverityError,
+		Summary: "the input is not a crontab: a script (#!), an anacrontab (period delay job-id command) or a line commented with //.",
+		Example: "// nightly backup\n0 3 * * * /opt/app/backup.sh"}
+}
+
+// Check implements Rule.
+func (notACrontab) Check(p *Pass) {
+	lines := p.File.Lines
+	if len(lines) > 0 && strings.HasPrefix(lines[0], "#!") {
+		p.Reportf(crontab.Pos{Line: 1, Col: 1}, "lint the crontab that runs this script instead",
+			"the file starts with %q: this is a script, not a crontab", lines[0])
+		return
+	}
+	anacron := false
+	for i, l := range lines {
+		t := strings.TrimLeft(l, " \t")
+		col := len(l) - len(t) + 1
+		pos := crontab.Pos{Line: i + 1, Col: col}
+		switch {
+		case strings.HasPrefix(t, "//"):
+			p.Reportf(pos, "use # for comments", "// is not a comment in a crontab: cron reads this line as a job or an assignment")
+		case !anacron && isAnacronLine(t):
+			anacron = true
+			p.Reportf(pos, "anacron jobs run once per period whenever the machine is up; schedule them with a cron expression instead",
+				"this looks like an anacrontab line (period, delay in minutes, job name, command), not a crontab entry")
+		}
+	}
+}
+
+// isAnacronLine matches "period delay job-id command" where period is a
+// number of days or @daily/@weekly/@monthly/@yearly and job-id is a name
+// (anacrontab(5)).
+func isAnacronLine(t string) bool {
+	f, _ := fieldsWithOffsets(t)
+	if len(f) < 4 {
+		return false
+	}
+	switch f[0] {
+	case "@daily", "@weekly", "@monthly", "@yearly", "@annually":
+	default:
+		if !isDigits(f[0]) {
+			return false
+		}
+	}
+	if !isDigits(f[1]) {
+		return false
+	}
+	// A job id has letters and a dot or hyphen ("cron.daily"); cron fields
+	// have none of those except names, which are three letters.
+	id := f[2]
+	return strings.ContainsAny(id, ".") && strings.IndexFunc(id, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,85 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+)
+
+// startStorm flags minutes at which lint.start_storm (default 3) or more
+// jobs start together: on a server they queued for the CPU, on Fargate
+// they are separate tasks that hit the same database, API or image pull at
+// once. The hint carries the simulation's staggered proposal.
+type startStorm struct{}
+
+// Doc implements Rule.
+func (startStorm) Doc() RuleDoc {
+	return RuleDoc{Code: "CB504", Name: "start-storm", Severity: crontab.SeverityInfo,
+		Summary: "lint.start_storm (default 3) or more jobs start in the same minute; the hint proposes staggered start times.",
+		Example: "0 3 * * * /opt/a.sh\n0 3 * * * /opt/b.sh\n0 3 * * * /opt/c.sh"}
+}
+
+// Check implements Rule.
+func (startStorm) Check(p *Pass) {
+	if p.Config.StartStorm < 0 {
+		return
+	}
+	sim := p.simulate()
+	loc := p.Config.Loc
+	storms := sim.res.Storms
+	// Frequent jobs meet in many minutes with changing company; one finding
+	// per maximal set of jobs (not contained in another storm's set) keeps
+	// it readable: a daily storm is one problem, not seven.
+	sets := make([]map[string]bool, len(storms))
+	for i, st := range storms {
+		sets[i] = map[string]bool{}
+		for _, j := range st.Jobs {
+			sets[i][j] = true
+		}
+	}
+	subset := func(a, b int) bool { // storms[a].Jobs ⊆ storms[b].Jobs
+		for _, j := range storms[a].Jobs {
+			if !sets[b][j] {
+				return false
+			}
+		}
+		return true
+	}
+	reported := map[string]bool{}
+	for i, st := range storms {
+		maximal := true
+		for k := range storms {
+			if len(storms[k].Jobs) > len(st.Jobs) && subset(i, k) {
+				maximal = false
+				break
+			}
+		}
+		key := strings.Join(st.Jobs, "\x00")
+		if !maximal || reported[key] {
+			continue
+		}
+		reported[key] = true
+		n := 0
+		for k := range storms {
+			if subset(k, i) {
+				n++
+			}
+		}
+		var prop []string
+		for _, sh := range st.Proposal {
+			if sh.Unresolved {
+				prop = append(prop, sh.Job+" (no free slot within the hour)")
+				continue
+			}
+			prop = append(prop, fmt.Sprintf("%s +%dm", sh.Job, int(sh.Offset.Minutes())))
+		}
+		hint := "stagger the start times: " + strings.Join(prop, ", ")
+		if c := sim.res.StaggerCheck; c != nil && c.OK {
+			hint += fmt.Sprintf(" (simulated: %d storm minutes left)", c.Storms)
+		}
+		p.Reportf(sim.posOf(p, sim.firstJob(st.Jobs)), hint,
+			"%d jobs start in the same minute at %s: %s (%d storm minutes among them in %d days)",
+			len(st.Jobs), fmtTime(st.Minute.In(loc)), strings.Join(st.Jobs, ", "), n, p.Config.WindowDays)
+	}
+}

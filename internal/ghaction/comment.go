@@ -29,6 +29,16 @@ type Commenter interface {
 	Upsert(ctx context.Context, owner, repo string, pr int, body string) error
 }
 
+// Updater is implemented by Commenters that can update the sticky comment
+// without creating one: with comment: auto, a pull request that changes no
+// schedule gets no new comment, but an existing one is updated (a later
+// push that reverts the changes says so).
+type Updater interface {
+	// UpdateIfExists updates the sticky comment and reports whether there
+	// was one.
+	UpdateIfExists(ctx context.Context, owner, repo string, pr int, body string) (bool, error)
+}
+
 // ErrReadOnlyToken is returned (wrapped) when the token may not write
 // comments: GitHub answers 403 "Resource not accessible by integration" to
 // the read-only token of a pull request from a fork. Callers log
@@ -47,7 +57,10 @@ type GitHubCommenter struct {
 	Backoff time.Duration
 }
 
-var _ Commenter = (*GitHubCommenter)(nil)
+var (
+	_ Commenter = (*GitHubCommenter)(nil)
+	_ Updater   = (*GitHubCommenter)(nil)
+)
 
 // NewGitHubCommenter returns a Commenter for the API at apiURL (the runner's
 // GITHUB_API_URL, e.g. https://api.github.com) authenticated with token.
@@ -76,49 +89,65 @@ func NewClient(apiURL, token string, httpClient *http.Client) (*github.Client, e
 	return c, nil
 }
 
-// Upsert implements Commenter. On a 5xx answer it waits and starts over from
+// Upsert implements Commenter.
+func (g *GitHubCommenter) Upsert(ctx context.Context, owner, repo string, pr int, body string) error {
+	_, err := g.write(ctx, owner, repo, pr, body, true)
+	return err
+}
+
+// UpdateIfExists implements Updater.
+func (g *GitHubCommenter) UpdateIfExists(ctx context.Context, owner, repo string, pr int, body string) (bool, error) {
+	return g.write(ctx, owner, repo, pr, body, false)
+}
+
+// write updates the sticky comment, or creates it when create is set, and
+// reports whether a comment was written. On a 5xx answer it waits and starts over from
 // the search, so that a create that did succeed before the error is found
 // and updated rather than duplicated.
-func (g *GitHubCommenter) Upsert(ctx context.Context, owner, repo string, pr int, body string) error {
+func (g *GitHubCommenter) write(ctx context.Context, owner, repo string, pr int, body string, create bool) (bool, error) {
 	if !strings.HasPrefix(body, Marker) {
-		return errors.New("comment body must start with the marker")
+		return false, errors.New("comment body must start with the marker")
 	}
 	wait := g.Backoff
 	var err error
+	var wrote bool
 	for attempt := 1; ; attempt++ {
-		err = g.upsertOnce(ctx, owner, repo, pr, body)
+		wrote, err = g.writeOnce(ctx, owner, repo, pr, body, create)
 		if err == nil || !retryable(err) || attempt >= max(g.Attempts, 1) {
 			break
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("pull request comment: %w (after %v)", ctx.Err(), err)
+			return false, fmt.Errorf("pull request comment: %w (after %v)", ctx.Err(), err)
 		case <-time.After(wait):
 		}
 		wait *= 2
 	}
 	if isReadOnly(err) {
-		return fmt.Errorf("pull request comment: %w", ErrReadOnlyToken)
+		return false, fmt.Errorf("pull request comment: %w", ErrReadOnlyToken)
 	}
-	return err
+	return wrote, err
 }
 
-func (g *GitHubCommenter) upsertOnce(ctx context.Context, owner, repo string, pr int, body string) error {
+func (g *GitHubCommenter) writeOnce(ctx context.Context, owner, repo string, pr int, body string, create bool) (bool, error) {
 	id, err := g.find(ctx, owner, repo, pr)
 	if err != nil {
-		return err
+		return false, err
 	}
 	c := &github.IssueComment{Body: github.Ptr(body)}
 	if id != 0 {
 		if _, _, err := g.client.Issues.EditComment(ctx, owner, repo, id, c); err != nil {
-			return fmt.Errorf("update comment %d on %s/%s#%d: %w", id, owner, repo, pr, err)
+			return false, fmt.Errorf("update comment %d on %s/%s#%d: %w", id, owner, repo, pr, err)
 		}
-		return nil
+		return true, nil
+	}
+	if !create {
+		return false, nil
 	}
 	if _, _, err := g.client.Issues.CreateComment(ctx, owner, repo, pr, c); err != nil {
-		return fmt.Errorf("create comment on %s/%s#%d: %w", owner, repo, pr, err)
+		return false, fmt.Errorf("create comment on %s/%s#%d: %w", owner, repo, pr, err)
 	}
-	return nil
+	return true, nil
 }
 
 // find returns the id of the oldest comment that starts with Marker, going

@@ -174,6 +174,28 @@ func TestUpsertHonoursContext(t *testing.T) {
 	}
 }
 
+func TestUpdateIfExists(t *testing.T) {
+	var specs specCache
+	for _, existing := range []bool{false, true} {
+		s := newStandIn(t, &specs)
+		if existing {
+			s.AddComments("a", "b", 3, Marker+"\nold")
+		}
+		c, err := NewGitHubCommenter(s.URL, "t", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wrote, err := c.UpdateIfExists(context.Background(), "a", "b", 3, Marker+"\nno schedule changes")
+		if err != nil || wrote != existing {
+			t.Errorf("existing %v: wrote %v, err %v", existing, wrote, err)
+		}
+		cs := s.Comments("a", "b", 3)
+		if existing && (len(cs) != 1 || cs[0].Body != Marker+"\nno schedule changes") || !existing && len(cs) != 0 {
+			t.Errorf("existing %v: comments %+v", existing, cs)
+		}
+	}
+}
+
 func TestUpsertRejectsBodyWithoutMarker(t *testing.T) {
 	c, err := NewGitHubCommenter("http://127.0.0.1:1", "t", nil)
 	if err != nil {

@@ -30,6 +30,9 @@ type Report struct {
 	BlobURL string
 	// BaseMissing says the base has no crontab (the pull request adds it).
 	BaseMissing bool
+	// NoBase says there is nothing to compare with (not a pull request):
+	// every job is listed as added.
+	NoBase bool
 }
 
 // maxBlockLine and maxBlock bound untrusted text in code blocks, for the
@@ -78,7 +81,10 @@ func Markdown(r Report) string {
 			}
 		}
 		fmt.Fprintf(&b, "**%s** in %s, %d unchanged", strings.Join(parts, ", "), file, counts[Unchanged])
-		if r.BaseMissing {
+		switch {
+		case r.NoBase:
+			b.WriteString(" (not a pull request: nothing to compare with)")
+		case r.BaseMissing:
 			b.WriteString(" (the pull request adds the crontab)")
 		}
 		b.WriteString(".\n\n")

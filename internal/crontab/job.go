@@ -119,7 +119,10 @@ func (p *parser) job(start int) *Entry {
 			e.Fields[f] = Field{Text: text, Pos: p.pos(i)}
 			bits, ok, random := p.field(sp, text, i)
 			if !ok {
+				// cron stops at the first bad field; so do we, so that a line
+				// that is not a job at all gets one error, not five.
 				e.Valid = false
+				return e
 			}
 			if random {
 				e.Random = true

@@ -58,7 +58,7 @@ func (p *parser) checkKind() {
 		if w, r, ok := strings.Cut(e.Command.Text, "\t"); ok && len(w) < len(word) {
 			word, rest = w, r
 		}
-		if knownUsers[word] && strings.TrimSpace(rest) != "" {
+		if looksLikeUser(word, strings.TrimLeft(rest, " \t")) {
 			if hits++; hits == 1 {
 				first = e.Command.Pos
 			}
@@ -80,4 +80,42 @@ func (p *parser) checkKind() {
 		Message: fmt.Sprintf("read as a user crontab, %d of %d jobs have a command that starts with a user name: this looks like a system crontab (/etc/crontab, /etc/cron.d), and cron would run the user name as a command", hits, total),
 		Hint:    "parse it with --system",
 	})
+}
+
+// looksLikeUser reports a user crontab command whose first word is probably
+// a system crontab's user field: a well-known account name, or a name-like
+// word followed by something that can only start a command.
+func looksLikeUser(word, rest string) bool {
+	if rest == "" {
+		return false
+	}
+	if knownUsers[word] {
+		return true
+	}
+	if !userish(word) {
+		return false
+	}
+	next, _, _ := strings.Cut(rest, " ")
+	// No program takes "cd" as its first argument: "X cd dir && ..." is a
+	// user X running "cd dir && ...".
+	if next == "cd" {
+		return true
+	}
+	// A path after the word is not enough: "php72 /var/www/x.php" is a
+	// command with its argument.
+	return !commandWords[word] && commandWords[next]
+}
+
+// userish reports a word shaped like a login name.
+func userish(w string) bool {
+	if w == "" || len(w) > 32 || !('a' <= w[0] && w[0] <= 'z' || w[0] == '_') {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

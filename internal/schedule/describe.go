@@ -46,10 +46,10 @@ func Describe(fields [5]string, lang string) (string, error) {
 		dowBits = dowBits&0x7f | 1
 	}
 	if strings.ContainsAny(dowText, "/7") {
-		dowText = fmtSet(dowBits, 0, 6, nil)
-		if strings.Contains(dowText, "/") || dowText == "*" {
-			// Keep a full or stepped set as a plain list: "*" would change
-			// the star flag's meaning in the text lnquy sees.
+		dowText = fmtSet(dowBits, 0, 6, nil, false, 99)
+		if dowText == "*" {
+			// Keep a full set as a plain list: "*" would change the star
+			// flag's meaning in the text lnquy sees.
 			dowText = strings.Trim(strings.ReplaceAll(fmt.Sprint(bitList(dowBits, 0, 6)), " ", ","), "[]")
 		}
 	}

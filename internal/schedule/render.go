@@ -13,26 +13,29 @@ const maxExprLen = 256
 func render(minutes uint64, hours uint32, s daySpec) string {
 	var b strings.Builder
 	b.WriteString("cron(")
-	b.WriteString(fmtSet(minutes, 0, 59, nil))
+	b.WriteString(fmtSet(minutes, 0, 59, nil, true, 99))
 	b.WriteByte(' ')
-	b.WriteString(fmtSet(uint64(hours), 0, 23, nil))
+	b.WriteString(fmtSet(uint64(hours), 0, 23, nil, true, 99))
 	b.WriteByte(' ')
 	switch s.kind {
 	case specDom:
-		b.WriteString(fmtSet(uint64(s.dom), 1, 31, nil))
+		// A range starting after the 28th, such as 29-31, would start past
+		// the end of February; cronplan rejects that at evaluation time and
+		// AWS does not document it, so such days are listed.
+		b.WriteString(fmtSet(uint64(s.dom), 1, 31, nil, false, 28))
 	case specLast:
 		b.WriteString("L")
 	default:
 		b.WriteString("?")
 	}
 	b.WriteByte(' ')
-	b.WriteString(fmtSet(uint64(s.months), 1, 12, nil))
+	b.WriteString(fmtSet(uint64(s.months), 1, 12, nil, false, 99))
 	b.WriteByte(' ')
 	switch s.kind {
 	case specDow:
 		// EventBridge numbers weekdays 1..7 from Sunday; names avoid the
 		// off-by-one entirely.
-		b.WriteString(fmtSet(uint64(s.dow), 0, 6, dayNames))
+		b.WriteString(fmtSet(uint64(s.dow), 0, 6, dayNames, false, 99))
 	case specNth:
 		b.WriteString(strconv.Itoa(int(s.nthW)+1) + "#" + strconv.Itoa(int(s.nthK)))
 	default:
@@ -52,11 +55,13 @@ func render(minutes uint64, hours uint32, s daySpec) string {
 }
 
 // fmtSet formats the values lo..hi set in v: "*" when all are set, "a/s"
-// when the set is exactly a full residue class with a < s (its meaning is
-// then the same in every reading of EventBridge's step syntax), otherwise a
+// (only when step is set: minutes and hours, where "0/10" is the form
+// AWS documents) when the set is exactly a full residue class with a < s,
+// so its meaning is the same in every reading of the step syntax, otherwise a
 // list of values and ranges (runs of three or more), never wrapping around.
-// names, when given, replace the numbers lo..hi.
-func fmtSet(v uint64, lo, hi int, names []string) string {
+// names, when given, replace the numbers lo..hi; ranges start at or below
+// maxRangeStart.
+func fmtSet(v uint64, lo, hi int, names []string, step bool, maxRangeStart int) string {
 	full := (uint64(1)<<uint(hi+1) - 1) &^ (uint64(1)<<uint(lo) - 1)
 	v &= full
 	if v == full {
@@ -75,7 +80,7 @@ func fmtSet(v uint64, lo, hi int, names []string) string {
 			continue
 		}
 		j := i
-		for j+1 <= hi && v&(1<<uint(j+1)) != 0 {
+		for i <= maxRangeStart && j+1 <= hi && v&(1<<uint(j+1)) != 0 {
 			j++
 		}
 		if b.Len() > 0 {
@@ -92,7 +97,7 @@ func fmtSet(v uint64, lo, hi int, names []string) string {
 		i = j + 1
 	}
 	list := b.String()
-	if names == nil {
+	if step {
 		if st := stepForm(v, lo, hi); st != "" && len(st) < len(list) {
 			return st
 		}

@@ -37,6 +37,9 @@ type Job struct {
 type Snapshot struct {
 	// File is the crontab's name as diagnostics show it.
 	File string
+	// Zone is the default zone the crontab is read in (CRON_TZ lines
+	// override it per job: Job.Zone).
+	Zone string
 	Jobs []Job
 	// Diagnostics are every finding (parser, converter, config, lint),
 	// sorted.

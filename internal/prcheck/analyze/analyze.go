@@ -91,7 +91,7 @@ func analyze(opts Options, name string, src, cfgSrc []byte) (*prcheck.Snapshot, 
 		names[j.Entry.Line] = j.Name
 	}
 
-	snap := &prcheck.Snapshot{File: name, Lines: f.Lines}
+	snap := &prcheck.Snapshot{File: name, Zone: loc.String(), Lines: f.Lines}
 	zones := map[string]*time.Location{}
 	var simJobs []concurrency.Job
 	lc := LintConfig
@@ -141,11 +141,13 @@ func analyze(opts Options, name string, src, cfgSrc []byte) (*prcheck.Snapshot, 
 	snap.Diagnostics = lres.Diagnostics
 	if len(simJobs) > 0 && !lres.Window.Start.IsZero() {
 		sim := concurrency.Simulate(simJobs, concurrency.Options{From: lres.Window.Start, To: lres.Window.End, Loc: loc})
-		var b bytes.Buffer
-		if err := report.WriteGantt(&b, sim.BusiestDay); err != nil {
-			return nil, fmt.Errorf("gantt: %w", err)
+		if len(sim.BusiestDay.Runs) > 0 {
+			var b bytes.Buffer
+			if err := report.WriteGantt(&b, sim.BusiestDay, report.GanttOptions{}); err != nil {
+				return nil, fmt.Errorf("gantt: %w", err)
+			}
+			snap.Gantt = b.String()
 		}
-		snap.Gantt = b.String()
 	}
 	return snap, nil
 }

@@ -47,9 +47,12 @@ type Options struct {
 	ToolVersion    string
 	InformationURI string
 	// SrcRoot is the directory SARIF URIs are made relative to (they are
-	// then based on %SRCROOT%). Empty means the current directory's
-	// relative paths are taken as they are.
+	// then based on %SRCROOT%). Empty means relative paths are taken as
+	// they are and absolute ones become file: URIs.
 	SrcRoot string
+	// RulesURI is the address of the rules documentation (docs/rules.md
+	// on GitHub); SARIF rules link to RulesURI#<code in lower case>.
+	RulesURI string
 }
 
 // Write renders diags in format f. docs documents the codes (SARIF's rule

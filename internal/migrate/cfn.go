@@ -1,0 +1,190 @@
+package migrate
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// WriteCloudFormation writes cloudformation.yaml: one AWS::Events::Rule per
+// rule of every migrated job, targeting the ECS cluster with the job's
+// container command and environment as overrides. Account-specific IDs are
+// template parameters, so the file deploys as it is
+// (aws cloudformation deploy) or from CDK through CfnInclude. Rules start
+// DISABLED unless RuleState says otherwise: the cutover enables them.
+func (p *Plan) WriteCloudFormation(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("AWSTemplateFormatVersion: \"2010-09-09\"\n")
+	fmt.Fprintf(&b, "Description: %s\n", jsonString(truncate(fmt.Sprintf(
+		"EventBridge rules that start the ECS tasks migrated by cronbridge from %s (schedules in UTC; source zone %s)",
+		p.Options.ConfigCrontab, p.Options.Zone), 1024)))
+	b.WriteString(cfnParameters)
+	b.WriteString("Resources:\n")
+	ids := map[string]bool{}
+	for _, j := range p.Migrated() {
+		for i, expr := range j.Rules {
+			id := logicalID(j.Name, i, len(j.Rules), ids)
+			p.writeRule(&b, j, i, expr, id)
+		}
+	}
+	if len(ids) == 0 {
+		// A template needs at least one resource; with nothing migrated
+		// the wait condition handle keeps the file valid and says so.
+		b.WriteString("  NothingMigrated:\n    Type: AWS::CloudFormation::WaitConditionHandle\n")
+	}
+	b.WriteString("Outputs:\n")
+	b.WriteString("  RuleCount:\n")
+	fmt.Fprintf(&b, "    Description: number of EventBridge rules in this template\n    Value: %s\n", jsonString(strconv.Itoa(len(ids))))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// cfnParameters are the IDs the user supplies. List<AWS::EC2::...::Id>
+// makes the console offer the account's subnets and groups.
+const cfnParameters = `Parameters:
+  ClusterArn:
+    Type: String
+    Description: ARN of the ECS cluster the tasks run in
+  TaskDefinitionArn:
+    Type: String
+    Description: task definition ARN, or the family ARN without a revision to run the latest revision
+  ContainerName:
+    Type: String
+    Description: name of the container whose command each rule overrides
+  EventsRoleArn:
+    Type: String
+    Description: IAM role EventBridge assumes to run tasks (see docs/iam-policy.json)
+  SubnetIds:
+    Type: List<AWS::EC2::Subnet::Id>
+    Description: subnets of the tasks
+  SecurityGroupIds:
+    Type: List<AWS::EC2::SecurityGroup::Id>
+    Description: security groups of the tasks
+  AssignPublicIp:
+    Type: String
+    AllowedValues: [ENABLED, DISABLED]
+    Default: DISABLED
+    Description: ENABLED in public subnets (no NAT gateway needed to pull the image)
+  RuleState:
+    Type: String
+    AllowedValues: [ENABLED, DISABLED]
+    Default: DISABLED
+    Description: create the rules disabled and enable them at the cutover minute
+  DeadLetterQueueArn:
+    Type: String
+    Default: ""
+    Description: optional SQS queue ARN for events that could not start a task
+Conditions:
+  HasDeadLetterQueue: !Not [!Equals [!Ref DeadLetterQueueArn, ""]]
+`
+
+func (p *Plan) writeRule(b *strings.Builder, j *Job, i int, expr, id string) {
+	fmt.Fprintf(b, "  %s:\n", id)
+	b.WriteString("    Type: AWS::Events::Rule\n")
+	b.WriteString("    Properties:\n")
+	fmt.Fprintf(b, "      Name: %s\n", jsonString(j.RuleNames[i]))
+	fmt.Fprintf(b, "      Description: %s\n", jsonString(truncate(fmt.Sprintf("%s line %d: %s (%s)",
+		p.Options.ConfigCrontab, j.Entry.Line, ScheduleText(j.Entry), j.Zone), 512)))
+	fmt.Fprintf(b, "      ScheduleExpression: %s\n", jsonString(expr))
+	b.WriteString("      State: !Ref RuleState\n")
+	b.WriteString("      Targets:\n")
+	fmt.Fprintf(b, "        - Id: %s\n", jsonString(truncate(j.Name, 64)))
+	b.WriteString("          Arn: !Ref ClusterArn\n")
+	b.WriteString("          RoleArn: !Ref EventsRoleArn\n")
+	b.WriteString("          EcsParameters:\n")
+	b.WriteString("            TaskDefinitionArn: !Ref TaskDefinitionArn\n")
+	b.WriteString("            TaskCount: 1\n")
+	b.WriteString("            LaunchType: FARGATE\n")
+	b.WriteString("            PlatformVersion: LATEST\n")
+	b.WriteString("            NetworkConfiguration:\n")
+	b.WriteString("              AwsVpcConfiguration:\n")
+	b.WriteString("                AssignPublicIp: !Ref AssignPublicIp\n")
+	b.WriteString("                Subnets: !Ref SubnetIds\n")
+	b.WriteString("                SecurityGroups: !Ref SecurityGroupIds\n")
+	fmt.Fprintf(b, "          Input: !Sub %s\n", jsonString(p.overridesJSON(j)))
+	b.WriteString("          RetryPolicy:\n")
+	fmt.Fprintf(b, "            MaximumEventAgeInSeconds: %d\n", int(defaultMaxEventAge.Seconds()))
+	fmt.Fprintf(b, "            MaximumRetryAttempts: %d\n", defaultMaxRetryAttempts)
+	b.WriteString("          DeadLetterConfig: !If [HasDeadLetterQueue, {Arn: !Ref DeadLetterQueueArn}, !Ref \"AWS::NoValue\"]\n")
+}
+
+// overridesJSON is the target's Input: the ECS task overrides, as a
+// Fn::Sub template in which ${ContainerName} is the only substitution
+// (every other "${" is escaped as "${!", Fn::Sub's literal form).
+func (p *Plan) overridesJSON(j *Job) string {
+	type kv struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	}
+	type container struct {
+		Name        string   `json:"name"`
+		Command     []string `json:"command"`
+		Environment []kv     `json:"environment,omitempty"`
+	}
+	type overrides struct {
+		ContainerOverrides []container `json:"containerOverrides"`
+		CPU                string      `json:"cpu,omitempty"`
+		Memory             string      `json:"memory,omitempty"`
+	}
+	c := container{Name: "\x00", Command: j.Command.Exec}
+	for _, k := range slices.Sorted(maps.Keys(j.Env)) {
+		c.Environment = append(c.Environment, kv{k, j.Env[k]})
+	}
+	o := overrides{ContainerOverrides: []container{c}}
+	if j.CPU > 0 {
+		o.CPU = strconv.Itoa(j.CPU)
+	}
+	if j.Memory > 0 {
+		o.Memory = strconv.Itoa(j.Memory)
+	}
+	var sb strings.Builder
+	enc := json.NewEncoder(&sb)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(o) // plain strings and slices always encode
+	s := strings.TrimSuffix(sb.String(), "\n")
+	s = strings.ReplaceAll(s, "${", "${!")
+	// The container name is a placeholder encoded as "\u0000", which no
+	// real command contains as JSON text.
+	return strings.Replace(s, `"\u0000"`, `"${ContainerName}"`, 1)
+}
+
+// logicalID makes a CloudFormation logical ID (alphanumeric) from a job
+// name: "daily-sales" gives DailySalesRule, its second rule
+// DailySalesRule2. Names that collide after dropping '-' get a counter.
+func logicalID(job string, i, n int, used map[string]bool) string {
+	var b strings.Builder
+	for _, part := range strings.Split(job, "-") {
+		if part == "" {
+			continue
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	base := b.String() + "Rule"
+	if base[0] >= '0' && base[0] <= '9' {
+		base = "Job" + base
+	}
+	if n > 1 {
+		base += strconv.Itoa(i + 1)
+	}
+	id := base
+	for k := 2; used[id]; k++ {
+		id = base + "X" + strconv.Itoa(k)
+	}
+	used[id] = true
+	return id
+}
+
+// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}

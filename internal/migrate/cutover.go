@@ -1,0 +1,146 @@
+package migrate
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// CutoverRow is one job's switch-over at a chosen minute.
+type CutoverRow struct {
+	Job  string
+	Line int
+	// LastOld is the last run on the old server strictly before the
+	// cutover minute (zero when there is none within the lookback).
+	LastOld time.Time
+	// FirstNew is the first run of any of the job's EventBridge rules at
+	// or after the minute, and FirstRule the rule's name (zero and "" when
+	// no rule fires within the lookahead).
+	FirstNew  time.Time
+	FirstRule string
+	// Expected is the crontab entry's own first run at or after the
+	// minute: what the old server would have done next.
+	Expected time.Time
+	// OK reports FirstNew == Expected: the switch neither repeats nor
+	// skips a run.
+	OK bool
+}
+
+// searchSpans are the growing windows searched for the previous and next
+// run: a day covers most jobs cheaply, and nine years cover a 29 February
+// job across the non-leap year 2100.
+var searchSpans = []time.Duration{48 * time.Hour, 40 * 24 * time.Hour, 400 * 24 * time.Hour, 9 * 366 * 24 * time.Hour}
+
+// Cutover computes the switch-over table for the migrated jobs: the old
+// crontab is switched off at the minute at (its runs are those strictly
+// before at) and the rules are enabled before at (their runs are those at
+// or after it). The error is for a rule expression the schedule package
+// cannot evaluate, which would be a bug.
+func (p *Plan) Cutover(at time.Time) ([]CutoverRow, error) {
+	var rows []CutoverRow
+	for _, j := range p.Migrated() {
+		r := CutoverRow{Job: j.Name, Line: j.Entry.Line}
+		for _, span := range searchSpans {
+			if fs := entryFires(j.Entry, j.Zone, at.Add(-span), at); len(fs) > 0 {
+				r.LastOld = fs[len(fs)-1]
+				break
+			}
+		}
+		for _, span := range searchSpans {
+			if fs := entryFires(j.Entry, j.Zone, at, at.Add(span)); len(fs) > 0 {
+				r.Expected = fs[0]
+				break
+			}
+		}
+		for _, span := range searchSpans {
+			for i, expr := range j.Rules {
+				fs, err := ruleFires(expr, at, at.Add(span))
+				if err != nil {
+					return nil, fmt.Errorf("job %s: rule %s: %w", j.Name, expr, err)
+				}
+				if len(fs) > 0 && (r.FirstNew.IsZero() || fs[0].Before(r.FirstNew)) {
+					r.FirstNew, r.FirstRule = fs[0], j.RuleNames[i]
+				}
+			}
+			if !r.FirstNew.IsZero() {
+				break
+			}
+		}
+		r.OK = r.FirstNew.Equal(r.Expected)
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// ParseCutoverTime reads the cutover minute: RFC 3339 with an offset, or
+// "2006-01-02 15:04" / "2006-01-02T15:04" read in loc (the crontab's zone,
+// the one people plan in). Cron works in whole minutes, so seconds must be
+// zero.
+func ParseCutoverTime(s string, loc *time.Location) (time.Time, error) {
+	var t time.Time
+	var err error
+	if t, err = time.Parse(time.RFC3339, s); err != nil {
+		var err2 error
+		for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+			if t, err2 = time.ParseInLocation(layout, s, loc); err2 == nil {
+				break
+			}
+		}
+		if err2 != nil {
+			return time.Time{}, fmt.Errorf("cutover time %q: want \"YYYY-MM-DD HH:MM\" (in %s) or RFC 3339", s, loc)
+		}
+	}
+	if t.Second() != 0 || t.Nanosecond() != 0 {
+		return time.Time{}, fmt.Errorf("cutover time %q: cron works in whole minutes; leave out the seconds", s)
+	}
+	return t, nil
+}
+
+// fmtWhen formats an instant in the crontab's zone with UTC beside it,
+// the two clocks people compare during a cutover.
+func fmtWhen(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "none within 9 years"
+	}
+	return t.In(loc).Format("2006-01-02 15:04 MST") + " (" + t.UTC().Format("2006-01-02 15:04 UTC") + ")"
+}
+
+// checkText is the table's verdict column.
+func (r CutoverRow) checkText() string {
+	switch {
+	case r.OK:
+		return "ok"
+	case r.FirstNew.IsZero():
+		return "MISSED: no rule fires"
+	case r.FirstNew.Before(r.Expected):
+		return "EXTRA run at " + r.FirstNew.UTC().Format("2006-01-02 15:04 UTC")
+	default:
+		return "MISSED run at " + r.Expected.UTC().Format("2006-01-02 15:04 UTC")
+	}
+}
+
+// WriteCutoverMarkdown writes the table as Markdown.
+func WriteCutoverMarkdown(w io.Writer, rows []CutoverRow, at time.Time, loc *time.Location) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Cutover at **%s**: the old crontab runs everything before this minute, EventBridge everything from it on.\n\n", fmtWhen(at, loc))
+	b.WriteString("| job | line | last run on the old server | first run on EventBridge | rule | check |\n")
+	b.WriteString("|---|---:|---|---|---|---|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s |\n", r.Job, r.Line, fmtWhen(r.LastOld, loc), fmtWhen(r.FirstNew, loc), r.FirstRule, r.checkText())
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteCutoverText writes the table as aligned text for the terminal.
+func WriteCutoverText(w io.Writer, rows []CutoverRow, at time.Time, loc *time.Location) error {
+	fmt.Fprintf(w, "cutover at %s\n\n", fmtWhen(at, loc))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "JOB\tLINE\tLAST RUN ON THE OLD SERVER\tFIRST RUN ON EVENTBRIDGE\tRULE\tCHECK")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", r.Job, r.Line, fmtWhen(r.LastOld, loc), fmtWhen(r.FirstNew, loc), r.FirstRule, r.checkText())
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,128 @@
+package migrate
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// analyzeString analyses a crontab given as text, in Asia/Tokyo.
+func analyzeString(t *testing.T, src string) *Plan {
+	t.Helper()
+	p, err := Analyze([]byte(src), Options{Name: "test.crontab", Zone: mustZone(t, "Asia/Tokyo")})
+	if err != nil {
+		t.Fatalf("Analyze: %v", err)
+	}
+	return p
+}
+
+// TestCutoverTable checks hand-computed switch-overs. JST is UTC+9, so a
+// 03:00 JST job is an 18:00 UTC rule on the previous day, and a Monday
+// 08:30 JST job fires on Sunday 23:30 UTC.
+func TestCutoverTable(t *testing.T) {
+	tokyo := mustZone(t, "Asia/Tokyo")
+	jst := func(s string) time.Time {
+		t.Helper()
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, tokyo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		name     string
+		crontab  string
+		at       time.Time
+		lastOld  time.Time
+		firstNew time.Time
+	}{
+		{"daily 03:00, cutover 02:59", "0 3 * * * /bin/nightly\n", jst("2026-12-01 02:59"),
+			jst("2026-11-30 03:00"), jst("2026-12-01 03:00")},
+		{"daily 03:00, cutover 03:00: the 03:00 run is EventBridge's", "0 3 * * * /bin/nightly\n", jst("2026-12-01 03:00"),
+			jst("2026-11-30 03:00"), jst("2026-12-01 03:00")},
+		{"daily 03:00, cutover 03:01: the 03:00 run was the server's", "0 3 * * * /bin/nightly\n", jst("2026-12-01 03:01"),
+			jst("2026-12-01 03:00"), jst("2026-12-02 03:00")},
+		{"monday 08:30 JST is sunday 23:30 UTC, cutover just before", "30 8 * * 1 /bin/weekly\n", jst("2026-11-30 08:00"),
+			jst("2026-11-23 08:30"), time.Date(2026, 11, 29, 23, 30, 0, 0, time.UTC)},
+		{"monday 08:30 JST, cutover at UTC midnight after it", "30 8 * * 1 /bin/weekly\n", time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC),
+			jst("2026-11-30 08:30"), time.Date(2026, 12, 6, 23, 30, 0, 0, time.UTC)},
+		{"1st of the month 01:00 JST is the last day 16:00 UTC", "0 1 1 * * /bin/monthly\n", jst("2026-12-01 00:30"),
+			jst("2026-11-01 01:00"), time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := analyzeString(t, tt.crontab)
+			rows, err := p.Cutover(tt.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 1 {
+				t.Fatalf("got %d rows, want 1 (jobs: %+v)", len(rows), p.Jobs[0])
+			}
+			r := rows[0]
+			if !r.LastOld.Equal(tt.lastOld) {
+				t.Errorf("last run on the server = %v, want %v", r.LastOld.In(tokyo), tt.lastOld.In(tokyo))
+			}
+			if !r.FirstNew.Equal(tt.firstNew) {
+				t.Errorf("first run on EventBridge = %v, want %v", r.FirstNew.UTC(), tt.firstNew.UTC())
+			}
+			if !r.OK {
+				t.Errorf("row not OK: %+v", r)
+			}
+			if !r.LastOld.Before(tt.at) || r.FirstNew.Before(tt.at) {
+				t.Errorf("runs on the wrong side of the cutover: %+v", r)
+			}
+		})
+	}
+}
+
+// TestCutoverTableText checks the Markdown rendering of a row, which both
+// MIGRATION.md and the docs show.
+func TestCutoverTableText(t *testing.T) {
+	p := analyzeString(t, "0 3 * * * /bin/nightly\n")
+	tokyo := mustZone(t, "Asia/Tokyo")
+	at := time.Date(2026, 12, 1, 3, 0, 0, 0, tokyo)
+	rows, err := p.Cutover(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WriteCutoverMarkdown(&b, rows, at, tokyo); err != nil {
+		t.Fatal(err)
+	}
+	want := "| 1 | 2026-11-30 03:00 JST (2026-11-29 18:00 UTC) | 2026-12-01 03:00 JST (2026-11-30 18:00 UTC) |"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("table lacks %q:\n%s", want, b.String())
+	}
+	if !strings.Contains(b.String(), "| ok |") {
+		t.Errorf("table lacks the ok verdict:\n%s", b.String())
+	}
+}
+
+func TestParseCutoverTime(t *testing.T) {
+	tokyo := mustZone(t, "Asia/Tokyo")
+	tests := []struct {
+		in      string
+		want    time.Time
+		wantErr string
+	}{
+		{"2026-12-01 03:00", time.Date(2026, 12, 1, 3, 0, 0, 0, tokyo), ""},
+		{"2026-12-01T03:00", time.Date(2026, 12, 1, 3, 0, 0, 0, tokyo), ""},
+		{"2026-11-30T18:00:00Z", time.Date(2026, 11, 30, 18, 0, 0, 0, time.UTC), ""},
+		{"2026-12-01T03:00:30+09:00", time.Time{}, "whole minutes"},
+		{"tomorrow", time.Time{}, "want \"YYYY-MM-DD HH:MM\""},
+		{"", time.Time{}, "want"},
+	}
+	for _, tt := range tests {
+		got, err := ParseCutoverTime(tt.in, tokyo)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ParseCutoverTime(%q) error = %v, want it to contain %q", tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || !got.Equal(tt.want) {
+			t.Errorf("ParseCutoverTime(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+}

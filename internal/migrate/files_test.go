@@ -1,0 +1,232 @@
+package migrate
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cronbridge/cronbridge/internal/config"
+	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/lint"
+)
+
+// TestAfterCutoverKeepsTheRest undoes the switch on crontab.after-cutover
+// (drop the marker lines, uncomment the migrated entries) and requires the
+// original bytes back: comments, environment lines and line endings
+// (including the CRLF of the system case) are untouched.
+func TestAfterCutoverKeepsTheRest(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			p, files := generate(t, c)
+			after := fileNamed(t, files, FileAfterCutover)
+			var undone bytes.Buffer
+			uncomment := false
+			migratedMarks, keptMarks := 0, 0
+			for _, line := range bytes.SplitAfter(after, []byte("\n")) {
+				switch {
+				case bytes.HasPrefix(line, []byte("# cronbridge: migrated to ")):
+					migratedMarks++
+					uncomment = true
+					continue
+				case bytes.HasPrefix(line, []byte("# cronbridge: not migrated, still runs here: ")):
+					keptMarks++
+					continue
+				}
+				if uncomment {
+					if !bytes.HasPrefix(line, []byte("#")) {
+						t.Fatalf("line after a migrated marker is not commented out: %q", line)
+					}
+					line = line[1:]
+					uncomment = false
+				}
+				undone.Write(line)
+			}
+			if !bytes.Equal(undone.Bytes(), p.Src) {
+				t.Errorf("undoing the switch does not give the original:\n%s", undone.String())
+			}
+			if want := len(p.Migrated()); migratedMarks != want {
+				t.Errorf("%d migrated markers, want %d", migratedMarks, want)
+			}
+			if want := len(p.Jobs) - len(p.Migrated()); keptMarks != want {
+				t.Errorf("%d kept markers, want %d", keptMarks, want)
+			}
+		})
+	}
+}
+
+// TestAfterCutoverNoFinalNewline: a last entry without a line ending gets
+// its marker on a line of its own and stays without one.
+func TestAfterCutoverNoFinalNewline(t *testing.T) {
+	p := analyzeString(t, "# nightly\r\n0 3 * * * /bin/nightly")
+	var b bytes.Buffer
+	if err := p.WriteAfterCutover(&b); err != nil {
+		t.Fatal(err)
+	}
+	name := p.Jobs[0].RuleNames[0]
+	want := "# nightly\r\n# cronbridge: migrated to " + name + " (cron(0 18 * * ? *))\r\n#0 3 * * * /bin/nightly"
+	if b.String() != want {
+		t.Errorf("got %q\nwant %q", b.String(), want)
+	}
+}
+
+// fillPlaceholders replaces the generated placeholders with IDs of the
+// right shape: what a user does before deploying.
+func fillPlaceholders(cfg string) string {
+	return strings.NewReplacer(
+		PlaceholderCluster, "batch",
+		PlaceholderTaskDefinition, "shop-batch",
+		PlaceholderContainer, "app",
+		PlaceholderSubnet, "subnet-0123456789abcdef0",
+		PlaceholderSecurityGroup, "sg-0123456789abcdef0",
+		PlaceholderRoleARN, "arn:aws:iam::123456789012:role/ecsEventsRole",
+	).Replace(cfg)
+}
+
+// TestConfigRoundTrip: the generated cronbridge.yaml with only the AWS IDs
+// filled in parses without error diagnostics, names every entry, and the
+// crontab it points at lints without errors under its settings.
+func TestConfigRoundTrip(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			p, files := generate(t, c)
+			src := fillPlaceholders(string(fileNamed(t, files, FileConfig)))
+			for _, line := range strings.Split(src, "\n") {
+				if code, _, _ := strings.Cut(line, "#"); strings.Contains(code, "REPLACE-ME") {
+					t.Fatalf("a placeholder is left after filling in: %q", line)
+				}
+			}
+			cfg, diags := config.Parse(FileConfig, []byte(src))
+			for _, d := range diags {
+				if d.Severity == crontab.SeverityError {
+					t.Errorf("config: %s", d)
+				}
+			}
+			if got := cfg.Crontab; len(got) != 1 || got[0] != c.crontab {
+				t.Errorf("crontab = %q, want [%q]", got, c.crontab)
+			}
+			if cfg.AWS.State != "disabled" {
+				t.Errorf("aws.state = %q, want disabled (rules wait for the cutover)", cfg.AWS.State)
+			}
+			for _, j := range p.Jobs {
+				cj := cfg.Job(j.Name)
+				if cj == nil {
+					t.Errorf("job %s (line %d) is missing from the config", j.Name, j.Entry.Line)
+					continue
+				}
+				if cfg.JobEnabled(j.Name) != j.Migrated {
+					t.Errorf("job %s: enabled = %v, want %v", j.Name, cfg.JobEnabled(j.Name), j.Migrated)
+				}
+				if j.Migrated && strings.Join(cj.Command, "\x00") != strings.Join(j.Command.Exec, "\x00") {
+					t.Errorf("job %s: command %q, want %q", j.Name, cj.Command, j.Command.Exec)
+				}
+				if j.Migrated {
+					env := cfg.Effective(j.Name).Environment
+					if len(env) != len(j.Env) {
+						t.Errorf("job %s: environment %v, want %v", j.Name, env, j.Env)
+					}
+					for k, v := range j.Env {
+						if env[k] != v {
+							t.Errorf("job %s: %s=%q, want %q", j.Name, k, env[k], v)
+						}
+					}
+				}
+			}
+
+			// Lint the crontab with what the config says about the jobs,
+			// the way `cronbridge lint --config` does. Entries that stay on
+			// the server were explained and disabled; their findings are
+			// not the migrated config's.
+			crontabSrc, err := os.ReadFile(filepath.Join("..", "..", "testdata", "crontabs", c.crontab))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, parseDiags := crontab.Parse(c.crontab, crontabSrc, cfg.CrontabOptions())
+			loc, err := cfg.Location()
+			if err != nil {
+				t.Fatal(err)
+			}
+			lc := lint.Config{Loc: loc, WindowStart: referenceStart(loc), JobNames: map[int]string{}, Jobs: map[string]lint.JobConfig{},
+				SubnetType: cfg.AWS.SubnetType, AssignPublicIP: cfg.AWS.AssignPublicIP}
+			kept := map[int]bool{}
+			for _, j := range p.Jobs {
+				lc.JobNames[j.Entry.Line] = j.Name
+				s := cfg.Effective(j.Name)
+				lc.Jobs[j.Name] = lint.JobConfig{Duration: s.Duration, CPU: s.CPU, MemoryMiB: s.Memory}
+				kept[j.Entry.Line] = !j.Migrated
+			}
+			for _, d := range lint.Run(f, parseDiags, lc).Diagnostics {
+				if d.Severity == crontab.SeverityError && !kept[d.Pos.Line] {
+					t.Errorf("lint: %s", d)
+				}
+			}
+		})
+	}
+}
+
+func TestDefaultRulePrefix(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"rails-batch.crontab", "rails-batch-"},
+		{"/etc/cron.d/Reports_Nightly", "reports-nightly-"},
+		{"testdata/crontabs/migrate-env.crontab", "migrate-env-"},
+		{"crontab", "crontab-"},
+		{"<stdin>", "cron-"},
+		{".crontab", "crontab-"},
+		{"a-very-long-crontab-name-for-the-reports.cron", "a-very-long-crontab-name-"},
+	}
+	for _, tt := range tests {
+		if got := DefaultRulePrefix(tt.in); got != tt.want {
+			t.Errorf("DefaultRulePrefix(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestLogicalID(t *testing.T) {
+	used := map[string]bool{}
+	tests := []struct {
+		job  string
+		i, n int
+		want string
+	}{
+		{"daily-sales", 0, 1, "DailySalesRule"},
+		{"daily-sales-x", 1, 2, "DailySalesXRule2"},
+		{"2fa-cleanup", 0, 1, "Job2faCleanupRule"},
+		{"a-1", 0, 1, "A1Rule"},
+		{"a1", 0, 1, "A1RuleX2"}, // collides with a-1 once '-' is gone
+	}
+	for _, tt := range tests {
+		if got := logicalID(tt.job, tt.i, tt.n, used); got != tt.want {
+			t.Errorf("logicalID(%q, %d, %d) = %q, want %q", tt.job, tt.i, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestFenced(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"echo hi", "```sh\necho hi\n```\n"},
+		{"echo ```x```", "````sh\necho ```x```\n````\n"},
+	}
+	for _, tt := range tests {
+		if got := fenced("sh", tt.text); got != tt.want {
+			t.Errorf("fenced(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestYAMLString(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Asia/Tokyo", "Asia/Tokyo"},
+		{"rails-batch-", "rails-batch-"},
+		{"yes", `"yes"`},
+		{"../crontab", `"../crontab"`},
+		{"a: b", `"a: b"`},
+		{"", `""`},
+		{"1.5", `"1.5"`},
+	}
+	for _, tt := range tests {
+		if got := yamlString(tt.in); got != tt.want {
+			t.Errorf("yamlString(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}

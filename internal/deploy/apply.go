@@ -1,0 +1,306 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+)
+
+// ApplyOptions tune Apply.
+type ApplyOptions struct {
+	// Keep, when > 0, deregisters ACTIVE revisions of the family older
+	// than the newest Keep, except any revision a rule still references.
+	Keep int
+}
+
+// Result is what a deploy did: the outputs the GitHub Action publishes.
+type Result struct {
+	// TaskDefinitionARN is the revision the rules now run.
+	TaskDefinitionARN string `json:"task_definition_arn"`
+	// Registered reports that a new revision was registered.
+	Registered bool   `json:"registered"`
+	Counts     Counts `json:"counts"`
+	// Deregistered lists revisions deregistered by --keep, sorted.
+	Deregistered []string `json:"deregistered"`
+	// Plan is the plan that was applied (with the new ARN filled in).
+	Plan *Plan `json:"plan"`
+}
+
+// Apply executes the plan. It refuses a plan with conflicts. The calls
+// are ordered so that every intermediate state is valid (see the package
+// doc); rules are handled in parallel up to Clients.Parallel, each rule's
+// calls in sequence. On error, the Result says what was done so far and a
+// second deploy converges.
+func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result, error) {
+	if cs := p.Conflicts(); len(cs) > 0 {
+		var names []string
+		for _, r := range cs {
+			names = append(names, r.Name)
+		}
+		return nil, fmt.Errorf("rules %s exist but are not managed by cronbridge with tracking id %q: rename the jobs or the prefix, or tag the rules %s=%s and %s=%s to adopt them",
+			strings.Join(names, ", "), p.desired.TrackingID, TagManagedBy, ManagedByThis, TagTrackingID, p.desired.TrackingID)
+	}
+	res := &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p}
+	// 1. Register first: targets may only point at a revision that exists.
+	if p.TaskDefinition.Register {
+		in, err := registerInput(p.td, p.tdTags, p.desired.Container, p.desired.Image)
+		if err != nil {
+			return res, err
+		}
+		out, err := c.ECS.RegisterTaskDefinition(ctx, in)
+		if err != nil {
+			return res, fmt.Errorf("register task definition %q: %w", p.desired.Family, err)
+		}
+		res.TaskDefinitionARN = aws.ToString(out.TaskDefinition.TaskDefinitionArn)
+		res.Registered = true
+		p.TaskDefinition.ARN = res.TaskDefinitionARN
+		for i := range p.Rules {
+			for j := range p.Rules[i].Changes {
+				if p.Rules[i].Changes[j].New == PendingRevision {
+					p.Rules[i].Changes[j].New = res.TaskDefinitionARN
+				}
+			}
+		}
+	}
+	// 2. Rules, each in a valid order.
+	errs := forEach(ctx, len(p.Rules), c.parallel(), func(ctx context.Context, i int) error {
+		return applyRule(ctx, c.Events, &p.Rules[i], res.TaskDefinitionARN)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return res, err
+	}
+	// 3. Deregister last, after every target points at the new revision.
+	if opts.Keep > 0 {
+		dereg, err := deregisterOld(ctx, c, p.desired.Family, res.TaskDefinitionARN, opts.Keep)
+		res.Deregistered = dereg
+		if err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string) error {
+	switch rc.Action {
+	case ActionUnchanged, ActionOrphan, ActionConflict:
+		return nil
+	case ActionDelete:
+		// Targets must go before the rule: DeleteRule fails on a rule
+		// that still has targets.
+		if len(rc.removeTargets) > 0 {
+			if err := removeTargets(ctx, ev, rc.Name, rc.removeTargets); err != nil {
+				return err
+			}
+		}
+		if _, err := ev.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String(rc.Name)}); err != nil {
+			return fmt.Errorf("delete rule %q: %w", rc.Name, err)
+		}
+		return nil
+	}
+	s := rc.spec
+	target := s.Target
+	if aws.ToString(target.EcsParameters.TaskDefinitionArn) == PendingRevision {
+		ep := *target.EcsParameters
+		ep.TaskDefinitionArn = aws.String(tdARN)
+		target.EcsParameters = &ep
+	}
+	if rc.Action == ActionCreate {
+		// Created DISABLED with its ownership tags in the same call, so a
+		// crash leaves a rule that cannot fire and that the next run
+		// recognizes as its own.
+		if _, err := ev.PutRule(ctx, putRuleInput(s, string(ebtypes.RuleStateDisabled), true)); err != nil {
+			return fmt.Errorf("create rule %q: %w", s.Name, err)
+		}
+		if err := putTarget(ctx, ev, s.Name, target); err != nil {
+			return err
+		}
+		if s.State != string(ebtypes.RuleStateDisabled) {
+			if _, err := ev.PutRule(ctx, putRuleInput(s, s.State, false)); err != nil {
+				return fmt.Errorf("enable rule %q: %w", s.Name, err)
+			}
+		}
+		return nil
+	}
+	// Update: the target first, so that a rule that becomes enabled has
+	// its (new) target already.
+	if rc.putTarget {
+		if err := putTarget(ctx, ev, s.Name, target); err != nil {
+			return err
+		}
+	}
+	if len(rc.removeTargets) > 0 {
+		if err := removeTargets(ctx, ev, rc.Name, rc.removeTargets); err != nil {
+			return err
+		}
+	}
+	if rc.putRule {
+		if _, err := ev.PutRule(ctx, putRuleInput(s, s.State, false)); err != nil {
+			return fmt.Errorf("update rule %q: %w", s.Name, err)
+		}
+	}
+	if len(rc.tags) > 0 {
+		var tags []ebtypes.Tag
+		for _, k := range sortedKeys(rc.tags) {
+			tags = append(tags, ebtypes.Tag{Key: aws.String(k), Value: aws.String(rc.tags[k])})
+		}
+		arn := rc.arn
+		if arn == "" {
+			arn = ruleARN(tdARN, s.Name)
+		}
+		if _, err := ev.TagResource(ctx, &eventbridge.TagResourceInput{ResourceARN: aws.String(arn), Tags: tags}); err != nil {
+			return fmt.Errorf("tag rule %q: %w", s.Name, err)
+		}
+	}
+	return nil
+}
+
+// putRuleInput builds PutRule. Tags only go on the creating call: on an
+// existing rule PutRule does not reconcile tags; TagResource does.
+func putRuleInput(s *ruleSpec, state string, withTags bool) *eventbridge.PutRuleInput {
+	in := &eventbridge.PutRuleInput{
+		Name:               aws.String(s.Name),
+		ScheduleExpression: aws.String(s.ScheduleExpression),
+		State:              ebtypes.RuleState(state),
+		Description:        aws.String(s.Description),
+	}
+	if withTags {
+		for _, k := range sortedKeys(s.Tags) {
+			in.Tags = append(in.Tags, ebtypes.Tag{Key: aws.String(k), Value: aws.String(s.Tags[k])})
+		}
+	}
+	return in
+}
+
+// putTarget puts the rule's one target in one call (PutTargets takes up
+// to 10) and fails on partial failures, which PutTargets reports in its
+// response rather than as an error.
+func putTarget(ctx context.Context, ev EventsAPI, rule string, t ebtypes.Target) error {
+	out, err := ev.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(rule), Targets: []ebtypes.Target{t}})
+	if err != nil {
+		return fmt.Errorf("put targets of rule %q: %w", rule, err)
+	}
+	if out.FailedEntryCount > 0 {
+		e := out.FailedEntries[0]
+		return fmt.Errorf("put targets of rule %q: target %s: %s: %s", rule, aws.ToString(e.TargetId), aws.ToString(e.ErrorCode), aws.ToString(e.ErrorMessage))
+	}
+	return nil
+}
+
+func removeTargets(ctx context.Context, ev EventsAPI, rule string, ids []string) error {
+	// RemoveTargets takes at most 100 ids per call.
+	for len(ids) > 0 {
+		n := min(len(ids), 100)
+		out, err := ev.RemoveTargets(ctx, &eventbridge.RemoveTargetsInput{Rule: aws.String(rule), Ids: ids[:n]})
+		if err != nil {
+			return fmt.Errorf("remove targets of rule %q: %w", rule, err)
+		}
+		if out.FailedEntryCount > 0 {
+			e := out.FailedEntries[0]
+			return fmt.Errorf("remove targets of rule %q: target %s: %s: %s", rule, aws.ToString(e.TargetId), aws.ToString(e.ErrorCode), aws.ToString(e.ErrorMessage))
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// ruleARN builds a default-bus rule ARN in the task definition's region
+// and account.
+func ruleARN(tdARN, name string) string {
+	parts := strings.SplitN(tdARN, ":", 6)
+	if len(parts) < 6 {
+		return name
+	}
+	return "arn:" + parts[1] + ":events:" + parts[3] + ":" + parts[4] + ":rule/" + name
+}
+
+// deregisterOld deregisters ACTIVE revisions of family beyond the newest
+// keep, never current and never one that any rule in the region references.
+func deregisterOld(ctx context.Context, c Clients, family, current string, keep int) ([]string, error) {
+	inUse, err := revisionsInUse(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	var arns []string
+	in := &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String(family), Status: ecstypes.TaskDefinitionStatusActive, Sort: ecstypes.SortOrderDesc}
+	for {
+		page, err := c.ECS.ListTaskDefinitions(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("list task definitions of %q: %w", family, err)
+		}
+		for _, a := range page.TaskDefinitionArns {
+			// FamilyPrefix is a prefix: "shop" also lists "shop-batch".
+			if f, _ := familyRevision(a); f == family {
+				arns = append(arns, a)
+			}
+		}
+		if aws.ToString(page.NextToken) == "" {
+			break
+		}
+		in.NextToken = page.NextToken
+	}
+	sort.Slice(arns, func(i, j int) bool {
+		_, a := familyRevision(arns[i])
+		_, b := familyRevision(arns[j])
+		return a > b
+	})
+	var dereg []string
+	for i, a := range arns {
+		if i < keep || a == current || inUse[revisionKey(a)] {
+			continue
+		}
+		if _, err := c.ECS.DeregisterTaskDefinition(ctx, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: aws.String(a)}); err != nil {
+			return dereg, fmt.Errorf("deregister %s: %w", a, err)
+		}
+		dereg = append(dereg, a)
+	}
+	sort.Strings(dereg)
+	return dereg, nil
+}
+
+// familyRevision splits ".../task-definition/family:rev".
+func familyRevision(arn string) (string, int) {
+	i := strings.LastIndex(arn, "/")
+	f, r, _ := strings.Cut(arn[i+1:], ":")
+	n, _ := strconv.Atoi(r)
+	return f, n
+}
+
+// revisionKey reduces an ARN or "family:rev" reference to "family:rev", so
+// that a target written either way protects the revision.
+func revisionKey(ref string) string {
+	f, n := familyRevision(ref)
+	return f + ":" + strconv.Itoa(n)
+}
+
+// Options are the flags of "cronbridge deploy".
+type Options struct {
+	Prune  bool
+	Keep   int
+	DryRun bool
+}
+
+// Deploy observes, plans and (unless DryRun) applies. With DryRun the
+// Result holds the plan and the current revision and nothing is changed.
+func Deploy(ctx context.Context, c Clients, d Desired, opts Options) (*Result, error) {
+	o, err := Observe(ctx, c, d)
+	if err != nil {
+		return nil, err
+	}
+	p, err := MakePlan(d, o, PlanOptions{Prune: opts.Prune})
+	if err != nil {
+		return nil, err
+	}
+	if opts.DryRun {
+		return &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p}, nil
+	}
+	return Apply(ctx, c, p, ApplyOptions{Keep: opts.Keep})
+}

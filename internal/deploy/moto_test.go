@@ -1,0 +1,224 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// The integration tests run against a real moto server (no hand-written
+// fakes): TestMain starts one per test binary on a free loopback port and
+// every test resets it.
+
+const testRegion = "ap-northeast-1"
+
+// motoURL is set once by TestMain before any test runs and never changed.
+var motoURL string
+
+func TestMain(m *testing.M) {
+	os.Exit(runWithMoto(m))
+}
+
+func runWithMoto(m *testing.M) int {
+	bin := os.Getenv("CRONBRIDGE_MOTO_SERVER")
+	if bin == "" {
+		bin = filepath.Join("..", "..", ".venv", "bin", "moto_server")
+	}
+	if _, err := os.Stat(bin); err != nil {
+		fmt.Fprintf(os.Stderr, "deploy tests need moto_server (%v): run `make test`, which installs it into .venv and sets CRONBRIDGE_MOTO_SERVER\n", err)
+		return 1
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "free port:", err)
+		return 1
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	var logBuf bytes.Buffer
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	cmd.Stdout, cmd.Stderr = &logBuf, &logBuf
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "start moto_server:", err)
+		return 1
+	}
+	defer func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}()
+	motoURL = fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(motoURL + "/moto-api/")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			fmt.Fprintf(os.Stderr, "moto_server did not start: %v\n%s", err, logBuf.String())
+			return 1
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return m.Run()
+}
+
+// resetMoto clears every resource so that tests do not see each other's.
+func resetMoto(tb testing.TB) {
+	tb.Helper()
+	resp, err := http.Post(motoURL+"/moto-api/reset", "application/json", nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+// mutating names the operations that change AWS.
+var mutating = map[string]bool{
+	"RegisterTaskDefinition": true, "DeregisterTaskDefinition": true,
+	"PutRule": true, "PutTargets": true, "RemoveTargets": true, "DeleteRule": true,
+	"TagResource": true, "UntagResource": true,
+}
+
+// fault is how the recorder fails a call.
+type fault int
+
+const (
+	faultNone fault = iota
+	faultHTTP500
+	faultThrottle
+	faultReset
+	faultLost // forward the request, then lose the response
+)
+
+func (f fault) String() string {
+	return [...]string{"none", "http-500", "throttling", "connection-reset", "response-lost"}[f]
+}
+
+// recorder is an http.RoundTripper that records each AWS call by its
+// X-Amz-Target operation, can fail the k-th call, and can run a check
+// after every successful mutating call.
+type recorder struct {
+	base http.RoundTripper
+
+	mu     sync.Mutex
+	calls  []string
+	failAt int // 1-based call number to fail; 0: never
+	kind   fault
+	after  func(op string)
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	target := req.Header.Get("X-Amz-Target")
+	op := target[strings.LastIndex(target, ".")+1:]
+	r.mu.Lock()
+	r.calls = append(r.calls, op)
+	n := len(r.calls)
+	fail := r.failAt == n
+	r.mu.Unlock()
+	if fail {
+		switch r.kind {
+		case faultHTTP500:
+			return jsonResponse(req, 500, `{"__type":"InternalFailure","message":"injected failure"}`), nil
+		case faultThrottle:
+			return jsonResponse(req, 400, `{"__type":"ThrottlingException","message":"Rate exceeded"}`), nil
+		case faultReset:
+			return nil, &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+		case faultLost:
+			resp, err := r.base.RoundTrip(req)
+			if err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			return nil, &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+		}
+	}
+	resp, err := r.base.RoundTrip(req)
+	if err == nil && resp.StatusCode < 300 && mutating[op] && r.after != nil {
+		r.after(op)
+	}
+	return resp, err
+}
+
+func jsonResponse(req *http.Request, code int, body string) *http.Response {
+	return &http.Response{
+		StatusCode: code, Status: fmt.Sprintf("%d injected", code), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:  http.Header{"Content-Type": []string{"application/x-amz-json-1.1"}},
+		Body:    io.NopCloser(strings.NewReader(body)),
+		Request: req, ContentLength: int64(len(body)),
+	}
+}
+
+// counts returns the number of calls per operation.
+func (r *recorder) counts() map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := map[string]int{}
+	for _, c := range r.calls {
+		m[c]++
+	}
+	return m
+}
+
+func (r *recorder) reset() {
+	r.mu.Lock()
+	r.calls = nil
+	r.mu.Unlock()
+}
+
+func (r *recorder) total() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.calls)
+}
+
+// writes returns the mutating calls per operation.
+func (r *recorder) writes() map[string]int {
+	m := map[string]int{}
+	for op, n := range r.counts() {
+		if mutating[op] {
+			m[op] = n
+		}
+	}
+	return m
+}
+
+// newClients returns clients for moto through a recorder. retries false
+// disables the SDK's retries, so that an injected failure reaches deploy.
+func newClients(retries bool) (Clients, *recorder) {
+	rec := &recorder{base: http.DefaultTransport}
+	cfg := aws.Config{
+		Region:      testRegion,
+		Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", ""),
+		HTTPClient:  &http.Client{Transport: rec},
+	}
+	if retries {
+		cfg.Retryer = func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxBackoff = 10 * time.Millisecond })
+		}
+	} else {
+		cfg.Retryer = func() aws.Retryer { return aws.NopRetryer{} }
+	}
+	return NewClients(cfg, motoURL), rec
+}
+
+// errInvariant is returned by checkInvariants.
+var errInvariant = errors.New("invariant violated")
+
+var _ = context.Background

@@ -1,0 +1,162 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+)
+
+// Observed is the current state in AWS that a plan is computed against.
+type Observed struct {
+	// TaskDefinition is the latest ACTIVE revision of the family.
+	TaskDefinition     *ecstypes.TaskDefinition
+	TaskDefinitionTags []ecstypes.Tag
+	// Rules are the rules whose names start with the prefix, sorted by name.
+	Rules []ObservedRule
+}
+
+// ObservedRule is one rule with its tags and (for owned rules) targets.
+type ObservedRule struct {
+	Name               string
+	ARN                string
+	ScheduleExpression string
+	EventPattern       string
+	State              string
+	Description        string
+	RoleARN            string
+	Tags               map[string]string
+	// Targets are read only for rules this tracking id owns; others are
+	// never changed, so their targets do not matter.
+	Targets []ebtypes.Target
+}
+
+// Owned reports whether the rule carries both ownership tags with this
+// tracking id.
+func (r ObservedRule) Owned(trackingID string) bool {
+	return r.Tags[TagManagedBy] == ManagedByThis && r.Tags[TagTrackingID] == trackingID
+}
+
+// listPageSize is ListRules' maximum Limit: 300 rules are 3 pages.
+const listPageSize = 100
+
+// Observe reads the state the plan needs: DescribeTaskDefinition (1 call),
+// ListRules with the prefix (1 call per 100 rules), then per rule
+// ListTagsForResource and, for owned rules, ListTargetsByRule, with bounded
+// parallelism.
+func Observe(ctx context.Context, c Clients, d Desired) (*Observed, error) {
+	td, tags, err := describeLatest(ctx, c.ECS, d.Family)
+	if err != nil {
+		return nil, err
+	}
+	o := &Observed{TaskDefinition: td, TaskDefinitionTags: tags}
+	rules, err := listRules(ctx, c.Events, d.RulePrefix)
+	if err != nil {
+		return nil, err
+	}
+	o.Rules = make([]ObservedRule, len(rules))
+	errs := forEach(ctx, len(rules), c.parallel(), func(ctx context.Context, i int) error {
+		r := rules[i]
+		or := ObservedRule{
+			Name: aws.ToString(r.Name), ARN: aws.ToString(r.Arn), ScheduleExpression: aws.ToString(r.ScheduleExpression),
+			EventPattern: aws.ToString(r.EventPattern), State: string(r.State), Description: aws.ToString(r.Description),
+			RoleARN: aws.ToString(r.RoleArn),
+		}
+		tout, err := c.Events.ListTagsForResource(ctx, &eventbridge.ListTagsForResourceInput{ResourceARN: r.Arn})
+		if err != nil {
+			return fmt.Errorf("list tags of rule %q: %w", or.Name, err)
+		}
+		or.Tags = map[string]string{}
+		for _, t := range tout.Tags {
+			or.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+		if or.Owned(d.TrackingID) {
+			or.Targets, err = listTargets(ctx, c.Events, or.Name)
+			if err != nil {
+				return err
+			}
+		}
+		o.Rules[i] = or
+		return nil
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	sort.Slice(o.Rules, func(i, j int) bool { return o.Rules[i].Name < o.Rules[j].Name })
+	return o, nil
+}
+
+// listRules lists the default bus's rules whose names start with prefix
+// ("" for all), every page.
+func listRules(ctx context.Context, c EventsAPI, prefix string) ([]ebtypes.Rule, error) {
+	var out []ebtypes.Rule
+	in := &eventbridge.ListRulesInput{Limit: aws.Int32(listPageSize)}
+	if prefix != "" {
+		in.NamePrefix = aws.String(prefix)
+	}
+	for {
+		page, err := c.ListRules(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("list rules with prefix %q: %w", prefix, err)
+		}
+		out = append(out, page.Rules...)
+		if aws.ToString(page.NextToken) == "" {
+			return out, nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
+
+func listTargets(ctx context.Context, c EventsAPI, rule string) ([]ebtypes.Target, error) {
+	var out []ebtypes.Target
+	in := &eventbridge.ListTargetsByRuleInput{Rule: aws.String(rule)}
+	for {
+		page, err := c.ListTargetsByRule(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("list targets of rule %q: %w", rule, err)
+		}
+		out = append(out, page.Targets...)
+		if aws.ToString(page.NextToken) == "" {
+			return out, nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
+
+// revisionsInUse returns every task definition ARN (or family name) that
+// an ECS target of any rule in the region references, not only ours: a
+// revision pinned by someone else's rule must not be deregistered either.
+func revisionsInUse(ctx context.Context, c Clients) (map[string]bool, error) {
+	rules, err := listRules(ctx, c.Events, "")
+	if err != nil {
+		return nil, err
+	}
+	refs := make([][]string, len(rules))
+	errs := forEach(ctx, len(rules), c.parallel(), func(ctx context.Context, i int) error {
+		ts, err := listTargets(ctx, c.Events, aws.ToString(rules[i].Name))
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			if t.EcsParameters != nil && t.EcsParameters.TaskDefinitionArn != nil {
+				refs[i] = append(refs[i], aws.ToString(t.EcsParameters.TaskDefinitionArn))
+			}
+		}
+		return nil
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	inUse := map[string]bool{}
+	for _, rs := range refs {
+		for _, r := range rs {
+			inUse[revisionKey(r)] = true
+		}
+	}
+	return inUse, nil
+}

@@ -1,0 +1,112 @@
+package deploy
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteJSON writes the plan as indented JSON (the contract in docs/deploy.md).
+func (p *Plan) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(p)
+}
+
+// Summary is the one-line count, "Plan: 1 to create, ...".
+func (p *Plan) Summary() string {
+	s := fmt.Sprintf("%d to create, %d to update, %d to delete, %d unchanged", p.Counts.Create, p.Counts.Update, p.Counts.Delete, p.Counts.Unchanged)
+	if p.Counts.Orphaned > 0 {
+		s += fmt.Sprintf(", %d orphaned (kept; use --prune to delete)", p.Counts.Orphaned)
+	}
+	if p.TaskDefinition.Register {
+		s = "register 1 task definition revision, " + s
+	}
+	return s
+}
+
+// WriteText writes a deterministic diff: "+" create, "~" update, "-"
+// delete, one line per changed field. Unchanged rules are only counted.
+func (p *Plan) WriteText(w io.Writer) error {
+	var b strings.Builder
+	td := p.TaskDefinition
+	if td.Register {
+		fmt.Fprintf(&b, "~ task definition %s: register a new revision\n", td.Family)
+		fmt.Fprintf(&b, "    ~ container %s image: %s -> %s\n", td.Container, td.CurrentImage, td.Image)
+	} else {
+		fmt.Fprintf(&b, "  task definition %s: unchanged (%s)\n", td.Family, td.CurrentARN)
+	}
+	for _, r := range p.Rules {
+		switch r.Action {
+		case ActionUnchanged:
+			continue
+		case ActionOrphan:
+			fmt.Fprintf(&b, "! rule %s: no longer in the config (kept; use --prune to delete)\n", r.Name)
+			continue
+		case ActionConflict:
+			fmt.Fprintf(&b, "! rule %s: exists but is not managed by this config (refusing to change it)\n", r.Name)
+			continue
+		}
+		sym := map[Action]string{ActionCreate: "+", ActionUpdate: "~", ActionDelete: "-"}[r.Action]
+		fmt.Fprintf(&b, "%s rule %s", sym, r.Name)
+		if r.Job != "" {
+			fmt.Fprintf(&b, " (job %s)", r.Job)
+		}
+		b.WriteString("\n")
+		for _, c := range r.Changes {
+			switch c.Op {
+			case "+":
+				fmt.Fprintf(&b, "    + %s: %s\n", c.Field, c.New)
+			case "-":
+				fmt.Fprintf(&b, "    - %s: %s\n", c.Field, c.Old)
+			default:
+				fmt.Fprintf(&b, "    ~ %s: %s -> %s\n", c.Field, c.Old, c.New)
+			}
+		}
+	}
+	fmt.Fprintf(&b, "\nPlan: %s.\n", p.Summary())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteMarkdown writes the plan for a PR comment or step summary.
+func (p *Plan) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("### cronbridge deploy plan\n\n")
+	td := p.TaskDefinition
+	if td.Register {
+		fmt.Fprintf(&b, "Task definition `%s`: new revision, container `%s` image `%s` → `%s`.\n\n", td.Family, td.Container, mdCode(td.CurrentImage), mdCode(td.Image))
+	} else {
+		fmt.Fprintf(&b, "Task definition `%s`: unchanged (`%s`).\n\n", td.Family, mdCode(td.CurrentARN))
+	}
+	b.WriteString("| Rule | Action | Changes |\n|---|---|---|\n")
+	for _, r := range p.Rules {
+		if r.Action == ActionUnchanged {
+			continue
+		}
+		var cs []string
+		for _, c := range r.Changes {
+			switch c.Op {
+			case "+":
+				cs = append(cs, fmt.Sprintf("+ `%s`: `%s`", c.Field, mdCode(c.New)))
+			case "-":
+				cs = append(cs, fmt.Sprintf("− `%s`", c.Field))
+			default:
+				cs = append(cs, fmt.Sprintf("~ `%s`: `%s` → `%s`", c.Field, mdCode(c.Old), mdCode(c.New)))
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.Name, r.Action, strings.Join(cs, "<br>"))
+	}
+	fmt.Fprintf(&b, "\n**Plan:** %s.\n", p.Summary())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mdCode keeps a value inside a markdown code span and table cell.
+func mdCode(s string) string {
+	s = strings.ReplaceAll(s, "`", "'")
+	s = strings.ReplaceAll(s, "|", "\\|")
+	return strings.ReplaceAll(s, "\n", " ")
+}

@@ -277,6 +277,13 @@ func (p *parser) trailing(sp *fieldSpec, s string, i, base int) {
 			"cron has no nth-weekday: restrict the day of month (e.g. 8-14) and test the weekday inside the command")
 		return
 	}
+	if s[i] == '~' {
+		// Checked with Debian cron 3.0pl1-162: "6~15" fires at 6 only.
+		p.addHint(base+i, SeverityWarning, CodeTrailingText,
+			fmt.Sprintf("debian cron ignores %q at the end of %s %q and reads %q; cronie would pick a random value instead", s[i:], sp.label, s, s[:i]),
+			"pick a fixed value")
+		return
+	}
 	p.add(base+i, SeverityWarning, CodeTrailingText,
 		fmt.Sprintf("debian cron ignores %q at the end of %s %q and reads %q; cronie rejects the line", s[i:], sp.label, s, s[:i]))
 }

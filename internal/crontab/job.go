@@ -122,6 +122,7 @@ func (p *parser) job(start int) *Entry {
 				// cron stops at the first bad field; so do we, so that a line
 				// that is not a job at all gets one error, not five.
 				e.Valid = false
+				p.commandAfterError(e, end, f)
 				return e
 			}
 			if random {
@@ -137,6 +138,25 @@ func (p *parser) job(start int) *Entry {
 	}
 	p.rest(e, skipBlanks(l, i))
 	return e
+}
+
+// commandAfterError fills in the command of an entry whose field f (ending
+// at byte offset i) was rejected, so that reports can still show which job
+// the broken line was. It reports nothing: the field error says it all.
+func (p *parser) commandAfterError(e *Entry, i int, f int) {
+	l := p.line
+	skip := len(e.Fields) - 1 - f
+	if p.opts.System {
+		skip++
+	}
+	for ; skip > 0; skip-- {
+		i = skipNonblanks(l, skipBlanks(l, i))
+	}
+	i = skipBlanks(l, i)
+	if i < len(l) {
+		e.Command = Token{Text: l[i:], Pos: p.pos(i)}
+		e.Shell, e.Stdin, e.HasStdin = splitPercent(l[i:])
+	}
 }
 
 // setBits stores a field's parsed set in the entry's schedule.
@@ -200,19 +220,25 @@ func (p *parser) rest(e *Entry, i int) {
 	if p.cronie() {
 		// cronie reads "-n " (mail only on error) before the command, once.
 		for i < len(l) && l[i] == '-' {
-			if i+1 < len(l) && l[i+1] == 'n' && !e.MailOnError && (i+2 == len(l) || isBlank(l[i+2])) {
+			isN := i+1 < len(l) && l[i+1] == 'n' && (i+2 == len(l) || isBlank(l[i+2]))
+			if isN && !e.MailOnError {
 				e.MailOnError = true
 				i = skipBlanks(l, i+2)
 				continue
 			}
 			end := skipNonblanks(l, i)
-			p.addHint(i, SeverityError, CodeBadOption,
-				fmt.Sprintf("cronie reads a command that starts with \"-\" as an option, and %q is not one it knows (only \"-n\", once): cronie rejects the line", l[i:end]),
-				"put the command in a script, or prefix it with a space-free no-op such as \"exec\"")
+			msg := fmt.Sprintf("cronie reads a command that starts with \"-\" as an option, and %q is not one it knows (only \"-n\"): cronie rejects the line", l[i:end])
+			if isN {
+				msg = "cronie accepts the \"-n\" option only once: it rejects the line"
+			}
+			p.addHint(i, SeverityError, CodeBadOption, msg, "if the command really starts with \"-\", run it from a script")
 			e.Valid = false
 			e.Command = Token{Text: l[i:], Pos: p.pos(i)}
 			return
 		}
+	} else if strings.HasPrefix(l[i:], "-n ") || strings.HasPrefix(l[i:], "-n\t") {
+		p.add(i, SeverityWarning, CodeBadOption,
+			"debian cron has no \"-n\" option: it hands \"-n ...\" to the shell as the command, which fails (cronie would mail only on error)")
 	}
 	if i >= len(l) {
 		e.Command = Token{Pos: p.pos(i)}

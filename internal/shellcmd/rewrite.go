@@ -334,8 +334,8 @@ func (rw *rewriter) main(src *source, s *syntax.Stmt, depth int) ([]string, stri
 		return nil, "it uses a compound shell command (if, for, while, case or { })"
 	}
 	ce := s.Cmd.(*syntax.CallExpr)
-	if reason := rw.redirects(src, s.Redirs); reason != "" {
-		return nil, reason
+	if isCd(s) {
+		return nil, "there is no command to run after cd"
 	}
 	for _, as := range ce.Assigns {
 		if as.Name == nil || as.Naked || as.Array != nil || as.Index != nil || as.Append {
@@ -359,6 +359,11 @@ func (rw *rewriter) main(src *source, s *syntax.Stmt, depth int) ([]string, stri
 			return nil, reason
 		}
 		argv[i], _, _, _ = src.wordValue(w)
+	}
+	// Redirections come after the words so that the reason names the
+	// first problem in reading order.
+	if reason := rw.redirects(src, s.Redirs); reason != "" {
+		return nil, reason
 	}
 	if script, idx, ok := wrapped(argv); ok {
 		if idx != len(argv)-1 {

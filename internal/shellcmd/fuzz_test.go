@@ -1,0 +1,84 @@
+package shellcmd
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+// seeds are the shapes crontab commands take in practice, so that the
+// fuzzer starts from realistic quoting and nesting.
+var seeds = []string{
+	`cd /app && RAILS_ENV=production bundle exec rails runner 'Batch.run' >> log/batch.log 2>&1`,
+	`/bin/bash -l -c 'cd /app && bin/rails runner -e production '\''Batch::DailySales.run'\'' >> log/x.log 2>&1'`,
+	`[ $(date +%w) -eq 0 ] && /usr/local/bin/backup-db.sh 2>&1 >> /var/log/b.log #Backup`,
+	`flock -n /tmp/x.lock sudo -u app curl http://localhost:3000/ping | grep ok`,
+	`sh -c 'sh -c "sh -c \"sh -c x\""'`,
+	"cat <<EOF\nhi\nEOF",
+	`echo "unterminated`,
+	`$APP/bin/push.sh >> $LOG/push.log 2>&1`,
+	`export A=1 && cd /srv && ./x {a,b} *.log ~/y`,
+	``,
+}
+
+func FuzzAnalyze(f *testing.F) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, cmd string) {
+		a := Analyze(cmd)
+		if a.Cmd != cmd {
+			t.Fatalf("Cmd = %q, want %q", a.Cmd, cmd)
+		}
+		check := func(p Pos, what string) {
+			if p.Offset < 0 || p.Offset > len(cmd) || p.Col < 1 || p.Col > utf8.RuneCountInString(cmd)+1 {
+				t.Fatalf("%s at %+v is outside %q", what, p, cmd)
+			}
+		}
+		for _, fa := range a.Facts {
+			check(fa.Pos, fa.Kind.String())
+		}
+		for _, e := range a.Errors {
+			check(e.Pos, "error")
+		}
+		for _, c := range a.Commands {
+			check(c.Pos, "command")
+		}
+		for i := 1; i < len(a.Facts); i++ {
+			if a.Facts[i-1].Pos.Offset > a.Facts[i].Pos.Offset {
+				t.Fatalf("facts not sorted")
+			}
+		}
+	})
+}
+
+func FuzzRewrite(f *testing.F) {
+	for _, s := range seeds {
+		f.Add(s, "/app", "APP")
+	}
+	f.Fuzz(func(t *testing.T, cmd, root, envName string) {
+		r := Rewrite(cmd, RewriteOptions{AppRoot: root, CrontabEnv: []string{envName}})
+		if len(r.Exec) == 0 {
+			t.Fatalf("Rewrite(%q) returned an empty Exec", cmd)
+		}
+		if r.Fallback {
+			if len(r.Exec) != 3 || r.Exec[0] != "sh" || r.Exec[1] != "-c" || r.Exec[2] != cmd {
+				t.Fatalf("fallback %q does not preserve %q exactly", r.Exec, cmd)
+			}
+			if r.Reason == "" {
+				t.Fatalf("fallback without a reason for %q", cmd)
+			}
+			return
+		}
+		if r.Reason != "" {
+			t.Fatalf("reason %q without fallback", r.Reason)
+		}
+		if len(r.EnvKeys) != len(r.Env) {
+			t.Fatalf("EnvKeys %v do not match Env %v", r.EnvKeys, r.Env)
+		}
+		for _, n := range r.Notes {
+			if n.Pos.Offset < 0 || n.Pos.Offset > len(cmd) {
+				t.Fatalf("note %q at %+v outside %q", n.Text, n.Pos, cmd)
+			}
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/cronbridge/cronbridge/internal/report"
 )
@@ -53,5 +54,8 @@ func (p *Plan) Files() ([]OutputFile, error) {
 // WriteChart writes concurrency.svg: the week-long profile rendered by
 // internal/report.
 func (p *Plan) WriteChart(w io.Writer) error {
-	return report.WriteProfileSVG(w, p.Load.Result.Profile)
+	return report.WriteProfileSVG(w, p.Load.Result.Profile, report.SVGOptions{
+		Title: "Concurrency of the jobs migrated from " + p.Options.ConfigCrontab + " (worst week of " + strconv.Itoa(p.Load.From.Year()) + ")",
+		Zone:  p.Options.Zone.String(),
+	})
 }

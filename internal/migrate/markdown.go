@@ -233,7 +233,7 @@ func (p *Plan) writeLoadSection(b *bytes.Buffer) error {
 		}
 		if len(r.BusiestDay.Runs) > 0 {
 			fmt.Fprintf(b, "\nThe busiest day, %s:\n\n", r.BusiestDay.Date.Format("Monday 2006-01-02"))
-			if err := report.WriteGantt(b, r.BusiestDay); err != nil {
+			if err := report.WriteGantt(b, r.BusiestDay, report.GanttOptions{}); err != nil {
 				return fmt.Errorf("mermaid chart: %w", err)
 			}
 		}

@@ -180,12 +180,18 @@ func deriveRaw(shell string) string {
 				return strings.Join(r.Tasks, "-")
 			}
 		}
+		return path.Base(r.Program)
 	}
 	if m.Script != "" {
 		return stripExt(path.Base(m.Script))
 	}
-	if len(m.Exec) > 0 {
-		return stripExt(path.Base(m.Exec[0].Text))
+	exec := m.Exec
+	// "bundle exec sidekiq" is about sidekiq, not Bundler.
+	if len(exec) > 2 && path.Base(exec[0].Text) == "bundle" && exec[1].Text == "exec" {
+		exec = exec[2:]
+	}
+	if len(exec) > 0 {
+		return stripExt(path.Base(exec[0].Text))
 	}
 	return stripExt(path.Base(m.Name.Text))
 }

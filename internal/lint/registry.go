@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/schedule"
 )
 
@@ -98,11 +99,12 @@ func RuleDocs() []RuleDoc {
 }
 
 // Codes returns every code cronbridge lint can print: the parser's
-// (CB001-CB099), the converter's (CB100-CB149) and the rules'. Config codes
+// (CB001-CB089), job naming's (CB090-CB099), the converter's (CB100-CB149) and the rules'. Config codes
 // (CB150-CB199) live in internal/config, which lint may not import; pass
 // them to Markdown when rendering the full list.
 func Codes() []crontab.CodeDoc {
-	out := append(crontab.Codes(), schedule.Codes()...)
+	out := append(crontab.Codes(), jobs.Codes()...)
+	out = append(out, schedule.Codes()...)
 	for _, d := range RuleDocs() {
 		out = append(out, d.CodeDoc())
 	}

@@ -37,6 +37,12 @@ func (b dayBits) and(a dayBits) {
 	}
 }
 
+func (b dayBits) fill() {
+	for i := range b {
+		b[i] = ^uint64(0)
+	}
+}
+
 func (b dayBits) clear() {
 	for i := range b {
 		b[i] = 0

@@ -23,6 +23,7 @@ type calendar struct {
 	inH       dayBits    // indexes inside the horizon
 	firstYear int
 	yearStart []int // yearStart[y-firstYear]: first index of year y; one extra entry for the end
+	allYears  yearSet
 }
 
 // defaultCalendar is the calendar of DefaultHorizon, built on first use.
@@ -92,11 +93,21 @@ func newCalendar(h Horizon) *calendar {
 		}
 	}
 	c.yearStart = append(c.yearStart, days)
+	for k := 0; k+1 < len(c.yearStart); k++ {
+		if y := c.firstYear + k; y >= minYear && y <= maxYear {
+			c.allYears.set(y)
+		}
+	}
 	return c
 }
 
 // years returns the set of indexes whose year is in ys.
 func (c *calendar) years(ys *yearSet, dst dayBits) {
+	if ys[0]&c.allYears[0] == c.allYears[0] && ys[1]&c.allYears[1] == c.allYears[1] &&
+		ys[2]&c.allYears[2] == c.allYears[2] && ys[3]&c.allYears[3] == c.allYears[3] {
+		dst.fill()
+		return
+	}
 	dst.clear()
 	for k := 0; k+1 < len(c.yearStart); k++ {
 		if ys.has(c.firstYear + k) {

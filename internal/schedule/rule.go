@@ -208,6 +208,8 @@ func (r *ruleExpr) dayBits(c *calendar, dst, tmp dayBits) {
 	switch {
 	case r.domLast:
 		dst.copyFrom(c.last)
+	case !r.domAny && r.dom&allDom == allDom:
+		dst.fill()
 	case !r.domAny:
 		for d := 1; d <= 31; d++ {
 			if r.dom&(1<<uint(d)) != 0 {
@@ -224,13 +226,15 @@ func (r *ruleExpr) dayBits(c *calendar, dst, tmp dayBits) {
 			}
 		}
 	}
-	tmp.clear()
-	for m := 1; m <= 12; m++ {
-		if r.months&(1<<uint(m)) != 0 {
-			tmp.or(c.month[m])
+	if r.months&allMonths != allMonths {
+		tmp.clear()
+		for m := 1; m <= 12; m++ {
+			if r.months&(1<<uint(m)) != 0 {
+				tmp.or(c.month[m])
+			}
 		}
+		dst.and(tmp)
 	}
-	dst.and(tmp)
 	c.years(&r.years, tmp)
 	dst.and(tmp)
 }

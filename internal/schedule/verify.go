@@ -20,19 +20,32 @@ type source struct {
 func newSource(c *calendar, s *crontab.Schedule, groups [3]todSet) *source {
 	src := &source{tod: groups}
 	dom, dow, mon := newDayBits(c.words), newDayBits(c.words), newDayBits(c.words)
-	for d := 1; d <= 31; d++ {
-		if s.Dom&(1<<uint(d)) != 0 {
-			dom.or(c.dom[d])
+	// Full sets are common ("*"); filling is much cheaper than 31 ORs.
+	if s.Dom&allDom == allDom {
+		dom.fill()
+	} else {
+		for d := 1; d <= 31; d++ {
+			if s.Dom&(1<<uint(d)) != 0 {
+				dom.or(c.dom[d])
+			}
 		}
 	}
-	for w := 0; w < 7; w++ {
-		if s.Dow&(1<<uint(w)) != 0 {
-			dow.or(c.dow[w])
+	if s.Dow&allDow == allDow {
+		dow.fill()
+	} else {
+		for w := 0; w < 7; w++ {
+			if s.Dow&(1<<uint(w)) != 0 {
+				dow.or(c.dow[w])
+			}
 		}
 	}
-	for m := 1; m <= 12; m++ {
-		if s.Month&(1<<uint(m)) != 0 {
-			mon.or(c.month[m])
+	if s.Month&allMonths == allMonths {
+		mon.fill()
+	} else {
+		for m := 1; m <= 12; m++ {
+			if s.Month&(1<<uint(m)) != 0 {
+				mon.or(c.month[m])
+			}
 		}
 	}
 	if s.DomStar || s.DowStar {

@@ -1,0 +1,102 @@
+package schedule
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+)
+
+// benchEntries draws n entries (field text parsed by the test helper) from
+// the differential test's generator; distinct > 0 limits them to that many
+// distinct schedules, repeated, as in real crontabs.
+func benchEntries(b *testing.B, n, distinct int) []*crontab.Entry {
+	r := rand.New(rand.NewPCG(7, 7))
+	specs := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		if distinct > 0 && i >= distinct {
+			specs = append(specs, specs[r.IntN(distinct)])
+			continue
+		}
+		specs = append(specs, randomSpec(r))
+	}
+	out := make([]*crontab.Entry, n)
+	for i, s := range specs {
+		out[i] = testEntry(b, s)
+	}
+	return out
+}
+
+// BenchmarkConvertOne is one cold conversion plus verification (no cache),
+// cycling through varied entries; ns/op is the per-entry figure.
+func BenchmarkConvertOne(b *testing.B) {
+	tokyo := mustZone(b, "Asia/Tokyo")
+	es := benchEntries(b, 1000, 0)
+	defaultCalendar() // the shared calendar is built once per process
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Convert(es[i%len(es)], tokyo); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkConvert10000 parses (with the test helper: the real parser is
+// benchmarked in internal/crontab), converts and verifies 10,000 entries.
+// "cold" converts every entry with no cache; "repeated" uses a fresh
+// Converter per iteration over entries drawn from 300 distinct schedules.
+func BenchmarkConvert10000(b *testing.B) {
+	tokyo := mustZone(b, "Asia/Tokyo")
+	r := rand.New(rand.NewPCG(9, 9))
+	cold := make([]string, 10000)
+	for i := range cold {
+		cold[i] = randomSpec(r)
+	}
+	rep := make([]string, 10000)
+	for i := range rep {
+		if i < 300 {
+			rep[i] = cold[i]
+		} else {
+			rep[i] = rep[r.IntN(300)]
+		}
+	}
+	run := func(b *testing.B, specs []string, cache bool) {
+		for i := 0; i < b.N; i++ {
+			var c Converter
+			for _, s := range specs {
+				e := testEntry(b, s)
+				var err error
+				if cache {
+					_, err = c.Convert(e, tokyo)
+				} else {
+					_, err = Convert(e, tokyo)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	b.Run("cold", func(b *testing.B) { run(b, cold, false) })
+	b.Run("repeated", func(b *testing.B) { run(b, rep, true) })
+}
+
+// BenchmarkFires1000Jobs30Days simulates 1,000 jobs over 30 days in their
+// zone, as the linter's overlap checks do.
+func BenchmarkFires1000Jobs30Days(b *testing.B) {
+	tokyo := mustZone(b, "Asia/Tokyo")
+	es := benchEntries(b, 1000, 0)
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, tokyo)
+	to := from.AddDate(0, 0, 30)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		for _, e := range es {
+			n += len(Fires(e.Schedule, tokyo, from, to))
+		}
+		if n == 0 {
+			b.Fatal("no fires")
+		}
+	}
+}

@@ -110,3 +110,10 @@ func mdCode(s string) string {
 	s = strings.ReplaceAll(s, "|", "\\|")
 	return strings.ReplaceAll(s, "\n", " ")
 }
+
+// writeAny writes v as compact JSON (used by tests to build inputs).
+func (p *Plan) writeAny(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

@@ -1,0 +1,103 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+)
+
+// faultScenario returns the starting desired state (deployed before the
+// fault) and the target one: a new image, a schedule change, a tag change,
+// a job removed with --prune and --keep 1, so that every kind of call is
+// in the deploy that gets a fault injected.
+func faultScenario() (before, after Desired, opts Options) {
+	before = testDesired("shop:v2")
+	before.Jobs = append(before.Jobs, DesiredJob{Name: "legacy", Expressions: []string{"cron(0 0 * * ? *)"}, State: "ENABLED"})
+	before.Jobs = before.Jobs[1:] // month-end (2 rules), daily-sales, legacy
+	after = testDesired("shop:v3")
+	after.Jobs = after.Jobs[1:]
+	after.Jobs[0].Expressions = []string{"cron(5 18 * * ? *)"}
+	after.Tags = map[string]string{"team": "batch", "env": "prod"}
+	return before, after, Options{Prune: true, Keep: 1}
+}
+
+// TestFaultInjection fails the k-th AWS call of a full deploy, for every k
+// and every kind of failure, with the SDK's retries off so that the
+// failure reaches deploy. After every successful write the invariants must
+// hold; after the failure, a second deploy must converge.
+func TestFaultInjection(t *testing.T) {
+	ctx := context.Background()
+	before, after, opts := faultScenario()
+
+	// Count the calls of a clean run first.
+	setup(t)
+	c, rec := newClients(true)
+	c.Parallel = 1 // the k-th call must be the same call on every run
+	deploy(t, c, before, Options{})
+	rec.reset()
+	deploy(t, c, after, opts)
+	n := rec.total()
+	want := snapshot(t)
+	if n < 20 {
+		t.Fatalf("a full deploy made only %d calls: the scenario is too small", n)
+	}
+	t.Logf("a full deploy makes %d calls: %v", n, rec.counts())
+
+	for k := 1; k <= n; k++ {
+		for _, kind := range []fault{faultHTTP500, faultThrottle, faultReset, faultLost} {
+			t.Run(fmt.Sprintf("call%02d/%s", k, kind), func(t *testing.T) {
+				setup(t)
+				c, _ := newClients(true)
+				c.Parallel = 1
+				deploy(t, c, before, Options{})
+
+				fc, frec := newClients(false)
+				fc.Parallel = 1
+				var mu sync.Mutex
+				var violations []error
+				check, _ := newClients(true)
+				frec.after = func(op string) {
+					if err := checkInvariants(ctx, check); err != nil {
+						mu.Lock()
+						violations = append(violations, fmt.Errorf("after %s: %w", op, err))
+						mu.Unlock()
+					}
+				}
+				frec.failAt, frec.kind = k, kind
+				_, err := Deploy(ctx, fc, after, opts)
+				if err == nil {
+					t.Errorf("deploy with call %d failing (%s) reported no error", k, kind)
+				}
+				for _, v := range violations {
+					t.Error(v)
+				}
+				if err := checkInvariants(ctx, check); err != nil {
+					t.Errorf("after the failed deploy: %v", err)
+				}
+				// The second deploy converges...
+				c2, _ := newClients(true)
+				if _, err := Deploy(ctx, c2, after, opts); err != nil {
+					t.Fatalf("second deploy: %v", err)
+				}
+				if err := checkInvariants(ctx, check); err != nil {
+					t.Errorf("after the second deploy: %v", err)
+				}
+				// ... to the desired state: nothing left to do.
+				if p := mustPlan(t, c2, after, true); p.HasChanges() {
+					t.Errorf("not converged: %s", p.Summary())
+				}
+				// A lost RegisterTaskDefinition response leaves an extra
+				// revision; the rules must still match a clean run apart
+				// from which revision number they pin.
+				if got := snapshot(t); kind != faultLost && got != want {
+					t.Errorf("state differs from a clean run:\n%s", diffLines(want, got))
+				}
+			})
+		}
+	}
+}
+
+func diffLines(a, b string) string {
+	return fmt.Sprintf("--- want\n%s\n+++ got\n%s", a, b)
+}

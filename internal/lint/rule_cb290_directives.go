@@ -25,7 +25,7 @@ var (
 		Summary: "a cronbridge:ignore directive silences nothing; remove it so that it cannot hide a future finding.",
 		Example: "# cronbridge:ignore CB401 sidekiq moves to an ECS service\n0 3 * * * /opt/app/backup.sh"}
 	docBadAnnotation = RuleDoc{Code: "CB293", Name: "bad-annotation", Severity: crontab.SeverityWarning,
-		Summary: "a cronbridge annotation has an unknown key or a value that does not parse (duration=45m, cpu=1024, memory=2048).",
+		Summary: "a cronbridge annotation has an unknown key or a value that does not parse (duration=45m, cpu=1024, memory=2048, state=enabled|disabled).",
 		Example: "# cronbridge: duration=45 minutes\n0 3 * * * /opt/app/backup.sh"}
 )
 
@@ -78,10 +78,14 @@ func annotationError(a crontab.Annotation) string {
 		if n, err := strconv.Atoi(a.Value); err != nil || n <= 0 {
 			return "annotation " + a.Key + "=" + strconv.Quote(a.Value) + " is not a positive whole number"
 		}
-	case "name", "job":
-		// Job naming is internal/jobs' business; accepted here.
+	case "state":
+		if a.Value != "enabled" && a.Value != "disabled" {
+			return "annotation state=" + strconv.Quote(a.Value) + " is not enabled or disabled"
+		}
+	case "name":
+		// Job naming is internal/jobs' business (CB090-CB099).
 	default:
-		return "unknown annotation key " + strconv.Quote(a.Key) + " (known: duration, cpu, memory, name)"
+		return "unknown annotation key " + strconv.Quote(a.Key) + " (known: duration, cpu, memory, name, state)"
 	}
 	return ""
 }

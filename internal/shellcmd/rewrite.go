@@ -186,6 +186,9 @@ func (rw *rewriter) script(src *source, depth int) ([]string, string) {
 		last := i == len(steps)-1
 		if !last {
 			if reason := rw.setup(src, s); reason != "" {
+				if strings.HasPrefix(reason, "it runs several commands") {
+					reason += " (" + stepNames(src, steps) + ")"
+				}
 				return nil, reason
 			}
 			continue
@@ -196,6 +199,36 @@ func (rw *rewriter) script(src *source, depth int) ([]string, string) {
 		return rw.main(src, s, depth)
 	}
 	return nil, "there is no command to run"
+}
+
+// stepNames lists the programs of the steps, for a reason a reader can
+// match against the command.
+func stepNames(src *source, steps []step) string {
+	names := make([]string, len(steps))
+	for i, st := range steps {
+		name := "a compound command"
+		switch c := st.stmt.Cmd.(type) {
+		case *syntax.CallExpr:
+			if len(c.Args) > 0 {
+				name, _, _, _ = src.wordValue(c.Args[0])
+			} else {
+				name = "an assignment"
+			}
+		case *syntax.DeclClause:
+			if c.Variant != nil {
+				name = c.Variant.Value
+			}
+		case *syntax.BinaryCmd:
+			name = "a pipeline"
+		case *syntax.Subshell:
+			name = "a subshell"
+		}
+		if r := []rune(name); len(r) > 40 {
+			name = string(r[:40]) + "..."
+		}
+		names[i] = name
+	}
+	return strings.Join(names, ", then ")
 }
 
 func isCd(s *syntax.Stmt) bool {
@@ -244,6 +277,16 @@ func (rw *rewriter) setup(src *source, s *syntax.Stmt) string {
 				return "it exports a variable in a form that needs the shell"
 			}
 			val := ""
+			if def, ok := rw.selfDefault(src, as); ok {
+				// whenever and hand-written wrappers write
+				// export RAILS_ENV="${RAILS_ENV:-production}": with the
+				// variable not set by the crontab, the default applies.
+				if reason := rw.setEnv(as.Name.Value, def); reason != "" {
+					return reason
+				}
+				rw.note(src, NoteEnv, as.Pos(), "moved \"export %s=${%s:-%s}\" into the job's environment as %s=%s: the crontab does not set %s", as.Name.Value, as.Name.Value, def, as.Name.Value, def, as.Name.Value)
+				continue
+			}
 			if as.Value != nil && len(as.Value.Parts) > 0 {
 				if reason := rw.checkWord(src, as.Value); reason != "" {
 					return reason
@@ -258,6 +301,36 @@ func (rw *rewriter) setup(src *source, s *syntax.Stmt) string {
 		return ""
 	}
 	return "it runs several commands in sequence"
+}
+
+// selfDefault recognizes NAME=${NAME:-default} (or ${NAME-default}, either
+// quoted or not) with a static default, for a NAME the crontab does not
+// set. cron starts jobs with a fixed environment, so such a NAME is unset
+// and the value is the default.
+func (rw *rewriter) selfDefault(src *source, as *syntax.Assign) (string, bool) {
+	if as.Value == nil || len(as.Value.Parts) != 1 || rw.crontabEnv[as.Name.Value] {
+		return "", false
+	}
+	part := as.Value.Parts[0]
+	if dq, ok := part.(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
+		part = dq.Parts[0]
+	}
+	pe, ok := part.(*syntax.ParamExp)
+	if !ok || pe.Param == nil || pe.Param.Value != as.Name.Value || pe.Exp == nil || pe.Excl || pe.Length ||
+		pe.Index != nil || pe.Slice != nil || pe.Repl != nil || pe.Names != 0 {
+		return "", false
+	}
+	if pe.Exp.Op != syntax.DefaultUnset && pe.Exp.Op != syntax.DefaultUnsetOrNull {
+		return "", false
+	}
+	if pe.Exp.Word == nil || len(pe.Exp.Word.Parts) == 0 {
+		return "", true
+	}
+	if rw.checkWord(src, pe.Exp.Word) != "" {
+		return "", false
+	}
+	v, _, _, _ := src.wordValue(pe.Exp.Word)
+	return v, true
 }
 
 // checkWord explains why a word cannot be passed as a literal argument

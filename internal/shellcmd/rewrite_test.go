@@ -135,6 +135,13 @@ func TestRewrite(t *testing.T) {
 			notes: []NoteKind{NoteRedirect, NoteRedirect},
 		},
 		{
+			name:  "export VAR=${VAR:-default} takes the default: cron does not set VAR",
+			cmd:   `/bin/bash -c 'cd /app && export RAILS_ENV="${RAILS_ENV:-production}" && bundle exec rake helloasso:sync_payments >> log/cron.log 2>&1'`,
+			exec:  []string{"bundle", "exec", "rake", "helloasso:sync_payments"},
+			env:   map[string]string{"RAILS_ENV": "production"},
+			notes: []NoteKind{NoteWrapper, NoteCd, NoteEnv, NoteRedirect, NoteRedirect},
+		},
+		{
 			name:  "cd with ; then one command",
 			cmd:   `cd /app; bin/rake jobs:work`,
 			exec:  []string{"bin/rake", "jobs:work"},
@@ -201,7 +208,7 @@ func TestRewriteFallback(t *testing.T) {
 		{"command substitution", `mysqldump db > /backup/db-$(date +%d).sql`, nil, "command substitution"},
 		{"backticks", "echo `hostname`", nil, "command substitution"},
 		{"semicolon chain", `cd /app; bin/a; bin/b`, nil, "several commands"},
-		{"and chain of two real commands", `cd /app && bin/a && bin/b`, nil, "several commands"},
+		{"and chain of two real commands", `cd /app && bin/a && bin/b`, nil, "several commands in sequence (cd, then bin/a, then bin/b)"},
 		{"cd elsewhere", `cd /srv/other && bin/a`, nil, "not the app root /app"},
 		{"cd without app root", `cd /srv/other && bin/a`, &RewriteOptions{}, "no app root is set"},
 		{"heredoc", "cat <<EOF\nhi\nEOF", nil, "here-document"},
@@ -219,7 +226,8 @@ func TestRewriteFallback(t *testing.T) {
 		{"conflicting RAILS_ENV", `RAILS_ENV=staging bin/rails runner -e production X.run`, nil, "sets RAILS_ENV twice"},
 		{"wrapper with a pipe inside", `/bin/bash -l -c 'cd /app && bin/report | gzip > /tmp/r.gz'`, nil, "pipe"},
 		{"wrapper passing arguments", `sh -c 'echo "$0"' hello`, nil, "passes arguments"},
-		{"whenever export with default expansion", `/bin/bash -c 'cd /app && export RAILS_ENV="${RAILS_ENV:-production}" && bundle exec rake x'`, nil, "$RAILS_ENV"},
+		{"export with a default for a crontab variable", `cd /app && export RAKE="${RAKE:-rake}" && bin/x`, nil, "$RAKE, which comes from the crontab"},
+		{"export with another variable's default", `cd /app && export A="${B:-x}" && bin/x`, nil, "$B, whose value is unknown"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

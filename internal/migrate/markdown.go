@@ -25,7 +25,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 	var b bytes.Buffer
 	o := p.Options
 	migrated := p.Migrated()
-	fmt.Fprintf(&b, "# Migration report: %s\n\n", report.EscapeMarkdown(o.ConfigCrontab))
+	fmt.Fprintf(&b, "# Migration report: %s\n\n", report.CodeSpan(o.ConfigCrontab))
 	if !o.Now.IsZero() {
 		fmt.Fprintf(&b, "Generated %s.\n\n", o.Now.UTC().Format("2006-01-02 15:04 UTC"))
 	}
@@ -80,6 +80,9 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 			}
 			fmt.Fprintf(&b, "- **%s** (line %d, %s): %s\n", j.Name, j.Entry.Line, report.CodeSpan(ScheduleText(j.Entry)), report.EscapeMarkdown(j.Reason))
 			fmt.Fprintf(&b, "  - command: %s\n", report.CodeSpan(j.Entry.Command.Text))
+			for _, d := range j.Findings {
+				fmt.Fprintf(&b, "  - %s\n", findingText(d))
+			}
 		}
 	}
 
@@ -100,6 +103,9 @@ func (p *Plan) writeJobSection(b *bytes.Buffer, j *Job) {
 	e := j.Entry
 	fmt.Fprintf(b, "\n### %s\n\n", j.Name)
 	fmt.Fprintf(b, "- source: %s line %d, %s in %s\n", report.CodeSpan(p.Options.ConfigCrontab), e.Line, report.CodeSpan(ScheduleText(e)), report.CodeSpan(j.Zone.String()))
+	if e.User != nil {
+		fmt.Fprintf(b, "- user: runs as %s on the server; in ECS it runs as the image's `USER` (or the task definition's `user`)\n", report.CodeSpan(e.User.Text))
+	}
 	if d := j.Description["ja"]; d != "" {
 		fmt.Fprintf(b, "- 日本語: %s\n", report.EscapeMarkdown(d))
 	}
@@ -159,6 +165,15 @@ func (p *Plan) writeJobSection(b *bytes.Buffer, j *Job) {
 	writeFindings(b, j.Findings, j.Handled, "\nFindings on the server's line:\n\n")
 }
 
+// findingText is one diagnostic as Markdown inline text.
+func findingText(d crontab.Diagnostic) string {
+	s := fmt.Sprintf("%s %s %s: %s", d.Severity, d.Code, report.CodeSpan(d.Pos.String()), report.EscapeMarkdown(d.Message))
+	if d.Hint != "" {
+		s += " (" + report.EscapeMarkdown(d.Hint) + ")"
+	}
+	return s
+}
+
 // writeFindings lists diagnostics as Markdown list items.
 // Findings marked handled get a note instead of being hidden: the
 // reviewer should still see what the server did.
@@ -168,10 +183,7 @@ func writeFindings(b *bytes.Buffer, diags []crontab.Diagnostic, handled map[int]
 	}
 	b.WriteString(heading)
 	for i, d := range diags {
-		fmt.Fprintf(b, "- %s %s %s: %s", d.Severity, d.Code, report.CodeSpan(d.Pos.String()), report.EscapeMarkdown(d.Message))
-		if d.Hint != "" {
-			fmt.Fprintf(b, " (%s)", report.EscapeMarkdown(d.Hint))
-		}
+		b.WriteString("- " + findingText(d))
 		if handled[i] {
 			b.WriteString(" — handled: the container command no longer does this")
 		}

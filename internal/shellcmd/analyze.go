@@ -539,7 +539,7 @@ func (an *analyzer) stmt(s *syntax.Stmt, c *ctx) {
 	for i, r := range s.Redirs {
 		rd := an.redirect(r, c)
 		an.a.Redirects = append(an.a.Redirects, rd)
-		an.fact(c, KindRedirect, r.Pos(), rd.Op, rd.Target.Text)
+		an.fact(c, KindRedirect, r.Pos(), rd.FD+rd.Op, rd.Target.Text)
 		switch {
 		case rd.Dup && rd.FD == "2" && rd.Target.Text == "1":
 			if stdoutDup < 0 {

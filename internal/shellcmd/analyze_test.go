@@ -74,7 +74,7 @@ func TestAnalyzeFacts(t *testing.T) {
 			cmd:  `backup.sh 2>&1 >> /var/log/backups.log #Backup all databases`,
 			want: []wantFact{
 				{kind: KindWrongOrder, anchor: "2>&1", text: "2>&1", detail: "/var/log/backups.log"},
-				{kind: KindRedirect, anchor: "2>&1", text: ">&", detail: "1"},
+				{kind: KindRedirect, anchor: "2>&1", text: "2>&", detail: "1"},
 				{kind: KindRedirect, anchor: ">>", text: ">>", detail: "/var/log/backups.log"},
 				{kind: KindComment, anchor: "#Backup", text: "#Backup all databases"},
 			},

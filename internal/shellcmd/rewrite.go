@@ -520,10 +520,11 @@ func (rw *rewriter) rails(src *source, ce *syntax.CallExpr, argv []string) ([]st
 		words[i] = Word{Text: a, Static: true}
 	}
 	r := railsShape(words, nil)
-	// Paths into the app root become relative: the container starts there.
+	// Paths into the app root become relative: the container starts
+	// there, and the image need not keep the old server's directory.
 	if root := path.Clean(rw.opts.AppRoot); rw.opts.AppRoot != "" && root != "/" {
 		for i, a := range argv {
-			if strings.HasPrefix(a, root+"/") && (i == 0 || r != nil && a == r.Program) {
+			if strings.HasPrefix(a, root+"/") {
 				argv[i] = strings.TrimPrefix(a, root+"/")
 				rw.note(src, NoteCd, ce.Args[i].Pos(), "made %s relative to the app root", a)
 			}

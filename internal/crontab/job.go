@@ -98,6 +98,11 @@ func (p *parser) job(start int) *Entry {
 		i = end
 	} else {
 		tokEnd := skipNonblanks(l, i)
+		if e.NoLog && tokEnd == i {
+			p.add(i, SeverityError, CodeBadMinute, "cronie's leading \"-\" must be followed directly by the minute field or an @ nickname")
+			e.Valid = false
+			return e
+		}
 		if !strings.ContainsAny(l[i:tokEnd], "0123456789*?~") {
 			p.addHint(i, SeverityError, CodeUnparsableLine,
 				fmt.Sprintf("line is not a comment, an assignment or a job: %q is not a minute, so cron rejects the line (\"bad minute\")", l[i:tokEnd]),

@@ -169,6 +169,7 @@ func TestDiagnostics(t *testing.T) {
 		{"empty name", "=x\n", cro, "1:1 CB028 warning"},
 		{"orphan annotation", "# cronbridge: name=a\n\n0 0 * * * x\n", cro, "1:15 CB029 warning"},
 		{"orphan ignore", "0 0 * * * x\n# cronbridge:ignore CB301 why\n", cro, "2:3 CB029 warning"},
+		{"dash then blank cronie", "- 0 0 * * * x\n", cro, "1:2 CB001 error"},
 		{"leading dash debian", "-0 0 * * * x\n", deb, "1:1 CB001 error"},
 		{"one error per line", "99 99 99 99 99 x\n", deb, "1:1 CB001 error"},
 		{"missing field", "0 0 * *\n", deb, "1:8 CB005 error"},

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+)
+
+// sourceFlags are the flags every command that reads crontabs accepts.
+type sourceFlags struct {
+	timezone string
+	dialect  string
+	system   bool
+}
+
+func (s *sourceFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.timezone, "timezone", "Asia/Tokyo", "IANA time zone the crontab is written in")
+	fs.StringVar(&s.dialect, "dialect", "cronie", "crontab dialect: cronie or debian")
+	fs.BoolVar(&s.system, "system", false, "system crontab format (/etc/crontab, /etc/cron.d): a user field before the command")
+}
+
+// resolve validates the flags into parser options and the default zone.
+func (s *sourceFlags) resolve() (crontab.Options, *time.Location, error) {
+	d, err := crontab.ParseDialect(s.dialect)
+	if err != nil {
+		return crontab.Options{}, nil, err
+	}
+	loc, err := time.LoadLocation(s.timezone)
+	if err != nil || s.timezone == "" || s.timezone == "Local" {
+		return crontab.Options{}, nil, fmt.Errorf("unknown time zone %q: use an IANA name such as Asia/Tokyo", s.timezone)
+	}
+	return crontab.Options{Dialect: d, System: s.system}, loc, nil
+}
+
+// readInput reads a named file, or standard input for "-".
+func readInput(env *Env, path string) (name string, src []byte, err error) {
+	if path == "-" {
+		if env.Stdin == nil {
+			return "", nil, fmt.Errorf("read standard input: no standard input")
+		}
+		b, err := io.ReadAll(env.Stdin)
+		if err != nil {
+			return "", nil, fmt.Errorf("read standard input: %w", err)
+		}
+		return "<stdin>", b, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", nil, fmt.Errorf("read crontab: %w", err)
+	}
+	return path, b, nil
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting.
+func newFlagSet(env *Env, name, usageLine string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "usage: cronbridge %s\n\nflags:\n", usageLine)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// zoneFor returns the zone an entry's schedule is read in: its CRON_TZ
+// (the parser sets Entry.TZ only under the cronie dialect) or the default.
+func zoneFor(e *crontab.Entry, def *time.Location, cache map[string]*time.Location) (*time.Location, error) {
+	if e.TZ == "" {
+		return def, nil
+	}
+	if loc, ok := cache[e.TZ]; ok {
+		return loc, nil
+	}
+	loc, err := time.LoadLocation(e.TZ)
+	if err != nil {
+		return nil, err
+	}
+	cache[e.TZ] = loc
+	return loc, nil
+}

@@ -27,45 +27,60 @@ func (startStorm) Check(p *Pass) {
 	}
 	sim := p.simulate()
 	loc := p.Config.Loc
-	storms := sim.res.Storms
 	// Frequent jobs meet in many minutes with changing company; one finding
 	// per maximal set of jobs (not contained in another storm's set) keeps
-	// it readable: a daily storm is one problem, not seven.
-	sets := make([]map[string]bool, len(storms))
-	for i, st := range storms {
-		sets[i] = map[string]bool{}
-		for _, j := range st.Jobs {
-			sets[i][j] = true
-		}
+	// it readable: a daily storm is one problem, not seven. Storms are
+	// grouped by their exact set first: there are far fewer sets than
+	// storm minutes.
+	type group struct {
+		first int // index of the first storm with this set
+		count int
+		set   map[string]bool
 	}
-	subset := func(a, b int) bool { // storms[a].Jobs ⊆ storms[b].Jobs
-		for _, j := range storms[a].Jobs {
-			if !sets[b][j] {
+	var groups []*group
+	byKey := map[string]*group{}
+	for i, st := range sim.res.Storms {
+		k := strings.Join(st.Jobs, "\x00")
+		g := byKey[k]
+		if g == nil {
+			g = &group{first: i, set: map[string]bool{}}
+			for _, j := range st.Jobs {
+				g.set[j] = true
+			}
+			byKey[k] = g
+			groups = append(groups, g)
+		}
+		g.count++
+	}
+	subset := func(a, b *group) bool { // a ⊆ b
+		if len(a.set) > len(b.set) {
+			return false
+		}
+		for j := range a.set {
+			if !b.set[j] {
 				return false
 			}
 		}
 		return true
 	}
-	reported := map[string]bool{}
-	for i, st := range storms {
+	for _, g := range groups {
 		maximal := true
-		for k := range storms {
-			if len(storms[k].Jobs) > len(st.Jobs) && subset(i, k) {
+		for _, h := range groups {
+			if len(h.set) > len(g.set) && subset(g, h) {
 				maximal = false
 				break
 			}
 		}
-		key := strings.Join(st.Jobs, "\x00")
-		if !maximal || reported[key] {
+		if !maximal {
 			continue
 		}
-		reported[key] = true
 		n := 0
-		for k := range storms {
-			if subset(k, i) {
-				n++
+		for _, h := range groups {
+			if subset(h, g) {
+				n += h.count
 			}
 		}
+		st := sim.res.Storms[g.first]
 		var prop []string
 		for _, sh := range st.Proposal {
 			if sh.Unresolved {

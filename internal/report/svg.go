@@ -139,13 +139,14 @@ func WriteProfileSVG(w io.Writer, p concurrency.Profile, opts SVGOptions) error 
 	return err
 }
 
-// niceCeil rounds v up to 1, 2 or 5 times a power of ten, for axis scales.
+// niceCeil rounds v up to 1, 2, 2.5 or 5 times a power of ten, for axis
+// scales whose halves are round numbers too.
 func niceCeil(v float64) float64 {
 	if v <= 0 || math.IsInf(v, 0) || math.IsNaN(v) {
 		return 1
 	}
 	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
 		if m*p >= v*(1-1e-9) {
 			return m * p
 		}

@@ -115,4 +115,3 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
-

@@ -224,8 +224,9 @@ type Entry struct {
 	// Random is set when a field used cronie's "~" random range. cronie
 	// picks one value from the range each time it loads the crontab, so the
 	// schedule is not fixed: Schedule then holds every value the pick can
-	// choose from, and a converter must refuse the entry rather than run it
-	// at all of them.
+	// choose from, and Valid is false so that no converter runs the job at
+	// all of them (cronie itself accepts the line; the diagnostic is a
+	// warning).
 	Random bool
 
 	// Command is the command portion exactly as written (before % handling).

@@ -131,7 +131,10 @@ func (p *parser) job(start int) *Entry {
 				return e
 			}
 			if random {
+				// No fixed schedule exists: keep the candidate values for
+				// reports, but let nothing convert them as if all would run.
 				e.Random = true
+				e.Valid = false
 			}
 			e.setBits(FieldIndex(f), bits)
 			i = end

@@ -61,7 +61,7 @@ func TestScheduleBits(t *testing.T) {
 		{"0 0 * * 1#2 x", DialectDebian, "0|0|1-31|1-12|1|true|false"},
 		{"0 0 * * 1#2 x", DialectCronie, "invalid"},
 		{"6~15 * * * * x", DialectDebian, "6|0-23|1-31|1-12|0-6|true|true"},
-		{"6~15 * * * * x", DialectCronie, "6-15|0-23|1-31|1-12|0-6|true|true"},
+		{"6~15 * * * * x", DialectCronie, "invalid"}, // random: see TestRandom
 		{"*x * * * * x", DialectDebian, "0-59|0-23|1-31|1-12|0-6|true|true"},
 		{"*x * * * * x", DialectCronie, "invalid"},
 		{"5/10 * * * * x", DialectDebian, "invalid"},
@@ -391,5 +391,20 @@ func TestCodesTable(t *testing.T) {
 	docs[0].Code = "changed"
 	if Codes()[0].Code == "changed" {
 		t.Error("Codes returns the table itself, not a copy")
+	}
+}
+
+// TestRandom checks cronie's "~": accepted by cronie (a warning), but not a
+// fixed schedule, so the entry is marked Random and not Valid.
+func TestRandom(t *testing.T) {
+	e, diags := parseOne(t, "6~15 1 * * * x", Options{Dialect: DialectCronie})
+	if !e.Random || e.Valid {
+		t.Errorf("random=%v valid=%v, want true false", e.Random, e.Valid)
+	}
+	if got := setString(e.Schedule.Minute); got != "6-15" {
+		t.Errorf("candidate minutes %s, want 6-15", got)
+	}
+	if got := codesAt(diags); got != "1:1 CB024 warning" {
+		t.Errorf("diagnostics %s", got)
 	}
 }

@@ -35,7 +35,7 @@ const (
 	KindWrongOrder                 // 2>&1 before a stdout redirection to a file: stderr still goes to the old stdout
 	KindWrapper                    // sh -c / bash -l -c / su -c / flock -c 'script'; Text is the shell, Detail the inner script
 	KindComment                    // a trailing # comment, which cron passes to the shell
-	KindRedirect                   // any redirection; see Analysis.Redirects for details
+	KindRedirect                   // any redirection; Text is the descriptor and operator ("2>&"), Detail the target
 )
 
 var kindNames = [...]string{
@@ -295,8 +295,29 @@ var scriptExts = map[string]bool{
 
 // hostPathPrefixes are absolute paths that exist on a batch server but not
 // in a container image built from the application.
-var hostPathPrefixes = []string{
-	"/home/", "/var/www/", "/usr/local/", "/root/", "/Users/", "/srv/", "/opt/", "~/", "$HOME/", "${HOME}/",
+var hostPathPrefixes = func() []hostPrefix {
+	var out []hostPrefix
+	for _, p := range []string{"/home/", "/var/www/", "/usr/local/", "/root/", "/Users/", "/srv/", "/opt/", "~/", "$HOME/", "${HOME}/"} {
+		out = append(out, hostPrefix{prefix: p, afterEq: "=" + p, afterColon: ":" + p, name: strings.TrimSuffix(p, "/")})
+	}
+	return out
+}()
+
+// hostPrefix is a host path prefix with the spellings it has inside
+// --opt=PATH and PATH:PATH words, computed once.
+type hostPrefix struct {
+	prefix, afterEq, afterColon, name string
+}
+
+// containsFold reports whether s contains the lowercase ASCII word sub,
+// ignoring case, without allocating.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxDepth bounds the recursion into sh -c wrappers: real crontabs nest one
@@ -617,13 +638,15 @@ func (an *analyzer) wordFacts(w Word, c *ctx) {
 	if w.Glob {
 		add(KindGlob, w.Text, "")
 	}
-	lower := strings.ToLower(w.Text)
-	if strings.Contains(lower, "localhost") || strings.Contains(w.Text, "127.0.0.1") || strings.Contains(w.Text, "[::1]") {
+	if containsFold(w.Text, "localhost") || strings.Contains(w.Text, "127.0.0.1") || strings.Contains(w.Text, "[::1]") {
 		add(KindLocalhost, w.Text, "")
 	}
+	if !strings.ContainsAny(w.Text, "/~") {
+		return
+	}
 	for _, p := range hostPathPrefixes {
-		if strings.HasPrefix(w.Text, p) || strings.Contains(w.Text, "="+p) || strings.Contains(w.Text, ":"+p) {
-			add(KindHostPath, w.Text, strings.TrimSuffix(p, "/"))
+		if strings.HasPrefix(w.Text, p.prefix) || strings.Contains(w.Text, p.afterEq) || strings.Contains(w.Text, p.afterColon) {
+			add(KindHostPath, w.Text, p.name)
 			break
 		}
 	}

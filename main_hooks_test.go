@@ -1,12 +1,149 @@
 package main
 
-import "github.com/rogpeppe/go-internal/testscript"
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
 
-// scriptCommands returns extra testscript commands (for example a stand-in
-// for the GitHub API that the action scripts talk to).
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/cronbridge/cronbridge/internal/ghaction/ghtest"
+)
+
+// scriptCommands returns extra testscript commands: ghapi, a loopback
+// stand-in for GitHub's REST API that checks every request against
+// GitHub's official OpenAPI description.
 func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
-	return map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"ghapi": cmdGHAPI,
+	}
 }
 
-// scriptSetup prepares each script's environment beyond the defaults.
-func scriptSetup(e *testscript.Env) error { return nil }
+// scriptSetup prepares each script's environment beyond the defaults: a
+// runner-like environment with the files the runner provides, so that a
+// script only sets what it is about.
+func scriptSetup(e *testscript.Env) error {
+	for k, v := range map[string]string{
+		"GITHUB_OUTPUT":       filepath.Join(e.WorkDir, "github_output"),
+		"GITHUB_STEP_SUMMARY": filepath.Join(e.WorkDir, "github_step_summary"),
+		"GITHUB_WORKSPACE":    e.WorkDir,
+		"GITHUB_SERVER_URL":   "https://github.com",
+		"GITHUB_API_URL":      "http://127.0.0.1:1", // unreachable until ghapi start
+		"GITHUB_RUN_ID":       "4242",
+		"GITHUB_REPOSITORY":   "acme/batch",
+	} {
+		e.Setenv(k, v)
+	}
+	e.Values[ghapiKey{}] = &ghapiState{}
+	return nil
+}
+
+// ghapiKey finds the script's ghapiState in testscript's per-script values.
+type ghapiKey struct{}
+
+// ghapiState is the script's stand-in, once started.
+type ghapiState struct{ server *ghtest.Server }
+
+// cmdGHAPI drives the stand-in:
+//
+//	ghapi start                         start it and point GITHUB_API_URL at it
+//	ghapi comment OWNER/REPO PR FILE    add a comment with FILE's text
+//	ghapi filler OWNER/REPO PR N        add N unrelated comments
+//	ghapi file OWNER/REPO REF PATH FILE serve FILE as PATH at REF (contents API)
+//	ghapi fail STATUS N                 answer the next N requests with STATUS
+//	ghapi readonly                      answer writes with 403 like a fork's token
+//	ghapi comments OWNER/REPO PR        print the comments, separated by lines of ====
+//	ghapi requests                      print the requests made so far
+//	ghapi check                         fail on any request the OpenAPI description rejects
+func cmdGHAPI(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("ghapi does not support !")
+	}
+	if len(args) == 0 {
+		ts.Fatalf("usage: ghapi start|comment|filler|file|fail|readonly|comments|requests|check ...")
+	}
+	if args[0] == "start" {
+		root := ts.Getenv("ROOT")
+		getenv := func(k string) string { return ts.Getenv(k) }
+		p, err := ghtest.SpecPath(getenv, root)
+		ts.Check(err)
+		spec, err := ghtest.LoadSpec(p)
+		ts.Check(err)
+		s := ghtest.NewServer(spec)
+		ts.Defer(s.Close)
+		ts.Setenv("GITHUB_API_URL", s.URL)
+		state(ts).server = s
+		return
+	}
+	s := state(ts).server
+	if s == nil {
+		ts.Fatalf("ghapi %s: run ghapi start first", args[0])
+	}
+	need := func(n int) {
+		if len(args) != n+1 {
+			ts.Fatalf("ghapi %s: want %d arguments", args[0], n)
+		}
+	}
+	repo := func(s string) (string, string) {
+		o, r, ok := strings.Cut(s, "/")
+		if !ok {
+			ts.Fatalf("want OWNER/REPO, got %q", s)
+		}
+		return o, r
+	}
+	atoi := func(s string) int {
+		n, err := strconv.Atoi(s)
+		ts.Check(err)
+		return n
+	}
+	switch args[0] {
+	case "comment":
+		need(3)
+		o, r := repo(args[1])
+		s.AddComments(o, r, atoi(args[2]), ts.ReadFile(args[3]))
+	case "filler":
+		need(3)
+		o, r := repo(args[1])
+		n := atoi(args[3])
+		for i := range n {
+			s.AddComments(o, r, atoi(args[2]), fmt.Sprintf("comment %d", i+1))
+		}
+	case "file":
+		need(4)
+		o, r := repo(args[1])
+		s.AddFile(o, r, args[2], args[3], []byte(ts.ReadFile(args[4])))
+	case "fail":
+		need(2)
+		s.FailNext(atoi(args[1]), atoi(args[2]))
+	case "readonly":
+		need(0)
+		s.SetReadOnly(true)
+	case "comments":
+		need(2)
+		o, r := repo(args[1])
+		for _, c := range s.Comments(o, r, atoi(args[2])) {
+			fmt.Fprintf(ts.Stdout(), "==== %d\n%s\n", c.ID, c.Body)
+		}
+	case "requests":
+		need(0)
+		for _, r := range s.Requests() {
+			fmt.Fprintln(ts.Stdout(), r)
+		}
+	case "check":
+		need(0)
+		if v := s.Violations(); len(v) > 0 {
+			ts.Fatalf("requests the real API would reject:\n%s", strings.Join(v, "\n"))
+		}
+	default:
+		ts.Fatalf("ghapi: unknown subcommand %q", args[0])
+	}
+}
+
+func state(ts *testscript.TestScript) *ghapiState {
+	st, ok := ts.Value(ghapiKey{}).(*ghapiState)
+	if !ok {
+		ts.Fatalf("ghapi: no state (scriptSetup did not run)")
+	}
+	return st
+}

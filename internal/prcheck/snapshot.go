@@ -149,25 +149,41 @@ type Findings struct {
 	New, Existing []crontab.Diagnostic
 }
 
-// SplitFindings matches head findings against base findings by code,
-// message and the trimmed text of the line they point at: line numbers
-// shift when a pull request adds lines above, the text does not. Each base
-// finding excuses one head finding, so a second copy of a problem is new.
+// SplitFindings matches head findings against base findings. A finding
+// is "existing" when the base has one with the same code and message on a
+// line with the same text (line numbers shift when a pull request adds
+// lines above; the text does not), or, failing that, with the same code
+// and message anywhere (an edit to a line, such as a new schedule, does
+// not make its unrelated findings new). Each base finding excuses one head
+// finding, so a second copy of a problem is new.
 func SplitFindings(base, head *Snapshot) Findings {
 	var f Findings
 	if head == nil {
 		return f
 	}
-	seen := map[string]int{}
+	exact, loose := map[string]int{}, map[string]int{}
 	if base != nil {
 		for _, d := range base.Diagnostics {
-			seen[findingKey(base, d)]++
+			exact[findingKey(base, d)]++
+			loose[d.Code+"\x00"+d.Message]++
 		}
 	}
-	for _, d := range head.Diagnostics {
-		k := findingKey(head, d)
-		if seen[k] > 0 {
-			seen[k]--
+	matched := make([]bool, len(head.Diagnostics))
+	for i, d := range head.Diagnostics {
+		if k := findingKey(head, d); exact[k] > 0 {
+			exact[k]--
+			loose[d.Code+"\x00"+d.Message]--
+			matched[i] = true
+		}
+	}
+	for i, d := range head.Diagnostics {
+		if k := d.Code + "\x00" + d.Message; !matched[i] && loose[k] > 0 {
+			loose[k]--
+			matched[i] = true
+		}
+	}
+	for i, d := range head.Diagnostics {
+		if matched[i] {
 			f.Existing = append(f.Existing, d)
 		} else {
 			f.New = append(f.New, d)

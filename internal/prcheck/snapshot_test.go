@@ -90,6 +90,12 @@ func TestSplitFindings(t *testing.T) {
 	if got := lines(f.New); len(got) != 2 || got[0] != 4 || got[1] != 1 {
 		t.Errorf("new at lines %v, want [4 1] (the second copy of a problem is new)", got)
 	}
+	// The head edits line 1's schedule: its finding is still the old one.
+	edited := &Snapshot{File: "crontab", Lines: []string{"30 3 * * * a", "0 3 * * * b"},
+		Diagnostics: []crontab.Diagnostic{d(1, "CB301", "trap"), d(2, "CB500", "storm"), d(2, "CB301", "trap")}}
+	if f := SplitFindings(base, edited); len(f.Existing) != 2 || len(f.New) != 1 || f.New[0].Pos.Line != 2 || f.New[0].Code != "CB301" {
+		t.Errorf("edited line: new %v existing %v; want only the second CB301 new", f.New, f.Existing)
+	}
 	if f := SplitFindings(nil, head); len(f.New) != 4 || len(f.Existing) != 0 {
 		t.Errorf("no base: %d new, %d existing; want all new", len(f.New), len(f.Existing))
 	}

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // specRel is where @octokit/openapi keeps the description of api.github.com
@@ -37,15 +38,22 @@ func SpecPath(getenv func(string) string, repoRoot string) (string, error) {
 	return p, nil
 }
 
-// Spec is a loaded OpenAPI description.
+// Spec is a loaded OpenAPI description. The file is 13 MB; decoding it
+// into maps takes seconds, so only the index is decoded up front and the
+// path items and components a request needs are decoded on first use.
 type Spec struct {
-	doc   map[string]any
-	paths []template
+	// mu guards the lazily filled caches: Check may be called from
+	// several servers' handlers at once.
+	mu         sync.Mutex
+	paths      []template
+	components map[string]map[string]json.RawMessage // section -> name -> raw
+	decoded    map[string]map[string]any             // "section/name" -> value
 }
 
 type template struct {
 	raw      string
 	segments []string
+	itemRaw  json.RawMessage
 	item     map[string]any
 }
 
@@ -55,18 +63,19 @@ func LoadSpec(path string) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load openapi: %w", err)
 	}
-	var doc map[string]any
+	var doc struct {
+		Paths      map[string]json.RawMessage            `json:"paths"`
+		Components map[string]map[string]json.RawMessage `json:"components"`
+	}
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("load openapi %s: %w", path, err)
 	}
-	paths, ok := doc["paths"].(map[string]any)
-	if !ok {
+	if len(doc.Paths) == 0 {
 		return nil, errors.New("load openapi: no paths")
 	}
-	s := &Spec{doc: doc}
-	for raw, item := range paths {
-		m, _ := item.(map[string]any)
-		s.paths = append(s.paths, template{raw: raw, segments: strings.Split(strings.Trim(raw, "/"), "/"), item: m})
+	s := &Spec{components: doc.Components, decoded: map[string]map[string]any{}}
+	for raw, item := range doc.Paths {
+		s.paths = append(s.paths, template{raw: raw, segments: strings.Split(strings.Trim(raw, "/"), "/"), itemRaw: item})
 	}
 	// Prefer literal segments over parameters, as routers do:
 	// /issues/comments/{id} must win over /issues/{issue_number}/comments.
@@ -80,6 +89,16 @@ func LoadSpec(path string) (*Spec, error) {
 	return s, nil
 }
 
+// pathItem decodes a template's path item on first use.
+func (t *template) pathItem() map[string]any {
+	if t.item == nil {
+		if err := json.Unmarshal(t.itemRaw, &t.item); err != nil || t.item == nil {
+			t.item = map[string]any{}
+		}
+	}
+	return t.item
+}
+
 func params(segs []string) int {
 	n := 0
 	for _, s := range segs {
@@ -90,7 +109,7 @@ func params(segs []string) int {
 	return n
 }
 
-// resolve follows a local $ref.
+// resolve follows local $refs ("#/components/<section>/<name>/...").
 func (s *Spec) resolve(v any) map[string]any {
 	m, _ := v.(map[string]any)
 	for i := 0; i < 32 && m != nil; i++ {
@@ -98,13 +117,28 @@ func (s *Spec) resolve(v any) map[string]any {
 		if !ok {
 			return m
 		}
-		var cur any = s.doc
-		for _, part := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
-			part = strings.NewReplacer("~1", "/", "~0", "~").Replace(part)
-			cm, _ := cur.(map[string]any)
-			cur = cm[part]
+		parts := strings.Split(strings.TrimPrefix(ref, "#/"), "/")
+		for k, p := range parts {
+			parts[k] = strings.NewReplacer("~1", "/", "~0", "~").Replace(p)
 		}
-		m, _ = cur.(map[string]any)
+		if len(parts) < 3 || parts[0] != "components" {
+			return nil
+		}
+		key := parts[1] + "/" + parts[2]
+		cur, ok := s.decoded[key]
+		if !ok {
+			raw := s.components[parts[1]][parts[2]]
+			if err := json.Unmarshal(raw, &cur); err != nil {
+				cur = nil
+			}
+			s.decoded[key] = cur
+		}
+		var node any = cur
+		for _, p := range parts[3:] {
+			nm, _ := node.(map[string]any)
+			node = nm[p]
+		}
+		m, _ = node.(map[string]any)
 	}
 	return m
 }
@@ -154,7 +188,7 @@ func matchSegs(t *template, segs []string, vals map[string]string) bool {
 }
 
 func multiSegment(t *template, name string) bool {
-	for _, op := range t.item {
+	for _, op := range t.pathItem() {
 		om, _ := op.(map[string]any)
 		ps, _ := om["parameters"].([]any)
 		for _, p := range ps {
@@ -172,18 +206,21 @@ func multiSegment(t *template, name string) bool {
 // a body that does not match the operation's request schema. An empty
 // result means the real API would accept the request's shape.
 func (s *Spec) Check(method, escapedPath string, query url.Values, body []byte) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	where := method + " " + escapedPath
 	t, pathVals := s.match(escapedPath)
 	if t == nil {
 		return []string{where + ": no operation in the OpenAPI description has this path"}
 	}
-	op := s.resolve(t.item[strings.ToLower(method)])
+	item := t.pathItem()
+	op := s.resolve(item[strings.ToLower(method)])
 	if op == nil {
 		return []string{fmt.Sprintf("%s: path %s has no %s operation", where, t.raw, method)}
 	}
 	var bad []string
 	var declared []map[string]any
-	for _, list := range []any{t.item["parameters"], op["parameters"]} {
+	for _, list := range []any{item["parameters"], op["parameters"]} {
 		ps, _ := list.([]any)
 		for _, p := range ps {
 			if pm := s.resolve(p); pm != nil {

@@ -73,6 +73,12 @@ func Describe(fields [5]string, lang string) (string, error) {
 		} else {
 			out += " (only on days matching both the day of the month and the day of the week, because one day field starts with '*')"
 		}
+	case !domStar && !dowStar && fullD != fullW:
+		if loc == lnquy.Locale_ja {
+			out += "（日付と曜日のどちらか一方に一致すればよく、一方が全日を含むため毎日実行）"
+		} else {
+			out += " (that is every day: either field matching suffices, and one of them covers every day)"
+		}
 	case !domStar && !dowStar && !fullD && !fullW:
 		if loc == lnquy.Locale_ja {
 			out += "（日付と曜日のどちらか一方に一致する日に実行）"

@@ -53,8 +53,8 @@ type ghapiState struct{ server *ghtest.Server }
 //	ghapi file OWNER/REPO REF PATH FILE serve FILE as PATH at REF (contents API)
 //	ghapi fail STATUS N                 answer the next N requests with STATUS
 //	ghapi readonly                      answer writes with 403 like a fork's token
-//	ghapi comments OWNER/REPO PR        print the comments, separated by lines of ====
-//	ghapi requests                      print the requests made so far
+//	ghapi comments OWNER/REPO PR        print "comments: N" and each comment after a "==== ID" line
+//	ghapi requests                      print "requests: N" and the requests made so far
 //	ghapi check                         fail on any request the OpenAPI description rejects
 func cmdGHAPI(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
@@ -122,12 +122,18 @@ func cmdGHAPI(ts *testscript.TestScript, neg bool, args []string) {
 	case "comments":
 		need(2)
 		o, r := repo(args[1])
-		for _, c := range s.Comments(o, r, atoi(args[2])) {
+		cs := s.Comments(o, r, atoi(args[2]))
+		// Always print something: testscript keeps the previous
+		// command's stdout when a custom command prints nothing.
+		fmt.Fprintf(ts.Stdout(), "comments: %d\n", len(cs))
+		for _, c := range cs {
 			fmt.Fprintf(ts.Stdout(), "==== %d\n%s\n", c.ID, c.Body)
 		}
 	case "requests":
 		need(0)
-		for _, r := range s.Requests() {
+		reqs := s.Requests()
+		fmt.Fprintf(ts.Stdout(), "requests: %d\n", len(reqs))
+		for _, r := range reqs {
 			fmt.Fprintln(ts.Stdout(), r)
 		}
 	case "check":

@@ -108,21 +108,12 @@ func (g *GitHubCommenter) write(ctx context.Context, owner, repo string, pr int,
 	if !strings.HasPrefix(body, Marker) {
 		return false, errors.New("comment body must start with the marker")
 	}
-	wait := g.Backoff
-	var err error
 	var wrote bool
-	for attempt := 1; ; attempt++ {
+	err := withRetries(ctx, g.Attempts, g.Backoff, func() error {
+		var err error
 		wrote, err = g.writeOnce(ctx, owner, repo, pr, body, create)
-		if err == nil || !retryable(err) || attempt >= max(g.Attempts, 1) {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return false, fmt.Errorf("pull request comment: %w (after %v)", ctx.Err(), err)
-		case <-time.After(wait):
-		}
-		wait *= 2
-	}
+		return err
+	})
 	if isReadOnly(err) {
 		return false, fmt.Errorf("pull request comment: %w", ErrReadOnlyToken)
 	}
@@ -170,6 +161,26 @@ func (g *GitHubCommenter) find(ctx context.Context, owner, repo string, pr int) 
 			return 0, nil
 		}
 		opts.Page = resp.NextPage
+	}
+}
+
+// withRetries calls fn until it succeeds, fails with something other than
+// a 5xx, or has been called attempts times, waiting backoff before the
+// second call and doubling the wait after each. It gives up early when ctx
+// ends.
+func withRetries(ctx context.Context, attempts int, backoff time.Duration, fn func() error) error {
+	wait := backoff
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || !retryable(err) || attempt >= max(attempts, 1) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (after %v)", ctx.Err(), err)
+		case <-time.After(wait):
+		}
+		wait *= 2
 	}
 }
 

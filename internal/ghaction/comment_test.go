@@ -49,8 +49,17 @@ func newStandIn(t *testing.T, specs *specCache) *ghtest.Server {
 	return s
 }
 
-func TestUpsert(t *testing.T) {
+// TestAgainstStandIn runs every test that talks to the stand-in; they share
+// one load of the OpenAPI description.
+func TestAgainstStandIn(t *testing.T) {
 	var specs specCache
+	t.Run("Upsert", func(t *testing.T) { testUpsert(t, &specs) })
+	t.Run("UpsertHonoursContext", func(t *testing.T) { testUpsertHonoursContext(t, &specs) })
+	t.Run("UpdateIfExists", func(t *testing.T) { testUpdateIfExists(t, &specs) })
+	t.Run("ContentsReader", func(t *testing.T) { testContentsReader(t, &specs) })
+}
+
+func testUpsert(t *testing.T, specs *specCache) {
 	const owner, repo, pr = "acme", "batch", 12
 	body := func(s string) string { return Marker + "\n" + s }
 	filler := func(n int) []string {
@@ -120,7 +129,7 @@ func TestUpsert(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newStandIn(t, &specs)
+			s := newStandIn(t, specs)
 			s.AddComments(owner, repo, pr, tt.existing...)
 			s.FailNext(502, tt.fail)
 			s.SetReadOnly(tt.readOnly)
@@ -158,9 +167,8 @@ func TestUpsert(t *testing.T) {
 
 var errSentinel5xx = errors.New("5xx")
 
-func TestUpsertHonoursContext(t *testing.T) {
-	var specs specCache
-	s := newStandIn(t, &specs)
+func testUpsertHonoursContext(t *testing.T, specs *specCache) {
+	s := newStandIn(t, specs)
 	s.FailNext(503, 5)
 	c, err := NewGitHubCommenter(s.URL, "t", nil)
 	if err != nil {
@@ -174,10 +182,9 @@ func TestUpsertHonoursContext(t *testing.T) {
 	}
 }
 
-func TestUpdateIfExists(t *testing.T) {
-	var specs specCache
+func testUpdateIfExists(t *testing.T, specs *specCache) {
 	for _, existing := range []bool{false, true} {
-		s := newStandIn(t, &specs)
+		s := newStandIn(t, specs)
 		if existing {
 			s.AddComments("a", "b", 3, Marker+"\nold")
 		}
@@ -206,9 +213,8 @@ func TestUpsertRejectsBodyWithoutMarker(t *testing.T) {
 	}
 }
 
-func TestContentsReader(t *testing.T) {
-	var specs specCache
-	s := newStandIn(t, &specs)
+func testContentsReader(t *testing.T, specs *specCache) {
+	s := newStandIn(t, specs)
 	s.AddFile("acme", "batch", "b4se", "ops/crontab", []byte("0 3 * * * /bin/true\n"))
 	r, err := NewContentsReader(s.URL, "t", "acme", "batch", nil)
 	if err != nil {
@@ -220,6 +226,11 @@ func TestContentsReader(t *testing.T) {
 	}
 	if _, err := r.ReadFile(context.Background(), "b4se", "missing"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: err = %v, want fs.ErrNotExist", err)
+	}
+	s.FailNext(503, 1)
+	r.Backoff = time.Millisecond
+	if got, err := r.ReadFile(context.Background(), "b4se", "ops/crontab"); err != nil || len(got) == 0 {
+		t.Errorf("after one 503: %q, %v; want a retry to succeed", got, err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"time"
 
 	"github.com/google/go-github/v75/github"
 )
@@ -17,6 +18,9 @@ import (
 type ContentsReader struct {
 	client      *github.Client
 	owner, repo string
+	// Attempts and Backoff bound the retries on 5xx, as for comments.
+	Attempts int
+	Backoff  time.Duration
 }
 
 // NewContentsReader returns a reader of owner/repo on the API at apiURL.
@@ -25,7 +29,7 @@ func NewContentsReader(apiURL, token, owner, repo string, httpClient *http.Clien
 	if err != nil {
 		return nil, err
 	}
-	return &ContentsReader{client: c, owner: owner, repo: repo}, nil
+	return &ContentsReader{client: c, owner: owner, repo: repo, Attempts: 4, Backoff: time.Second}, nil
 }
 
 // ReadFile returns the file at name (slash-separated, relative to the
@@ -33,7 +37,12 @@ func NewContentsReader(apiURL, token, owner, repo string, httpClient *http.Clien
 // fs.ErrNotExist: a pull request that adds the crontab has no base version.
 func (r *ContentsReader) ReadFile(ctx context.Context, ref, name string) ([]byte, error) {
 	name = path.Clean(name)
-	file, _, _, err := r.client.Repositories.GetContents(ctx, r.owner, r.repo, name, &github.RepositoryContentGetOptions{Ref: ref})
+	var file *github.RepositoryContent
+	err := withRetries(ctx, r.Attempts, r.Backoff, func() error {
+		var err error
+		file, _, _, err = r.client.Repositories.GetContents(ctx, r.owner, r.repo, name, &github.RepositoryContentGetOptions{Ref: ref})
+		return err
+	})
 	if statusOf(err) == http.StatusNotFound {
 		return nil, fmt.Errorf("read %s at %s: %w", name, ref, fs.ErrNotExist)
 	}

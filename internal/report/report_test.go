@@ -639,6 +639,14 @@ func TestGoldenCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "profile.svg", svg.Bytes())
+	var summary bytes.Buffer
+	if err := WriteConcurrencySummary(&summary, res); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "concurrency.md", summary.Bytes())
+	if !strings.Contains(summary.String(), "``export: `x` #1``") || !strings.Contains(summary.String(), "mail-digest") {
+		t.Errorf("summary lets a job name through or misses the unknown job:\n%s", summary.String())
+	}
 
 	// The SVG is well-formed XML with an svg root.
 	dec := xml.NewDecoder(bytes.NewReader(svg.Bytes()))

@@ -94,8 +94,16 @@ func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string) 
 	case ActionUnchanged, ActionOrphan, ActionConflict:
 		return nil
 	case ActionDelete:
-		// Targets must go before the rule: DeleteRule fails on a rule
-		// that still has targets.
+		// Disable first, so that a deletion interrupted halfway leaves a
+		// rule that is visibly off rather than one that is ENABLED with
+		// no target; then the targets, because DeleteRule fails on a rule
+		// that still has some.
+		if o := rc.observed; o != nil && o.State != string(ebtypes.RuleStateDisabled) && o.ScheduleExpression != "" {
+			if _, err := ev.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(rc.Name), ScheduleExpression: aws.String(o.ScheduleExpression),
+				Description: aws.String(o.Description), State: ebtypes.RuleStateDisabled}); err != nil {
+				return fmt.Errorf("disable rule %q before deleting it: %w", rc.Name, err)
+			}
+		}
 		if len(rc.removeTargets) > 0 {
 			if err := removeTargets(ctx, ev, rc.Name, rc.removeTargets); err != nil {
 				return err

@@ -382,6 +382,7 @@ func TestJobRemovedIsDeletedOnlyWithPrune(t *testing.T) {
 	if diff := cmp.Diff(wantNames, ruleNames(t)); diff != "" {
 		t.Errorf("rules after prune (-want +got):\n%s", diff)
 	}
+	// cleanup was DISABLED, so no PutRule disables it first.
 	// Hand-made rules, even under our prefix, keep their targets.
 	for _, name := range []string{"other-team-nightly", testPrefix + "manual"} {
 		ts, err := listTargets(context.Background(), c.Events, name)

@@ -92,6 +92,9 @@ type JobInput struct {
 	Name        string
 	Expressions []string
 	Command     []string
+	// Environment is what the command set for itself (FOO=1 cmd); the
+	// config's environment wins on the same name.
+	Environment map[string]string
 	Description string
 }
 
@@ -138,7 +141,7 @@ func FromConfig(cfg *config.Config, image string, jobs []JobInput) Desired {
 			Name:          j.Name,
 			Expressions:   append([]string(nil), j.Expressions...),
 			Command:       append([]string(nil), j.Command...),
-			Environment:   s.Environment,
+			Environment:   mergeEnv(j.Environment, s.Environment),
 			CPU:           s.CPU,
 			Memory:        s.Memory,
 			State:         strings.ToUpper(cfg.JobState(j.Name)),
@@ -172,6 +175,20 @@ func copyMap(m map[string]string) map[string]string {
 	}
 	out := make(map[string]string, len(m))
 	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func mergeEnv(low, high map[string]string) map[string]string {
+	if len(low) == 0 && len(high) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(low)+len(high))
+	for k, v := range low {
+		out[k] = v
+	}
+	for k, v := range high {
 		out[k] = v
 	}
 	return out

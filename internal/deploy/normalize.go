@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 )
@@ -164,8 +165,7 @@ func flatten(prefix string, v any, out map[string]string) {
 			}
 		}
 		if scalars {
-			b, _ := json.Marshal(x)
-			out[prefix] = string(b)
+			out[prefix] = compactJSON(x)
 			return
 		}
 		for i, e := range x {
@@ -174,7 +174,16 @@ func flatten(prefix string, v any, out map[string]string) {
 	case string:
 		out[prefix] = x
 	default:
-		b, _ := json.Marshal(x)
-		out[prefix] = string(b)
+		out[prefix] = compactJSON(x)
 	}
+}
+
+// compactJSON marshals without HTML escaping: "&&" must read as "&&" in a
+// plan, not "\u0026\u0026".
+func compactJSON(v any) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // decoded JSON values: cannot fail
+	return strings.TrimSuffix(b.String(), "\n")
 }

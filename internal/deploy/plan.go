@@ -93,6 +93,7 @@ type RuleChange struct {
 	removeTargets []string
 	spec          *ruleSpec
 	arn           string // observed rule ARN (for TagResource)
+	observed      *ObservedRule
 }
 
 // Change is one field of a rule or target: Op is "+" (added), "-"
@@ -178,7 +179,8 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (*Plan, error) {
 		if wanted[or.Name] || !or.Owned(d.TrackingID) {
 			continue // never touch a rule cronbridge does not own
 		}
-		rc := RuleChange{Name: or.Name, Action: ActionOrphan, Changes: []Change{}}
+		or := or
+		rc := RuleChange{Name: or.Name, Action: ActionOrphan, Changes: []Change{}, observed: &or}
 		if opts.Prune {
 			rc.Action = ActionDelete
 			rc.Changes = append(rc.Changes, Change{Op: "-", Field: "schedule_expression", Old: or.ScheduleExpression})

@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/deploy"
+	"github.com/cronbridge/cronbridge/internal/report"
+)
+
+// deployOptions are the flags of plan and deploy; the Action maps its
+// inputs into the same struct.
+type deployOptions struct {
+	Config string
+	Image  string
+	Format string // text, json or markdown
+	// DryRun plans without applying (always true for plan).
+	DryRun bool
+	Prune  bool
+	Keep   int
+}
+
+// deployRun builds the desired state, plans and (unless DryRun) applies.
+// It prints the plan or result in opts.Format on stdout and errors on
+// stderr, and returns the Result (nil on failure) with an exit code.
+// The Action uses the Result for its outputs: TaskDefinitionARN, Counts
+// and the plan JSON.
+func deployRun(ctx context.Context, env *Env, cmd string, opts deployOptions) (*deploy.Result, int) {
+	in, err := loadDesired(opts.Config, opts.Image)
+	if in != nil && len(in.diags) > 0 {
+		printDiagnostics(env.Stderr, in.diags)
+	}
+	if errors.Is(err, errFindings) {
+		fmt.Fprintf(env.Stderr, "cronbridge %s: fix the errors above first\n", cmd)
+		return nil, ExitFindings
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge %s: %v\n", cmd, err)
+		return nil, ExitFailure
+	}
+	clients, err := awsClients(ctx, in.desired.Region)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge %s: %v\n", cmd, err)
+		return nil, ExitFailure
+	}
+	res, err := deploy.Deploy(ctx, clients, in.desired, deploy.Options{Prune: opts.Prune, Keep: opts.Keep, DryRun: opts.DryRun})
+	if res != nil {
+		if werr := writeDeployOutput(env.Stdout, opts, res); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge %s: %v\n", cmd, err)
+		if !opts.DryRun {
+			fmt.Fprintf(env.Stderr, "cronbridge %s: every intermediate state is valid; run deploy again to converge\n", cmd)
+		}
+		return res, ExitFailure
+	}
+	if cs := res.Plan.Conflicts(); len(cs) > 0 {
+		fmt.Fprintf(env.Stderr, "cronbridge %s: %d rule(s) exist but are not managed by this config; deploy would refuse them\n", cmd, len(cs))
+		return res, ExitFailure
+	}
+	return res, ExitOK
+}
+
+// awsClients loads the SDK's default configuration (environment,
+// profile, instance role; AWS_ENDPOINT_URL for emulators) with adaptive
+// retries, so that throttling slows us down instead of failing.
+func awsClients(ctx context.Context, region string) (deploy.Clients, error) {
+	opts := []func(*awsconfig.LoadOptions) error{
+		awsconfig.WithRetryMode(aws.RetryModeAdaptive),
+		awsconfig.WithRetryMaxAttempts(10),
+	}
+	if region != "" {
+		opts = append(opts, awsconfig.WithRegion(region))
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return deploy.Clients{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return deploy.Clients{}, errors.New("no AWS region: set aws.region in the config or AWS_REGION")
+	}
+	return deploy.NewClients(cfg, ""), nil
+}
+
+func writeDeployOutput(w io.Writer, opts deployOptions, res *deploy.Result) error {
+	switch opts.Format {
+	case "json":
+		if opts.DryRun {
+			return res.Plan.WriteJSON(w)
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(res)
+	case "markdown":
+		return res.Plan.WriteMarkdown(w)
+	}
+	if err := res.Plan.WriteText(w); err != nil {
+		return err
+	}
+	if !opts.DryRun {
+		_, err := fmt.Fprintf(w, "Applied. Rules run %s.\n", res.TaskDefinitionARN)
+		for _, d := range res.Deregistered {
+			fmt.Fprintf(w, "Deregistered %s.\n", d)
+		}
+		return err
+	}
+	return nil
+}
+
+func printDiagnostics(w io.Writer, ds []crontab.Diagnostic) {
+	for _, d := range report.SortDiagnostics(ds) {
+		fmt.Fprintln(w, d.String())
+		if d.Hint != "" {
+			fmt.Fprintf(w, "\t%s\n", d.Hint)
+		}
+	}
+}
+
+func validFormat(f string) bool { return f == "text" || f == "json" || f == "markdown" }

@@ -55,7 +55,7 @@ func TestParseDiagnostics(t *testing.T) {
 		{"duplicate key", "aws:\n  cluster: a\n  cluster: b\n", []string{`c.yaml:3:3: error: duplicate key "aws.cluster" [CB158]`}},
 		{"duplicate job", "jobs:\n  a: {}\n  a: {}\n", []string{`c.yaml:3:3: error: duplicate job "a" [CB158]`}},
 		{"timezone", "timezone: JST\n", []string{`c.yaml:1:11: error: unknown time zone "JST" (use an IANA name such as Asia/Tokyo) [CB159]`}},
-		{"job name", "jobs:\n  Daily_Sales: {}\n", []string{`c.yaml:2:3: error: bad job name "Daily_Sales" (use lowercase letters, digits and inner hyphens) [CB160]`}},
+		{"job name", "jobs:\n  Daily_Sales: {}\n", []string{`c.yaml:2:3: error: bad job name "Daily_Sales" (use 1-48 lowercase letters, digits and '-', starting with a letter or digit) [CB160]`}},
 		{"conflict", "aws:\n  launch_type: FARGATE\n  capacity_provider_strategy:\n    - {capacity_provider: FARGATE_SPOT, weight: 1}\n",
 			[]string{`c.yaml:4:5: error: aws.launch_type and aws.capacity_provider_strategy exclude each other [CB161]`}},
 		{"reserved tag", "aws: {tags: {managed-by: me}}\n", []string{`c.yaml:1:26: error: tag "managed-by" is reserved: deploy sets it to recognize the rules it owns [CB161]`}},

@@ -27,7 +27,8 @@ type decoder struct {
 var (
 	durationType = reflect.TypeOf(time.Duration(0))
 	yamlLineRE   = regexp.MustCompile(`line (\d+)`)
-	jobNameRE    = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+	// jobNameRE is jobs.ValidName's rule (this package may not import jobs).
+	jobNameRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,47}$`)
 	rulePrefixRE = regexp.MustCompile(`^[.\-_A-Za-z0-9]*$`)
 	familyRE     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 	codeRE       = regexp.MustCompile(`^CB[0-9]{3}$`)
@@ -347,7 +348,7 @@ func (d *decoder) keyedSlice(path string, n *yaml.Node, v reflect.Value) {
 		}
 		seen[k.Value] = true
 		if !jobNameRE.MatchString(k.Value) {
-			d.report(k, CodeBadJobName, "bad job name %q (use lowercase letters, digits and inner hyphens)", k.Value)
+			d.report(k, CodeBadJobName, "bad job name %q (use 1-48 lowercase letters, digits and '-', starting with a letter or digit)", k.Value)
 		}
 		el := reflect.New(t.Elem()).Elem()
 		el.FieldByName("Name").SetString(k.Value)

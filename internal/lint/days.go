@@ -3,8 +3,6 @@ package lint
 import (
 	"strings"
 	"time"
-
-	"github.com/cronbridge/cronbridge/internal/crontab"
 )
 
 // Full sets of the fields, as crontab.Schedule stores them.
@@ -57,13 +55,4 @@ func singleBit(x uint8) (int, bool) {
 			return i, true
 		}
 	}
-}
-
-// firstFire returns the earliest local hour and minute of s in a day.
-func firstTimeOfDay(s crontab.Schedule) (h, m int) {
-	for h = 0; h < 24 && s.Hour&(1<<h) == 0; h++ {
-	}
-	for m = 0; m < 60 && s.Minute&(1<<m) == 0; m++ {
-	}
-	return h, m
 }

@@ -186,9 +186,6 @@ func (rw *rewriter) script(src *source, depth int) ([]string, string) {
 		last := i == len(steps)-1
 		if !last {
 			if reason := rw.setup(src, s); reason != "" {
-				if strings.HasPrefix(reason, "it runs several commands") {
-					reason += " (" + stepNames(src, steps) + ")"
-				}
 				return nil, reason
 			}
 			continue
@@ -199,36 +196,6 @@ func (rw *rewriter) script(src *source, depth int) ([]string, string) {
 		return rw.main(src, s, depth)
 	}
 	return nil, "there is no command to run"
-}
-
-// stepNames lists the programs of the steps, for a reason a reader can
-// match against the command.
-func stepNames(src *source, steps []step) string {
-	names := make([]string, len(steps))
-	for i, st := range steps {
-		name := "a compound command"
-		switch c := st.stmt.Cmd.(type) {
-		case *syntax.CallExpr:
-			if len(c.Args) > 0 {
-				name, _, _, _ = src.wordValue(c.Args[0])
-			} else {
-				name = "an assignment"
-			}
-		case *syntax.DeclClause:
-			if c.Variant != nil {
-				name = c.Variant.Value
-			}
-		case *syntax.BinaryCmd:
-			name = "a pipeline"
-		case *syntax.Subshell:
-			name = "a subshell"
-		}
-		if r := []rune(name); len(r) > 40 {
-			name = string(r[:40]) + "..."
-		}
-		names[i] = name
-	}
-	return strings.Join(names, ", then ")
 }
 
 func isCd(s *syntax.Stmt) bool {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,7 +17,8 @@ import (
 // GitHub's official OpenAPI description.
 func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"ghapi": cmdGHAPI,
+		"ghapi":   cmdGHAPI,
+		"genline": cmdGenline,
 	}
 }
 
@@ -152,4 +154,21 @@ func state(ts *testscript.TestScript) *ghapiState {
 		ts.Fatalf("ghapi: no state (scriptSetup did not run)")
 	}
 	return st
+}
+
+// cmdGenline appends one long line to a file: genline FILE PREFIX BYTES
+// writes PREFIX followed by 'A's up to BYTES bytes and a newline (txtar
+// files should not hold 100 KB lines).
+func cmdGenline(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: genline FILE PREFIX BYTES")
+	}
+	n, err := strconv.Atoi(args[2])
+	ts.Check(err)
+	line := args[1] + strings.Repeat("A", max(0, n-len(args[1]))) + "\n"
+	f, err := os.OpenFile(ts.MkAbs(args[0]), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	ts.Check(err)
+	_, err = f.WriteString(line)
+	ts.Check(err)
+	ts.Check(f.Close())
 }

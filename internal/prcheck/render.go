@@ -38,6 +38,7 @@ type Report struct {
 // maxBlockLine and maxBlock bound untrusted text in code blocks, for the
 // same reason as MaxCell.
 const (
+	maxCommand   = 300
 	maxBlockLine = 1000
 	maxBlock     = 20000
 )
@@ -131,19 +132,30 @@ func (r Report) writeJobs(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n",
 			status, r.jobCell(c), scheduleCell(c), meaningCell(c), rulesCell(c), nextCell(c))
-		if c.Status == Changed && contains(c.What, "command") {
+		if c.Status != Changed || contains(c.What, "command") {
 			commands = append(commands, c)
 		}
 	}
 	b.WriteString("\n")
 	if len(commands) > 0 {
-		b.WriteString("<details><summary>Command changes</summary>\n\n")
-		for _, c := range commands {
-			fmt.Fprintf(b, "%s\n\n", Text(c.Name))
-			b.WriteString(CodeBlock("diff", "- "+clip(oneLine(c.Old.Command), maxBlockLine)+"\n+ "+clip(oneLine(c.New.Command), maxBlockLine)))
-			b.WriteString("\n")
+		// Commands go in a diff block: reviewers see exactly what runs,
+		// and a code block keeps any text in them inert.
+		var d strings.Builder
+		for i, c := range commands {
+			if i > 0 {
+				d.WriteString("\n")
+			}
+			fmt.Fprintf(&d, "# %s (%s)\n", clip(oneLine(c.Name), maxCommand), c.Status)
+			if c.Old != nil {
+				d.WriteString("- " + clip(oneLine(c.Old.Command), maxCommand) + "\n")
+			}
+			if c.New != nil {
+				d.WriteString("+ " + clip(oneLine(c.New.Command), maxCommand) + "\n")
+			}
 		}
-		b.WriteString("</details>\n\n")
+		b.WriteString("<details><summary>Commands</summary>\n\n")
+		b.WriteString(CodeBlock("diff", clipBlock(d.String())))
+		b.WriteString("\n</details>\n\n")
 	}
 }
 

@@ -12,11 +12,16 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // ReadOnlyMessage is what GitHub answers, with 403, to a write made with the
 // read-only token of a pull request from a fork.
 const ReadOnlyMessage = "Resource not accessible by integration"
+
+// MaxBody is GitHub's limit on a comment body, in characters; the real API
+// answers 422 to a longer one.
+const MaxBody = 65536
 
 // Comment is an issue comment held by the stand-in.
 type Comment struct {
@@ -140,6 +145,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) int
 	}
 	if s.readOnly && r.Method != http.MethodGet {
 		return writeError(w, http.StatusForbidden, ReadOnlyMessage)
+	}
+	if r.Method == http.MethodPost || r.Method == http.MethodPatch {
+		var in struct{ Body string }
+		if json.Unmarshal(body, &in) == nil && utf8.RuneCountInString(in.Body) > MaxBody {
+			s.violations = append(s.violations, fmt.Sprintf("%s %s: body is %d characters, over GitHub's %d", r.Method, path, utf8.RuneCountInString(in.Body), MaxBody))
+			return writeError(w, http.StatusUnprocessableEntity, "Validation Failed")
+		}
 	}
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	switch {

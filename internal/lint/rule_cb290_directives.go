@@ -14,27 +14,38 @@ import (
 // deliberate exception from a shortcut.
 type directives struct{}
 
-var (
-	docIgnoreNoReason = RuleDoc{Code: "CB290", Name: "ignore-without-reason", Severity: crontab.SeverityWarning,
+// The directive codes, as functions: package-level RuleDoc variables
+// would be mutable globals.
+func docIgnoreNoReason() RuleDoc {
+	return RuleDoc{Code: "CB290", Name: "ignore-without-reason", Severity: crontab.SeverityWarning,
 		Summary: "a cronbridge:ignore directive gives no reason; say why the finding does not apply.",
-		Example: "# cronbridge:ignore CB403\n0 3 * * * /opt/app/backup.sh > /var/log/backup.log"}
-	docIgnoreUnknown = RuleDoc{Code: "CB291", Name: "ignore-unknown-code", Severity: crontab.SeverityWarning,
+		Example: "# cronbridge:ignore CB402\n0 3 * * * /opt/app/backup.sh > /var/log/backup.log"}
+}
+
+func docIgnoreUnknown() RuleDoc {
+	return RuleDoc{Code: "CB291", Name: "ignore-unknown-code", Severity: crontab.SeverityWarning,
 		Summary: "a cronbridge:ignore directive names a code cronbridge does not have (a typo silences nothing).",
-		Example: "# cronbridge:ignore CB4O3 logs are shipped by fluentd\n0 3 * * * /opt/app/backup.sh > /var/log/backup.log"}
-	docIgnoreUnused = RuleDoc{Code: "CB292", Name: "ignore-unused", Severity: crontab.SeverityInfo,
+		Example: "# cronbridge:ignore CB4O2 logs are shipped by fluentd\n0 3 * * * /opt/app/backup.sh > /var/log/backup.log"}
+}
+
+func docIgnoreUnused() RuleDoc {
+	return RuleDoc{Code: "CB292", Name: "ignore-unused", Severity: crontab.SeverityInfo,
 		Summary: "a cronbridge:ignore directive silences nothing; remove it so that it cannot hide a future finding.",
-		Example: "# cronbridge:ignore CB401 sidekiq moves to an ECS service\n0 3 * * * /opt/app/backup.sh"}
-	docBadAnnotation = RuleDoc{Code: "CB293", Name: "bad-annotation", Severity: crontab.SeverityWarning,
+		Example: "# cronbridge:ignore CB406 the sidecar listens on localhost\n0 3 * * * /opt/app/backup.sh"}
+}
+
+func docBadAnnotation() RuleDoc {
+	return RuleDoc{Code: "CB293", Name: "bad-annotation", Severity: crontab.SeverityWarning,
 		Summary: "a cronbridge annotation has an unknown key or a value that does not parse (duration=45m, cpu=1024, memory=2048, state=enabled|disabled).",
-		Example: "# cronbridge: duration=45 minutes\n0 3 * * * /opt/app/backup.sh"}
-)
+		Example: "# cronbridge: duration=45\n0 3 * * * /opt/app/backup.sh"}
+}
 
 // Doc implements Rule.
-func (directives) Doc() RuleDoc { return docIgnoreNoReason }
+func (directives) Doc() RuleDoc { return docIgnoreNoReason() }
 
 // Docs implements multiRule.
 func (directives) Docs() []RuleDoc {
-	return []RuleDoc{docIgnoreNoReason, docIgnoreUnknown, docIgnoreUnused, docBadAnnotation}
+	return []RuleDoc{docIgnoreNoReason(), docIgnoreUnknown(), docIgnoreUnused(), docBadAnnotation()}
 }
 
 // Check implements Rule.
@@ -42,12 +53,12 @@ func (directives) Check(p *Pass) {
 	known := knownCodes()
 	check := func(ig crontab.Ignore) {
 		if strings.TrimSpace(ig.Reason) == "" {
-			p.ReportDoc(docIgnoreNoReason, ig.Pos, "write the reason after the codes: # cronbridge:ignore CODE reason",
+			p.ReportDoc(docIgnoreNoReason(), ig.Pos, "write the reason after the codes: # cronbridge:ignore CODE reason",
 				"suppression of %s gives no reason", strings.Join(ig.Codes, ","))
 		}
 		for _, c := range ig.Codes {
 			if !known[strings.ToUpper(c)] {
-				p.ReportDoc(docIgnoreUnknown, ig.Pos, "see docs/rules.md for the list of codes",
+				p.ReportDoc(docIgnoreUnknown(), ig.Pos, "see docs/rules.md for the list of codes",
 					"suppression names unknown code %q", c)
 			}
 		}
@@ -61,7 +72,7 @@ func (directives) Check(p *Pass) {
 		}
 		for _, a := range e.Annotations {
 			if msg := annotationError(a); msg != "" {
-				p.ReportDoc(docBadAnnotation, a.Pos, "use # cronbridge: duration=45m cpu=1024 memory=2048", "%s", msg)
+				p.ReportDoc(docBadAnnotation(), a.Pos, "use # cronbridge: duration=45m cpu=1024 memory=2048", "%s", msg)
 			}
 		}
 	}

@@ -66,7 +66,7 @@ func applySuppressions(f *crontab.File, diags []crontab.Diagnostic) []crontab.Di
 				pos.File = f.Name
 			}
 			out = append(out, crontab.Diagnostic{
-				Pos: pos, Severity: docIgnoreUnused.Severity, Code: docIgnoreUnused.Code,
+				Pos: pos, Severity: docIgnoreUnused().Severity, Code: docIgnoreUnused().Code,
 				Message: "suppression of " + c + " is unused: " + where + " has no " + c + " finding",
 				Hint:    "remove " + c + " from the directive",
 			})

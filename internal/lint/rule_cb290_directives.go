@@ -25,7 +25,7 @@ func docIgnoreNoReason() RuleDoc {
 func docIgnoreUnknown() RuleDoc {
 	return RuleDoc{Code: "CB291", Name: "ignore-unknown-code", Severity: crontab.SeverityWarning,
 		Summary: "a cronbridge:ignore directive names a code cronbridge does not have (a typo silences nothing).",
-		Example: "# cronbridge:ignore CB4O2 logs are shipped by fluentd\n0 3 * * * /opt/app/backup.sh > /var/log/backup.log"}
+		Example: "# cronbridge:ignore CB499 logs are shipped by fluentd\n0 3 * * * /opt/app/backup.sh > /var/log/backup.log"}
 }
 
 func docIgnoreUnused() RuleDoc {

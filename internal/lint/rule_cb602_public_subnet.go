@@ -15,7 +15,7 @@ type publicSubnet struct{}
 func (publicSubnet) Doc() RuleDoc {
 	return RuleDoc{Code: "CB602", Name: "public-subnet-no-public-ip", Severity: crontab.SeverityError,
 		Summary: "assign_public_ip is DISABLED on a public subnet: the task cannot reach ECR to pull its image.",
-		Example: "# cronbridge.yaml: aws: {subnet_type: public, assign_public_ip: DISABLED}"}
+		Example: "# cronbridge.yaml: aws: {subnet_type: public, assign_public_ip: DISABLED}\n0 3 * * * /opt/app/daily.sh"}
 }
 
 // Check implements Rule.

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,8 +19,9 @@ import (
 // GitHub's official OpenAPI description.
 func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"ghapi":   cmdGHAPI,
-		"genline": cmdGenline,
+		"ghapi":    cmdGHAPI,
+		"genline":  cmdGenline,
+		"exitcode": cmdExitcode,
 	}
 }
 
@@ -171,4 +174,28 @@ func cmdGenline(ts *testscript.TestScript, neg bool, args []string) {
 	_, err = f.WriteString(line)
 	ts.Check(err)
 	ts.Check(f.Close())
+}
+
+// cmdExitcode runs a program like exec and checks its exit code, which
+// exec cannot (it only tells zero from non-zero): exitcode N PROG ARGS...
+// The program's stdout and stderr are kept for the next stdout/stderr
+// commands, as with exec.
+func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exitcode: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
 }

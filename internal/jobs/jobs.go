@@ -271,10 +271,17 @@ func scheduleKey(e *crontab.Entry) string {
 //     (the same line twice) are numbered -2, -3, ... in file order: they
 //     are indistinguishable, so the order cannot swap anything.
 //
+// Removing one of two different commands that derived the same name drops
+// the other's hash suffix (it no longer collides); an explicit name pins a
+// job against that too.
+//
 // Invalid or duplicate explicit names and matchers that match no entry or
 // several entries are error diagnostics; the affected entries still get a
 // usable, unique name.
 func Assign(f *crontab.File, matchers []Matcher) ([]Job, []crontab.Diagnostic) {
+	if f == nil {
+		return nil, nil
+	}
 	var diags []crontab.Diagnostic
 	jobs := make([]Job, len(f.Entries))
 	named := make([]bool, len(f.Entries))

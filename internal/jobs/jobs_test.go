@@ -433,6 +433,17 @@ func TestAssignRemoveUnrelated(t *testing.T) {
 	}
 }
 
+func TestAssignNil(t *testing.T) {
+	js, ds := Assign(nil, []Matcher{{Name: "a", Match: "b"}})
+	if js != nil || ds != nil {
+		t.Errorf("Assign(nil) = %v, %v; want nothing", js, ds)
+	}
+	js, ds = Assign(&crontab.File{Name: "empty"}, nil)
+	if len(js) != 0 || len(ds) != 0 {
+		t.Errorf("Assign(empty file) = %v, %v; want nothing", js, ds)
+	}
+}
+
 func TestCodes(t *testing.T) {
 	cs := Codes()
 	if len(cs) == 0 {

@@ -375,3 +375,15 @@ func BenchmarkSimulate1000Jobs30Days(b *testing.B) {
 		Simulate(jobs, opts)
 	}
 }
+
+// BenchmarkSimulate1000Jobs7Days is the simulation inside lint's default
+// 7-day window, the part of the 300 ms lint budget this package spends.
+func BenchmarkSimulate1000Jobs7Days(b *testing.B) {
+	from := at(11, 30, 0, 0)
+	jobs := randomJobs(rand.New(rand.NewPCG(7, 8)), 1000, from, 7)
+	opts := Options{From: from, To: from.AddDate(0, 0, 7), Loc: jst, MaxConcurrent: 50, MaxVCPU: 64, MaxMemoryMiB: 131072}
+	b.ReportAllocs()
+	for b.Loop() {
+		Simulate(jobs, opts)
+	}
+}

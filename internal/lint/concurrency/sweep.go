@@ -33,34 +33,65 @@ func (e event) isStart() bool { return e.key&1 == 1 }
 // maxBuckets bounds the counting sort's table (about eight years of minutes).
 const maxBuckets = 1 << 22
 
-// sortEvents sorts events by key. Events cluster on whole minutes, so a
-// counting sort by minute (events before from share the first bucket)
-// followed by a check, and rarely a sort, of each bucket is linear; it is
-// several times faster than a comparison sort of millions of events.
-func sortEvents(events []event, from, to int64) []event {
+// sortedEvents returns the start and end events of the runs with a known
+// duration (ends at or after to are never reached and left out), sorted by
+// key. Events cluster on whole minutes, so it counting-sorts them by minute
+// (events before from share the first bucket), writing ends before starts,
+// and then only checks each bucket, sorting the rare bucket whose instants
+// are not whole minutes. That is linear, several times faster than a
+// comparison sort of millions of events, and needs no intermediate slice.
+func sortedEvents(runs []run, from, to int64) []event {
+	n := 0
+	for _, r := range runs {
+		if r.end > r.start {
+			n++
+			if r.end < to {
+				n++
+			}
+		}
+	}
 	nb := floorDiv(to-from, msPerMinute) + 1
 	if nb <= 0 || nb > maxBuckets {
+		events := make([]event, 0, n)
+		for i, r := range runs {
+			if r.end > r.start {
+				events = append(events, event{key: r.start<<1 | 1, run: int32(i)})
+				if r.end < to {
+					events = append(events, event{key: r.end << 1, run: int32(i)})
+				}
+			}
+		}
 		slices.SortFunc(events, func(a, b event) int { return cmp.Compare(a.key, b.key) })
 		return events
 	}
-	bucket := func(e event) int64 { return max(0, floorDiv(e.t()-from, msPerMinute)) }
+	bucket := func(t int64) int64 { return max(0, floorDiv(t-from, msPerMinute)) }
+	// ends[b] counts bucket b's events; after the prefix sum it is the
+	// bucket's first slot, and it advances as events are placed.
 	ends := make([]int32, nb+1)
-	for _, e := range events {
-		ends[bucket(e)+1]++
+	for _, r := range runs {
+		if r.end > r.start {
+			ends[bucket(r.start)+1]++
+			if r.end < to {
+				ends[bucket(r.end)+1]++
+			}
+		}
 	}
 	for i := 1; i < len(ends); i++ {
 		ends[i] += ends[i-1]
 	}
-	// Ends go in before starts so that a bucket of whole-minute instants
-	// comes out sorted and the check below finds nothing to do.
-	out := make([]event, len(events))
-	for _, wantStart := range []bool{false, true} {
-		for _, e := range events {
-			if e.isStart() == wantStart {
-				b := bucket(e)
-				out[ends[b]] = e
-				ends[b]++
-			}
+	out := make([]event, n)
+	for i, r := range runs {
+		if r.end > r.start && r.end < to {
+			b := bucket(r.end)
+			out[ends[b]] = event{key: r.end << 1, run: int32(i)}
+			ends[b]++
+		}
+	}
+	for i, r := range runs {
+		if r.end > r.start {
+			b := bucket(r.start)
+			out[ends[b]] = event{key: r.start<<1 | 1, run: int32(i)}
+			ends[b]++
 		}
 	}
 	lo := int32(0)
@@ -143,7 +174,6 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 		total += len(j.Starts)
 	}
 	runs := make([]run, 0, total)
-	nKnown := 0
 	for ji, j := range jobs {
 		var off int64
 		if offsets != nil {
@@ -166,7 +196,6 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 			}
 			r := run{start: t, end: t + d, job: int32(ji)}
 			if known {
-				nKnown++
 				if k > 0 && t < prev.end && t >= fromMS {
 					if so.Count == 0 {
 						so = SelfOverlap{Job: j.Name, Pos: j.Pos, Start: at(t), PrevStart: at(prev.start), PrevEnd: at(prev.end)}
@@ -199,18 +228,7 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 		nStorms = countStorms(mins, fromMS, toMS, opts.StartStorm)
 	}
 
-	// Events of the runs with a known duration, sorted once. Ends at or
-	// after To are never reached by the sweep and are left out.
-	events := make([]event, 0, 2*nKnown)
-	for i, r := range runs {
-		if r.end > r.start {
-			events = append(events, event{key: r.start<<1 | 1, run: int32(i)})
-			if r.end < toMS {
-				events = append(events, event{key: r.end << 1, run: int32(i)})
-			}
-		}
-	}
-	events = sortEvents(events, fromMS, toMS)
+	events := sortedEvents(runs, fromMS, toMS)
 
 	var slots []slot
 	if full {

@@ -574,7 +574,10 @@ func GuessAppRoot(cmds []string) string {
 		a := Analyze(c)
 		for _, f := range a.Facts {
 			if f.Kind == KindCd && f.Detail == "leading" && path.IsAbs(f.Text) {
-				count[path.Clean(f.Text)]++
+				// "cd /" (Debian's run-parts lines) is not an application.
+				if dir := path.Clean(f.Text); dir != "/" {
+					count[dir]++
+				}
 				break
 			}
 		}

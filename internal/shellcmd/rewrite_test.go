@@ -268,6 +268,7 @@ func TestGuessAppRoot(t *testing.T) {
 		}, "/var/www/app"},
 		{"tie goes to the smallest path, independent of order", []string{"cd /srv/b && x", "cd /srv/a && y"}, "/srv/a"},
 		{"relative and variable targets are ignored", []string{"cd app && x", "cd $APP && y", "cd /opt/app && z"}, "/opt/app"},
+		{"cd / is not an app root", []string{"test -x /usr/sbin/anacron || ( cd / && run-parts --report /etc/cron.daily )", "cd / && run-parts /etc/cron.hourly"}, ""},
 		{"a cd after the real command does not count", []string{"bin/x && cd /tmp", "export A=1 && cd /srv/app && y"}, "/srv/app"},
 	}
 	for _, tt := range tests {

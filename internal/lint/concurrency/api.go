@@ -32,8 +32,8 @@ type Job struct {
 // Options set the window, the budgets and the storm threshold. A zero
 // budget means "no budget": nothing is reported as over it.
 type Options struct {
-	// From and To bound the window [From, To). When both are zero the
-	// window spans the earliest start to the latest end.
+	// From and To bound the window [From, To). A zero From means the
+	// earliest start, a zero To the latest end.
 	From, To time.Time
 	// Loc is the zone for local times: the hour-of-week profile and the
 	// busiest day are computed in it. Nil means UTC.

@@ -101,12 +101,10 @@ func sortJobs(jobs []Job) []Job {
 	return out
 }
 
-// window returns the simulated window: the options' when set, otherwise
-// from the earliest start to the latest end (at least a minute per run).
+// window returns the simulated window: the options' bounds where set;
+// an unset bound is the earliest start or the latest end (at least a
+// minute per run).
 func window(jobs []Job, opts Options) (time.Time, time.Time) {
-	if !opts.From.IsZero() || !opts.To.IsZero() {
-		return opts.From, opts.To
-	}
 	var from, to time.Time
 	for _, j := range jobs {
 		if len(j.Starts) == 0 {
@@ -119,6 +117,12 @@ func window(jobs []Job, opts Options) (time.Time, time.Time) {
 		if last.After(to) {
 			to = last
 		}
+	}
+	if !opts.From.IsZero() {
+		from = opts.From
+	}
+	if !opts.To.IsZero() {
+		to = opts.To
 	}
 	return from, to
 }

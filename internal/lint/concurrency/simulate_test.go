@@ -309,6 +309,15 @@ func TestEdgeCases(t *testing.T) {
 			t.Errorf("peak = %+v, want 1 at 01:00", res.Peaks.Concurrent)
 		}
 	})
+	t.Run("only From set", func(t *testing.T) {
+		res := Simulate([]Job{{Name: "x", Starts: []time.Time{at(11, 30, 1, 0), at(11, 30, 2, 0)}, Duration: time.Hour}}, Options{Loc: jst, From: at(11, 30, 1, 30)})
+		if !res.From.Equal(at(11, 30, 1, 30)) || !res.To.Equal(at(11, 30, 3, 0)) {
+			t.Errorf("window = [%v, %v), want [01:30, 03:00)", res.From, res.To)
+		}
+		if h := res.Profile.Hours[2]; h.Starts != 1 || h.PeakJobs != 1 {
+			t.Errorf("profile Monday 02:00 = %+v, want 1 start, 1 job", h)
+		}
+	})
 	t.Run("end meets start", func(t *testing.T) {
 		// A run ending at 02:00 and one starting at 02:00 do not overlap.
 		res := Simulate([]Job{

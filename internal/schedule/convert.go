@@ -135,7 +135,7 @@ func convertSchedule(cal *calendar, raw, zone string, s crontab.Schedule, offMin
 				"write the day-of-month as '*' or list the days explicitly; a day-of-month made of whole weeks (1-7, 8-14, ...) converts when the UTC time stays on the same date")}}, nil
 		case refuseMonthBoundary:
 			return Result{Findings: []crontab.Diagnostic{finding(CodeMonthBoundary,
-				"weekdays restricted to some months cannot be shifted to the previous or next UTC day exactly: the last or first day of a month would be attributed to the wrong month",
+				fmt.Sprintf("weekdays restricted to some months move to another UTC date, where the last or first day of a month belongs to the neighbouring month; the exact form with year lists would need more than %d rules", maxBoundaryRules),
 				"move the job to a time that stays on the same UTC date, or drop the month restriction")}}, nil
 		}
 		for _, sp := range specs {
@@ -203,7 +203,16 @@ func convertSchedule(cal *calendar, raw, zone string, s crontab.Schedule, offMin
 // renderFit renders a rule, splitting its minutes over several rules when
 // the expression would exceed EventBridge's 256 characters.
 func renderFit(minutes uint64, hours uint32, sp daySpec) []string {
-	x := render(minutes, hours, sp)
+	var out []string
+	budget := maxExprLen - len(render(minutes, hours, sp, ""))
+	for _, ys := range yearChunks(sp, max(budget, 10)) {
+		out = append(out, renderFitYears(minutes, hours, sp, ys)...)
+	}
+	return out
+}
+
+func renderFitYears(minutes uint64, hours uint32, sp daySpec, years string) []string {
+	x := render(minutes, hours, sp, years)
 	if len(x) <= maxExprLen || bits.OnesCount64(minutes) < 2 {
 		return []string{x}
 	}
@@ -215,7 +224,7 @@ func renderFit(minutes uint64, hours uint32, sp daySpec) []string {
 		lo |= b
 		v &^= b
 	}
-	return append(renderFit(lo, hours, sp), renderFit(minutes&^lo, hours, sp)...)
+	return append(renderFitYears(lo, hours, sp, years), renderFitYears(minutes&^lo, hours, sp, years)...)
 }
 
 // zoneOffsets returns the distinct UTC offsets (seconds) loc uses within the

@@ -19,6 +19,7 @@ const (
 	yearsAll yearClass = iota
 	yearsLeap
 	yearsNonLeap
+	yearsList // the years in daySpec.ylist
 )
 
 // Year fields for the classes, exact over EventBridge's 1970..2199: 2000 is
@@ -47,6 +48,7 @@ type daySpec struct {
 	nthK   int8
 	months uint16
 	years  yearClass
+	ylist  yearSet // when years == yearsList
 }
 
 // predKind classifies an entry's day predicate (cron-semantics.md §1.4).
@@ -137,7 +139,11 @@ func dowSpecs(W uint8, Mo uint16, shift int) ([]daySpec, refusal) {
 		return []daySpec{{kind: specDow, dow: W, months: Mo}}, refuseNone
 	}
 	if Mo != allMonths {
-		return nil, refuseMonthBoundary
+		specs, ok := boundaryDowSpecs(W, Mo, shift)
+		if !ok {
+			return nil, refuseMonthBoundary
+		}
+		return specs, refuseNone
 	}
 	var w2 uint8
 	for w := 0; w < 7; w++ {

@@ -88,7 +88,7 @@ var safeFields = []*regexp.Regexp{
 	regexp.MustCompile(`^(\?|\*|L|\d+/\d+|(\d+(-\d+)?)(,\d+(-\d+)?)*)$`),                    // day of month
 	regexp.MustCompile(`^(\*|(\d+(-\d+)?)(,\d+(-\d+)?)*)$`),                                 // month
 	regexp.MustCompile(`^(\?|[1-7]#[1-5]|([A-Z]{3}(-[A-Z]{3})?)(,[A-Z]{3}(-[A-Z]{3})?)*)$`), // day of week
-	regexp.MustCompile(`^(\*|1972-2096/4,2104-2196/4|1970-2198/4,1971-2199/4,1973-2197/4,2100)$`),
+	regexp.MustCompile(`^(\*|\d{4}(-\d{4}(/\d+)?)?(,\d{4}(-\d{4}(/\d+)?)?)*)$`),             // year
 }
 
 var rangeRe = regexp.MustCompile(`(\w+)-(\w+)`)
@@ -148,7 +148,9 @@ func TestDifferential(t *testing.T) {
 	for _, z := range zones {
 		locs[z] = mustZone(t, z)
 	}
-	starts := []int{2023, 2026, 2027, 2031, 2098, 2099}
+	// Windows in EventBridge's first and last years check the year lists
+	// beyond the built-in verifier's horizon.
+	starts := []int{2023, 2026, 2027, 2031, 2098, 2099, 1971, 2196}
 	r := rand.New(rand.NewPCG(2, 20261127))
 	stats := map[string]int{}
 	for i := 0; i < n; i++ {
@@ -177,7 +179,14 @@ func TestDifferential(t *testing.T) {
 		y := starts[r.IntN(len(starts))]
 		from := time.Date(y-1, 12, 25, 0, 0, 0, 0, time.UTC)
 		to := time.Date(y+2, 1, 5, 0, 0, 0, 0, time.UTC)
-		if _, err := compareFires(e.Schedule, loc, exprs, from, to); err != nil {
+		refLoc := loc
+		if y < 2000 || y > 2104 {
+			// Some zones had another offset in the 1970s; the conversion
+			// uses the horizon's.
+			_, off := DefaultHorizon().Start.In(loc).Zone()
+			refLoc = time.FixedZone("fixed", off)
+		}
+		if _, err := compareFires(e.Schedule, refLoc, exprs, from, to); err != nil {
 			t.Fatalf("%s in %s -> %v: %v", spec, zone, exprs, err)
 		}
 	}

@@ -9,8 +9,9 @@ import (
 // maxExprLen is EventBridge's ScheduleExpression limit.
 const maxExprLen = 256
 
-// render formats a rule: minutes, hours and the day spec.
-func render(minutes uint64, hours uint32, s daySpec) string {
+// render formats a rule: minutes, hours, the day spec and one of the
+// spec's year fields (see yearChunks).
+func render(minutes uint64, hours uint32, s daySpec, years string) string {
 	var b strings.Builder
 	b.WriteString("cron(")
 	b.WriteString(fmtSet(minutes, 0, 59, nil, true, 99))
@@ -42,14 +43,7 @@ func render(minutes uint64, hours uint32, s daySpec) string {
 		b.WriteString("?")
 	}
 	b.WriteByte(' ')
-	switch s.years {
-	case yearsLeap:
-		b.WriteString(leapYearsField)
-	case yearsNonLeap:
-		b.WriteString(nonLeapYearsField)
-	default:
-		b.WriteString("*")
-	}
+	b.WriteString(years)
 	b.WriteByte(')')
 	return b.String()
 }

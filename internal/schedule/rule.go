@@ -16,7 +16,8 @@ const (
 // yearSet is a set of years 1970..2199, bit y-1970.
 type yearSet [4]uint64
 
-func (y *yearSet) set(v int) { y[(v-minYear)>>6] |= 1 << uint((v-minYear)&63) }
+func (y *yearSet) set(v int)   { y[(v-minYear)>>6] |= 1 << uint((v-minYear)&63) }
+func (y *yearSet) clear(v int) { y[(v-minYear)>>6] &^= 1 << uint((v-minYear)&63) }
 func (y *yearSet) has(v int) bool {
 	return v >= minYear && v <= maxYear && y[(v-minYear)>>6]&(1<<uint((v-minYear)&63)) != 0
 }

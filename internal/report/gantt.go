@@ -35,14 +35,14 @@ func WriteGantt(w io.Writer, day concurrency.BusiestDay, opts GanttOptions) erro
 	var b strings.Builder
 	b.WriteString("```mermaid\ngantt\n")
 	if day.Date.IsZero() || len(day.Runs) == 0 {
-		b.WriteString("    title no runs to show\n    dateFormat YYYY-MM-DDTHH:mm\n```\n")
+		b.WriteString("    title no runs to show\n    dateFormat YYYY-MM-DD HH:mm\n```\n")
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
 	zone, _ := day.Date.Zone()
 	fmt.Fprintf(&b, "    title busiest day %s (%s, %s), peak %d concurrent %s\n",
 		day.Date.Format("2006-01-02"), day.Date.Format("Mon"), mermaidText(zone), day.PeakJobs, plural(day.PeakJobs, "job", "jobs"))
-	b.WriteString("    dateFormat YYYY-MM-DDTHH:mm\n    axisFormat %H:%M\n")
+	b.WriteString("    dateFormat YYYY-MM-DD HH:mm\n    axisFormat %H:%M\n")
 	// Group by job, jobs in order of their first run on the day.
 	var order []string
 	byJob := make(map[string][]concurrency.Run)
@@ -66,10 +66,10 @@ func WriteGantt(w io.Writer, day concurrency.BusiestDay, opts GanttOptions) erro
 			id++
 			start := r.Start.In(loc)
 			if r.Unknown {
-				fmt.Fprintf(&b, "    %s unknown duration :milestone, r%d, %s, 0m\n", clock(start), id, start.Format("2006-01-02T15:04"))
+				fmt.Fprintf(&b, "    %s unknown duration :milestone, r%d, %s, 1m\n", clock(start), id, start.Format("2006-01-02 15:04"))
 			} else {
 				end := r.End.In(loc)
-				fmt.Fprintf(&b, "    %s-%s :r%d, %s, %s\n", clock(start), clock(end), id, start.Format("2006-01-02T15:04"), end.Format("2006-01-02T15:04"))
+				fmt.Fprintf(&b, "    %s-%s :r%d, %s, %s\n", clock(start), clock(end), id, start.Format("2006-01-02 15:04"), end.Format("2006-01-02 15:04"))
 			}
 			shown++
 		}

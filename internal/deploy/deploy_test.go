@@ -531,3 +531,43 @@ func TestMissingFamilyIsAnError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestCreateOrder checks the call order for a new enabled rule: created
+// DISABLED, target put, then enabled.
+func TestCreateOrder(t *testing.T) {
+	setup(t)
+	c, rec := newClients(true)
+	d := testDesired("shop:v1")
+	d.Jobs = d.Jobs[1:2] // daily-sales only
+	deploy(t, c, d, Options{})
+	var writes []string
+	for _, op := range rec.calls {
+		if mutating[op] {
+			writes = append(writes, op)
+		}
+	}
+	if diff := cmp.Diff([]string{"PutRule", "PutTargets", "PutRule"}, writes); diff != "" {
+		t.Errorf("write order (-want +got):\n%s", diff)
+	}
+	p := mustPlan(t, c, d, false)
+	if p.HasChanges() || p.Rules[0].Action != ActionUnchanged {
+		t.Errorf("after create: %s", p.Summary())
+	}
+}
+
+// TestThrottlingIsRetriedBySDK: with the SDK's retryer on (as the CLI
+// configures it), a throttled call is retried and deploy succeeds.
+func TestThrottlingIsRetriedBySDK(t *testing.T) {
+	setup(t)
+	c, rec := newClients(true)
+	rec.failAt, rec.kind = 6, faultThrottle
+	if _, err := Deploy(context.Background(), c, testDesired("shop:v2"), Options{}); err != nil {
+		t.Fatalf("deploy with one throttled call: %v", err)
+	}
+	if rec.total() < 7 {
+		t.Errorf("only %d calls: the fault was not injected", rec.total())
+	}
+	if p := mustPlan(t, c, testDesired("shop:v2"), false); p.HasChanges() {
+		t.Errorf("not converged: %s", p.Summary())
+	}
+}

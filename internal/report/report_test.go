@@ -687,8 +687,19 @@ func TestGanttLimit(t *testing.T) {
 	if got := strings.Count(b.String(), ":r"); got != 4 {
 		t.Errorf("%d runs drawn, want 4", got)
 	}
+	if !strings.Contains(b.String(), "    00#58;00-00#58;01 :r1, 2026-11-30 00:00, 2026-11-30 00:01\n") {
+		t.Errorf("first run not drawn as expected:\n%s", b.String())
+	}
 	if !strings.Contains(b.String(), "6 more runs not shown") {
 		t.Errorf("no note about the runs left out:\n%s", b.String())
+	}
+	b.Reset()
+	day.Runs = []concurrency.Run{{Job: "mail", Start: day.Date.Add(7 * time.Hour), End: day.Date.Add(7 * time.Hour), Unknown: true}}
+	if err := WriteGantt(&b, day, GanttOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "    07#58;00 unknown duration :milestone, r1, 2026-11-30 07:00, 1m\n") {
+		t.Errorf("a run of unknown duration is not a milestone:\n%s", b.String())
 	}
 	b.Reset()
 	if err := WriteGantt(&b, concurrency.BusiestDay{}, GanttOptions{}); err != nil {

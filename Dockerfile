@@ -1,0 +1,23 @@
+# The cronbridge action's image: a static binary on distroless.
+#
+# Build stage: the module download is its own layer so that source changes
+# do not re-download modules.
+ARG GO_VERSION=1.26
+FROM golang:${GO_VERSION}-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+ARG VERSION=dev
+# CGO off and -trimpath: a static, reproducible binary. Time zone data is
+# compiled in (main.go imports time/tzdata), so the final image needs none.
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/cronbridge .
+
+# distroless/static has CA certificates (for the AWS and GitHub APIs),
+# /etc/passwd and nothing else: no shell is needed at run time. There is no
+# USER instruction: GitHub runs Docker actions as the image's default user
+# and documents that USER must not be set, because the workspace and the
+# runner's files are owned by root.
+FROM gcr.io/distroless/static-debian12
+COPY --from=build /out/cronbridge /cronbridge
+ENTRYPOINT ["/cronbridge"]

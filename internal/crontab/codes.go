@@ -49,7 +49,7 @@ var codeDocs = []CodeDoc{
 	{CodeStepWithoutRange, "step-without-range", SeverityError, "A step follows a single number (N/step); both cron dialects reject it.", "5/10 * * * * /bin/poll"},
 	{CodeReversedRange, "reversed-range", SeverityWarning, "A range runs backwards; cron accepts it but it selects nothing (cronie reads X-0 as X-7).", "0 3 * * 5-1 /bin/report"},
 	{CodeStepExceedsRange, "step-exceeds-range", SeverityWarning, "A step is larger than its range, so only the first value is selected.", "*/90 * * * * /bin/poll"},
-	{CodeNthWeekday, "nth-weekday", SeverityWarning, "A day-of-week uses Quartz's N#k; debian cron silently reads only N, cronie rejects the line.", "0 3 * * 1#2 /bin/report"},
+	{CodeNthWeekday, "nth-weekday", SeverityError, "A day-of-week uses Quartz's N#k; cronie rejects the line, debian cron silently reads only N (a warning there).", "0 3 * * 1#2 /bin/report"},
 	{CodeUnsupportedChar, "unsupported-char", SeverityError, "A field uses L, W, ? (Quartz/EventBridge) or ~ under debian, which cron does not support.", "0 3 L * * /bin/report"},
 	{CodeMissingNewline, "missing-final-newline", SeverityWarning, "The last line does not end with a newline: cron ignores that line and crontab refuses to install the file.", "0 3 * * * /bin/backup<EOF>"},
 	{CodeCRLF, "crlf", SeverityWarning, "The file has CRLF line endings; cron keeps the carriage return as part of each line.", "0 3 * * * /bin/backup\\r"},

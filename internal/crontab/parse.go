@@ -371,10 +371,14 @@ func (p *parser) assignment(start int) (isEnv, bad bool) {
 		default:
 			return false, false
 		}
+		// Only the cases above have seen the end of the name.
 		name := s[r.nameStart:r.nameEnd]
+		hint := fmt.Sprintf("write %s=\"value\" with the whole value in one pair of quotes", name)
+		if r.state == envEq2 {
+			hint = fmt.Sprintf("write %s=\"\" for an empty value", name)
+		}
 		p.addHint(start, SeverityError, CodeBadAssignment,
-			fmt.Sprintf("assignment to %q %s: cron does not read the line as an assignment and rejects it as a job", name, why),
-			fmt.Sprintf("write %s=\"value\" with the whole value in one pair of quotes", name))
+			fmt.Sprintf("assignment to %q %s: cron does not read the line as an assignment and rejects it as a job", name, why), hint)
 		return false, true
 	}
 	v := EnvVar{

@@ -167,6 +167,8 @@ func TestDiagnostics(t *testing.T) {
 		{"empty value", "FOO=\n", cro, "1:1 CB027 error"},
 		{"comment after assignment", "FOO=\"a\" # b\n", deb, "1:1 CB027 error"},
 		{"empty name", "=x\n", cro, "1:1 CB028 warning"},
+		{"lone quote", "\"\n", cro, "1:1 CB022 error"},
+		{"quoted name never closed", "'FOO=1\n", deb, "1:1 CB001 error"},
 		{"orphan annotation", "# cronbridge: name=a\n\n0 0 * * * x\n", cro, "1:15 CB029 warning"},
 		{"orphan ignore", "0 0 * * * x\n# cronbridge:ignore CB301 why\n", cro, "2:3 CB029 warning"},
 		{"dash then blank cronie", "- 0 0 * * * x\n", cro, "1:2 CB001 error"},

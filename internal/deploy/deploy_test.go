@@ -571,3 +571,37 @@ func TestThrottlingIsRetriedBySDK(t *testing.T) {
 		t.Errorf("not converged: %s", p.Summary())
 	}
 }
+
+func TestEnableAtCutover(t *testing.T) {
+	setup(t)
+	c, rec := newClients(true)
+	d := testDesired("shop:v2")
+	for i := range d.Jobs {
+		d.Jobs[i].State = "DISABLED" // aws.state: disabled before cutover
+	}
+	deploy(t, c, d, Options{})
+	rec.reset()
+	got, err := Enable(context.Background(), c, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"shop-batch-cleanup", "shop-batch-daily-sales", "shop-batch-month-end-1", "shop-batch-month-end-2"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("enabled (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]int{"PutRule": 4}, rec.writes()); diff != "" {
+		t.Errorf("writes (-want +got):\n%s", diff)
+	}
+	// Only the state changed: with the config flipped, nothing to do.
+	for i := range d.Jobs {
+		d.Jobs[i].State = "ENABLED"
+	}
+	if p := mustPlan(t, c, d, false); p.HasChanges() {
+		t.Errorf("after enable: %s", p.Summary())
+	}
+	// The hand-made rule under the prefix was not touched.
+	rules, _ := listRules(context.Background(), c.Events, testPrefix+"manual")
+	if len(rules) != 1 || rules[0].State != ebtypes.RuleStateEnabled {
+		t.Errorf("hand-made rule: %+v", rules)
+	}
+}

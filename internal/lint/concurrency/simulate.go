@@ -26,11 +26,11 @@ func Simulate(jobs []Job, opts Options) *Result {
 	from, to := window(sorted, opts)
 	res, mins, _ := simulate(sorted, nil, from, to, opts, true)
 	if len(res.Storms) > 0 {
-		offsets, unresolved := stagger(sorted, res, mins, from, to, opts)
+		offsets, unresolved, inStorm := stagger(sorted, res, mins, from, to, opts)
 		res.Stagger = make([]Shift, 0, len(sorted))
 		byName := make(map[string]Shift, len(sorted))
 		for i, j := range sorted {
-			if offsets[i] == 0 && !unresolved[i] && !inAnyStorm(res.Storms, j.Name) {
+			if !inStorm[i] {
 				continue
 			}
 			s := Shift{Job: j.Name, Offset: offsets[i], Unresolved: unresolved[i]}
@@ -60,15 +60,6 @@ func Simulate(jobs []Job, opts Options) *Result {
 		res.StaggerCheck = c
 	}
 	return res
-}
-
-func inAnyStorm(storms []Storm, name string) bool {
-	for _, s := range storms {
-		if _, ok := slices.BinarySearch(s.Jobs, name); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // sortJobs returns the jobs ordered by name, then position, each with its

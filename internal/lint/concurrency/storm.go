@@ -155,7 +155,10 @@ func storms(jobs []Job, l minuteList, from, to int64, threshold int, loc *time.L
 // (+0, +step, +2*step, ...), each slot accepted only if none of the job's
 // shifted starts would meet the threshold with the jobs already placed. A
 // job that fits no slot below one hour keeps offset 0 and is unresolved.
-func stagger(jobs []Job, base *Result, mins minuteList, from, to time.Time, opts Options) ([]time.Duration, []bool) {
+//
+// It returns the offsets, which jobs are unresolved and which jobs take
+// part in a storm at all (the jobs the proposal is about).
+func stagger(jobs []Job, base *Result, mins minuteList, from, to time.Time, opts Options) (offsets []time.Duration, unresolved, placed []bool) {
 	fromMS, toMS := ms(from), ms(to)
 	c := countMinutes(mins, fromMS, toMS+time.Hour.Milliseconds())
 	byName := make(map[string][]int, len(jobs))
@@ -166,9 +169,9 @@ func stagger(jobs []Job, base *Result, mins minuteList, from, to time.Time, opts
 	nSlots := max(int(60/stepMin), 1)
 	limit := int32(opts.StartStorm)
 
-	offsets := make([]time.Duration, len(jobs))
-	unresolved := make([]bool, len(jobs))
-	placed := make([]bool, len(jobs))
+	offsets = make([]time.Duration, len(jobs))
+	unresolved = make([]bool, len(jobs))
+	placed = make([]bool, len(jobs))
 	fits := func(ji int, off int64) bool {
 		for _, m := range mins.of(ji) {
 			if c.get(m+off)+1 >= limit {
@@ -217,5 +220,5 @@ func stagger(jobs []Job, base *Result, mins minuteList, from, to time.Time, opts
 			}
 		}
 	}
-	return offsets, unresolved
+	return offsets, unresolved, placed
 }

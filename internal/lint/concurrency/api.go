@@ -140,6 +140,7 @@ type Peaks struct {
 // Resource names a budgeted quantity.
 type Resource string
 
+// The budgeted resources: running jobs, summed vCPU, summed memory (MiB).
 const (
 	ResourceJobs   Resource = "jobs"
 	ResourceVCPU   Resource = "vcpu"

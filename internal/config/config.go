@@ -63,34 +63,51 @@ type Config struct {
 // AWS is the "aws" section: the cluster, task definition and network the
 // jobs run with, and how rules are named and tagged.
 type AWS struct {
-	Region         string `yaml:"region"`
-	Cluster        string `yaml:"cluster"`
+	// Region is optional; the SDK's default chain decides otherwise.
+	Region string `yaml:"region"`
+	// Cluster is the ECS cluster name (or ARN) the tasks run in.
+	Cluster string `yaml:"cluster"`
+	// TaskDefinition is the family whose latest ACTIVE revision deploy clones.
 	TaskDefinition string `yaml:"task_definition" check:"family"`
-	Container      string `yaml:"container"`
+	// Container is the container whose image deploy replaces.
+	Container string `yaml:"container"`
 	// LaunchType and CapacityProviderStrategy exclude each other.
 	LaunchType               string             `yaml:"launch_type" check:"enum=FARGATE|EC2|EXTERNAL"`
 	CapacityProviderStrategy []CapacityProvider `yaml:"capacity_provider_strategy"`
-	PlatformVersion          string             `yaml:"platform_version"`
-	Subnets                  []string           `yaml:"subnets" check:"prefix=subnet-"`
-	SecurityGroups           []string           `yaml:"security_groups" check:"prefix=sg-"`
-	AssignPublicIP           string             `yaml:"assign_public_ip" check:"enum=ENABLED|DISABLED"`
+	// PlatformVersion is the Fargate platform version (default LATEST).
+	PlatformVersion string `yaml:"platform_version"`
+	// Subnets and SecurityGroups are the tasks' awsvpc network.
+	Subnets        []string `yaml:"subnets" check:"prefix=subnet-"`
+	SecurityGroups []string `yaml:"security_groups" check:"prefix=sg-"`
+	// AssignPublicIP must be ENABLED for tasks in a public subnet to pull
+	// their image (AWS's default is DISABLED).
+	AssignPublicIP string `yaml:"assign_public_ip" check:"enum=ENABLED|DISABLED"`
 	// SubnetType tells lint whether tasks reach the internet directly
 	// (public) or through a NAT gateway (private).
-	SubnetType    string            `yaml:"subnet_type" check:"enum=public|private"`
-	ImageSizeMB   int               `yaml:"image_size_mb" check:"min=0"`
-	RoleARN       string            `yaml:"role_arn" check:"arn=iam:role"`
-	PropagateTags string            `yaml:"propagate_tags" check:"enum=TASK_DEFINITION|NONE"`
-	Tags          map[string]string `yaml:"tags"`
-	RulePrefix    string            `yaml:"rule_prefix" check:"ruleprefix"`
-	TrackingID    string            `yaml:"tracking_id"`
-	State         string            `yaml:"state" check:"enum=enabled|disabled"`
+	SubnetType string `yaml:"subnet_type" check:"enum=public|private"`
+	// ImageSizeMB is the image size, for lint's NAT cost estimate.
+	ImageSizeMB int `yaml:"image_size_mb" check:"min=0"`
+	// RoleARN is the role EventBridge assumes to run the task.
+	RoleARN string `yaml:"role_arn" check:"arn=iam:role"`
+	// PropagateTags is TASK_DEFINITION or NONE.
+	PropagateTags string `yaml:"propagate_tags" check:"enum=TASK_DEFINITION|NONE"`
+	// Tags go on the rules and on every task they start.
+	Tags map[string]string `yaml:"tags"`
+	// RulePrefix starts every rule name: <prefix><job>[-<n>].
+	RulePrefix string `yaml:"rule_prefix" check:"ruleprefix"`
+	// TrackingID scopes --prune (default <cluster>/<family>; see TrackingID).
+	TrackingID string `yaml:"tracking_id"`
+	// State is the default rule state: enabled, or disabled before cutover.
+	State string `yaml:"state" check:"enum=enabled|disabled"`
 }
 
 // CapacityProvider is one item of a capacity provider strategy.
 type CapacityProvider struct {
+	// CapacityProvider names the provider, e.g. FARGATE_SPOT.
 	CapacityProvider string `yaml:"capacity_provider"`
-	Weight           int    `yaml:"weight" check:"min=0,max=1000"`
-	Base             int    `yaml:"base" check:"min=0,max=100000"`
+	// Weight and Base are ECS's strategy weight and base.
+	Weight int `yaml:"weight" check:"min=0,max=1000"`
+	Base   int `yaml:"base" check:"min=0,max=100000"`
 }
 
 // Settings are the keys a job shares with "defaults".
@@ -132,16 +149,24 @@ type Job struct {
 
 // Lint is the "lint" section.
 type Lint struct {
+	// FailOn is the lowest severity that makes lint exit 1 (or never).
 	FailOn string `yaml:"fail_on" check:"enum=error|warning|never"`
 	// Severity overrides a code's severity: error, warning, info or off.
-	Severity               map[string]string `yaml:"severity" check:"severity"`
-	Window                 time.Duration     `yaml:"window" check:"min=1m"`
-	MaxConcurrentJobs      int               `yaml:"max_concurrent_jobs" check:"min=0"`
-	MaxVCPU                float64           `yaml:"max_vcpu" check:"min=0"`
-	MaxMemoryMiB           int               `yaml:"max_memory_mib" check:"min=0"`
-	StartStorm             int               `yaml:"start_storm" check:"min=0"`
-	NATPricePerGB          *float64          `yaml:"nat_price_per_gb" check:"min=0"`
-	NATMonthlyThresholdUSD *float64          `yaml:"nat_monthly_threshold_usd" check:"min=0"`
+	Severity map[string]string `yaml:"severity" check:"severity"`
+	// Window is the simulation window (default 7 days).
+	Window time.Duration `yaml:"window" check:"min=1m"`
+	// MaxConcurrentJobs, MaxVCPU and MaxMemoryMiB are budgets for the jobs
+	// running at once (0: no check).
+	MaxConcurrentJobs int     `yaml:"max_concurrent_jobs" check:"min=0"`
+	MaxVCPU           float64 `yaml:"max_vcpu" check:"min=0"`
+	MaxMemoryMiB      int     `yaml:"max_memory_mib" check:"min=0"`
+	// StartStorm is the number of jobs starting in one minute that lint
+	// reports (0: no check).
+	StartStorm int `yaml:"start_storm" check:"min=0"`
+	// NATPricePerGB and NATMonthlyThresholdUSD tune lint's NAT cost
+	// estimate; nil means the defaults (see the accessor methods).
+	NATPricePerGB          *float64 `yaml:"nat_price_per_gb" check:"min=0"`
+	NATMonthlyThresholdUSD *float64 `yaml:"nat_monthly_threshold_usd" check:"min=0"`
 }
 
 // Load reads and parses the file at path. The error is only for I/O;

@@ -40,11 +40,13 @@ func (conversion) Check(p *Pass) {
 		}
 		loc, err := p.Zone(e)
 		if err != nil {
-			p.diags = append(p.diags, crontab.Diagnostic{
-				Pos: e.TZPos, Severity: crontab.SeverityError, Code: schedule.CodeUnknownZone,
-				Message: fmt.Sprintf("unknown time zone %q in CRON_TZ: the entries below it cannot be converted", e.TZ),
-				Hint:    "use an IANA zone name such as Asia/Tokyo",
-			})
+			pos := e.TZPos
+			if pos.Line == 0 {
+				pos = e.Pos
+			}
+			p.ReportDoc(RuleDoc{Code: schedule.CodeUnknownZone, Severity: crontab.SeverityError}, pos,
+				"use an IANA zone name such as Asia/Tokyo",
+				"unknown time zone %q in CRON_TZ: the entries below it cannot be converted", e.TZ)
 			continue
 		}
 		k := convKey{s: e.Schedule, reboot: e.Reboot, zone: loc.String()}

@@ -118,7 +118,7 @@ func nameIndex(names []string, tok string) int {
 	return -1
 }
 
-// add is a shorthand for an error diagnostic in a field.
+// addField reports an error without a hint.
 func (p *parser) addField(off int, code, msg string) {
 	p.addHint(off, SeverityError, code, msg, "")
 }

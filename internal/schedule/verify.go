@@ -19,7 +19,14 @@ type source struct {
 // it: AND when either day field starts with '*', OR otherwise.
 func newSource(c *calendar, s *crontab.Schedule, groups [3]todSet) *source {
 	src := &source{tod: groups}
-	dom, dow, mon := newDayBits(c.words), newDayBits(c.words), newDayBits(c.words)
+	// One allocation for all the bitsets of this call.
+	arena := make([]uint64, 6*c.words)
+	next := func() dayBits {
+		b := dayBits(arena[:c.words:c.words])
+		arena = arena[c.words:]
+		return b
+	}
+	dom, dow, mon := next(), next(), next()
 	// Full sets are common ("*"); filling is much cheaper than 31 ORs.
 	if s.Dom&allDom == allDom {
 		dom.fill()
@@ -58,7 +65,7 @@ func newSource(c *calendar, s *crontab.Schedule, groups [3]todSet) *source {
 		if groups[g].empty() {
 			continue
 		}
-		src.days[g] = newDayBits(c.words)
+		src.days[g] = next()
 		src.days[g].shiftedFrom(dom, g-1)
 		src.days[g].and(c.inH)
 		n := 0
@@ -80,14 +87,20 @@ func newSource(c *calendar, s *crontab.Schedule, groups [3]todSet) *source {
 func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, error) {
 	rules := make([]ruleExpr, len(exprs))
 	rdays := make([]dayBits, len(exprs))
-	tmp := newDayBits(c.words)
+	arena := make([]uint64, (len(exprs)+3)*c.words)
+	next := func() dayBits {
+		b := dayBits(arena[:c.words:c.words])
+		arena = arena[c.words:]
+		return b
+	}
+	tmp := next()
 	for i, x := range exprs {
 		r, err := parseRule(x)
 		if err != nil {
 			return 0, nil, err
 		}
 		rules[i] = r
-		rdays[i] = newDayBits(c.words)
+		rdays[i] = next()
 		r.dayBits(c, rdays[i], tmp)
 		rdays[i].and(c.inH)
 	}
@@ -127,7 +140,7 @@ func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, erro
 			atoms = append(atoms, atom{groups: g, rules: rs, size: 1, first: t})
 		}
 	}
-	want, got := newDayBits(c.words), newDayBits(c.words)
+	want, got := next(), next()
 	dups := 0
 	var first *MismatchError
 	for _, a := range atoms {

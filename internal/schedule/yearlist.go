@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -129,19 +130,17 @@ func boundaryDowSpecs(W uint8, Mo uint16, shift int) ([]daySpec, bool) {
 // yearTokens compresses a year set into disjoint list tokens: single
 // years, ranges "a-b" and arithmetic progressions "a-b/s". Weekday
 // patterns repeat every 28 years between century years, so sparse sets
-// compress well with step 28 and dense ones with ranges; the shortest of a
-// few greedy strategies wins.
+// compress well with step 28; dense ones (the complement of a sparse one)
+// compress best with plain ranges.
 func yearTokens(ys yearSet) []string {
-	var best []string
-	bestLen := 0
-	for _, steps := range [][]int{{1}, {1, 28}, {1, 4, 28}} {
-		toks := yearTokensSteps(ys, steps)
-		n := len(strings.Join(toks, ","))
-		if best == nil || n < bestLen {
-			best, bestLen = toks, n
-		}
+	n := 0
+	for _, w := range ys {
+		n += bits.OnesCount64(w)
 	}
-	return best
+	if 2*n > maxYear-minYear+1 {
+		return yearTokensSteps(ys, []int{1})
+	}
+	return yearTokensSteps(ys, []int{1, 28})
 }
 
 func yearTokensSteps(ys yearSet, steps []int) []string {

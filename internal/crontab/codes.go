@@ -33,6 +33,7 @@ const (
 	CodeBadAssignment      = "CB027"
 	CodeEmptyVarName       = "CB028"
 	CodeOrphanDirective    = "CB029"
+	CodeCommandTooLong     = "CB030"
 )
 
 // codeDocs documents every code above, in code order. It is immutable:
@@ -67,6 +68,7 @@ var codeDocs = []CodeDoc{
 	{CodeBadAssignment, "bad-assignment", SeverityError, "A line meant as an environment assignment is not one to cron (empty unquoted value, unterminated quote, text after the quote).", "MAILTO="},
 	{CodeEmptyVarName, "empty-variable-name", SeverityWarning, "An assignment has an empty variable name.", "=/usr/bin"},
 	{CodeOrphanDirective, "orphan-directive", SeverityWarning, "A \"# cronbridge:\" directive is not in the comment block directly above an entry, so it applies to nothing.", "# cronbridge: name=backup"},
+	{CodeCommandTooLong, "command-too-long", SeverityError, "The command is 999 bytes or longer, which debian cron rejects (its buffer is 1000 bytes).", "0 3 * * * /bin/job --with-a-very-long-argument-list ..."},
 }
 
 // Codes returns the documentation of every code Parse emits (CB001-CB089),

@@ -264,7 +264,19 @@ func (p *parser) rest(e *Entry, i int) {
 	}
 	e.Command = Token{Text: l[i:], Pos: p.pos(i)}
 	e.Shell, e.Stdin, e.HasStdin = splitPercent(l[i:])
+	if !p.cronie() && len(l)-i >= debianMaxCommand-1 {
+		// entry.c: "if the command string length is equal to MAX_COMMAND,
+		// we will assume that the command has been truncated".
+		p.addHint(i, SeverityError, CodeCommandTooLong,
+			fmt.Sprintf("the command is %d bytes long: debian cron rejects commands of %d bytes or more", len(l)-i, debianMaxCommand-1),
+			"move the command into a script")
+		e.Valid = false
+	}
 }
+
+// debianMaxCommand is MAX_COMMAND in Debian cron's cron.h: the command
+// buffer, including its terminating NUL.
+const debianMaxCommand = 1000
 
 // badUserName applies chkcrontab's INVALID_USER test (cron-semantics.md §6)
 // and returns why the name is invalid, or "".

@@ -180,6 +180,10 @@ func TestDiagnostics(t *testing.T) {
 		{"bad user", "0 0 * * * a/b /bin/x\n0 0 * * * root /bin/y\n", Options{System: true}, "1:11 CB008 error"},
 		{"missing user", "0 0 * * *\n", Options{System: true}, "1:10 CB008 error"},
 		{"empty file", "", deb, ""},
+		// Checked with Debian cron 3.0pl1-162: 998 bytes pass, 999 fail.
+		{"command of 998 bytes", "0 0 * * * " + strings.Repeat("x", 998) + "\n", deb, ""},
+		{"command of 999 bytes", "0 0 * * * " + strings.Repeat("x", 999) + "\n", deb, "1:11 CB030 error"},
+		{"long command cronie", "0 0 * * * " + strings.Repeat("x", 999) + "\n", cro, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

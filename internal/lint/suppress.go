@@ -65,9 +65,13 @@ func applySuppressions(f *crontab.File, diags []crontab.Diagnostic) []crontab.Di
 			if pos.File == "" {
 				pos.File = f.Name
 			}
+			msg := "suppression of " + c + " is unused: " + where + " has no " + c + " finding"
+			if isDirectiveCode(strings.ToUpper(c)) {
+				msg = "suppression of " + c + " has no effect: findings about cronbridge directives cannot be suppressed"
+			}
 			out = append(out, crontab.Diagnostic{
 				Pos: pos, Severity: docIgnoreUnused().Severity, Code: docIgnoreUnused().Code,
-				Message: "suppression of " + c + " is unused: " + where + " has no " + c + " finding",
+				Message: msg,
 				Hint:    "remove " + c + " from the directive",
 			})
 		}

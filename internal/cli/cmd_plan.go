@@ -11,25 +11,19 @@ import (
 // other failure. Usage errors are also 2, as in terraform, so scripts that
 // use --detailed-exitcode should check their flags first.
 func runPlan(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "plan", "plan [--config cronbridge.yaml] [--image URI] [--prune] [--format text|json|markdown] [--detailed-exitcode]")
+	fs := newFlagSet(env, "plan", "plan [--config cronbridge.yaml] [--image URI] [--prune] [--format text|json|markdown] [--detailed-exitcode] [--timezone TZ] [--dialect D] [--system B] [CRONTAB...]")
 	var o deployOptions
-	fs.StringVar(&o.Config, "config", "cronbridge.yaml", "configuration file")
+	o.register(fs)
 	fs.StringVar(&o.Image, "image", "", "image to deploy (default: the latest revision's image, so only rule changes show)")
-	fs.StringVar(&o.Format, "format", "text", "output format: text, json or markdown")
-	fs.BoolVar(&o.Prune, "prune", false, "plan deleting owned rules the config no longer has")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when changes are pending")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "cronbridge plan: unexpected argument %q\n", fs.Arg(0))
+	if err := o.finish(fs); err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge plan: %v\n", err)
 		return ExitUsage
 	}
-	if !validFormat(o.Format) {
-		fmt.Fprintf(env.Stderr, "cronbridge plan: unknown format %q (want text, json or markdown)\n", o.Format)
-		return ExitUsage
-	}
-	o.DryRun = true
+	o.DryRun, o.Plan = true, true
 	res, code := deployRun(ctx, env, "plan", o)
 	if code != ExitOK {
 		return code

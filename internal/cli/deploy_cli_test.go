@@ -167,13 +167,14 @@ func TestPlanAndDeployAgainstMoto(t *testing.T) {
 		t.Fatalf("deploy exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 	var res struct {
-		ARN    string         `json:"task_definition_arn"`
-		Counts map[string]int `json:"counts"`
+		ARN     string         `json:"task_definition_arn"`
+		Changed bool           `json:"changed"`
+		Counts  map[string]int `json:"counts"`
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(res.ARN, "task-definition/shop-batch:2") || res.Counts["create"] != 2 {
+	if !strings.HasSuffix(res.ARN, "task-definition/shop-batch:2") || res.Counts["create"] != 2 || !res.Changed {
 		t.Errorf("deploy result = %+v", res)
 	}
 
@@ -184,6 +185,18 @@ func TestPlanAndDeployAgainstMoto(t *testing.T) {
 	}
 	if !strings.Contains(out, "Plan: 0 to create, 0 to update, 0 to delete, 2 unchanged.") {
 		t.Errorf("second plan:\n%s", out)
+	}
+
+	// The Action's argument shape: overrides and an empty crontab input.
+	code, out, errs = runCLI(t, "plan", "--config", cfg, "--timezone", "Asia/Tokyo", "--dialect", "cronie", "--image", "shop:v2", "--prune", "--format", "json", "")
+	if code != ExitOK || !strings.Contains(out, `"changed": false`) {
+		t.Errorf("plan with action arguments: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	// A crontab argument replaces the config's list; a different time
+	// zone moves the schedules.
+	code, out, errs = runCLI(t, "plan", "--config", cfg, "--timezone", "UTC", "--format", "json", filepath.Join(dir, "batch.crontab"))
+	if code != ExitOK || !strings.Contains(out, `"new": "cron(0 3 * * ? *)"`) || !strings.Contains(out, `"changed": true`) {
+		t.Errorf("plan with --timezone UTC: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 
 	// An AWS failure (unknown family) is exit 3.

@@ -34,19 +34,34 @@ type deployInput struct {
 // errFindings when a diagnostic is an error: deploying a config that
 // failed to convert would leave jobs without rules (and --prune would
 // delete them).
-func loadDesired(cfgPath, image string) (*deployInput, error) {
+func loadDesired(opts deployOptions) (*deployInput, error) {
+	cfgPath := opts.Config
 	cfg, diags, err := config.Load(cfgPath)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Timezone != "" {
+		cfg.Timezone = opts.Timezone
+	}
+	if opts.Dialect != "" {
+		cfg.Dialect = opts.Dialect
+	}
+	if opts.System != nil {
+		cfg.System = *opts.System
+	}
+	crontabs := cfg.Crontab
+	relTo := filepath.Dir(cfgPath)
+	if len(opts.Crontabs) > 0 {
+		crontabs, relTo = opts.Crontabs, "."
 	}
 	in := &deployInput{cfg: cfg, lines: map[string][]string{}}
 	if src, err := os.ReadFile(cfgPath); err == nil {
 		in.lines[cfgPath] = splitLines(src)
 	}
 	diags = append(diags, cfg.CheckDeploy()...)
-	if len(cfg.Crontab) == 0 {
+	if len(crontabs) == 0 {
 		diags = append(diags, crontab.Diagnostic{Pos: crontab.Pos{File: cfgPath, Line: 1, Col: 1}, Severity: crontab.SeverityError,
-			Code: config.CodeMissing, Message: "crontab is required for plan and deploy"})
+			Code: config.CodeMissing, Message: "crontab is required for plan and deploy (in the config or as an argument)"})
 	}
 	if hasError(diags) {
 		in.diags = diags
@@ -64,10 +79,10 @@ func loadDesired(cfgPath, image string) (*deployInput, error) {
 	}
 	var inputs []deploy.JobInput
 	seen := map[string]crontab.Pos{}
-	for _, rel := range cfg.Crontab {
+	for _, rel := range crontabs {
 		path := rel
 		if !filepath.IsAbs(path) {
-			path = filepath.Join(filepath.Dir(cfgPath), rel)
+			path = filepath.Join(relTo, filepath.FromSlash(rel))
 		}
 		src, err := os.ReadFile(path)
 		if err != nil {
@@ -85,7 +100,7 @@ func loadDesired(cfgPath, image string) (*deployInput, error) {
 	if hasError(diags) {
 		return in, errFindings
 	}
-	in.desired = deploy.FromConfig(cfg, image, inputs)
+	in.desired = deploy.FromConfig(cfg, opts.Image, inputs)
 	return in, nil
 }
 

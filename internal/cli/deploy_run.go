@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"strconv"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -23,8 +26,59 @@ type deployOptions struct {
 	Format string // text, json or markdown
 	// DryRun plans without applying (always true for plan).
 	DryRun bool
-	Prune  bool
-	Keep   int
+	// Plan selects plan's output: the plan JSON rather than the result.
+	Plan  bool
+	Prune bool
+	Keep  int
+	// Timezone, Dialect and System override the config when set (the
+	// Action passes its inputs this way).
+	Timezone string
+	Dialect  string
+	System   *bool
+	// Crontabs, when not empty, replace the config's crontab list (paths
+	// relative to the working directory).
+	Crontabs []string
+}
+
+// register adds the flags plan and deploy share.
+func (o *deployOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.Config, "config", "cronbridge.yaml", "configuration file")
+	fs.StringVar(&o.Format, "format", "text", "output format: text, json or markdown")
+	fs.BoolVar(&o.Prune, "prune", false, "delete owned rules the config no longer has")
+	fs.StringVar(&o.Timezone, "timezone", "", "override the config's timezone")
+	fs.StringVar(&o.Dialect, "dialect", "", "override the config's dialect: cronie or debian")
+	fs.Func("system", "override the config's system setting (true or false)", func(v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return err
+		}
+		o.System = &b
+		return nil
+	})
+}
+
+// finish validates the flags after parsing and collects the crontab
+// arguments; empty arguments are ignored (an unset Action input).
+func (o *deployOptions) finish(fs *flag.FlagSet) error {
+	for _, a := range fs.Args() {
+		if a != "" {
+			o.Crontabs = append(o.Crontabs, a)
+		}
+	}
+	if !validFormat(o.Format) {
+		return fmt.Errorf("unknown format %q (want text, json or markdown)", o.Format)
+	}
+	if o.Dialect != "" {
+		if _, err := crontab.ParseDialect(o.Dialect); err != nil {
+			return err
+		}
+	}
+	if o.Timezone != "" {
+		if _, err := time.LoadLocation(o.Timezone); err != nil || o.Timezone == "Local" {
+			return fmt.Errorf("unknown time zone %q: use an IANA name such as Asia/Tokyo", o.Timezone)
+		}
+	}
+	return nil
 }
 
 // deployRun builds the desired state, plans and (unless DryRun) applies.
@@ -33,7 +87,7 @@ type deployOptions struct {
 // The Action uses the Result for its outputs: TaskDefinitionARN, Counts
 // and the plan JSON.
 func deployRun(ctx context.Context, env *Env, cmd string, opts deployOptions) (*deploy.Result, int) {
-	in, err := loadDesired(opts.Config, opts.Image)
+	in, err := loadDesired(opts)
 	if in != nil && len(in.diags) > 0 {
 		printDiagnostics(env.Stderr, in.diags)
 	}
@@ -94,7 +148,7 @@ func awsClients(ctx context.Context, region string) (deploy.Clients, error) {
 func writeDeployOutput(w io.Writer, opts deployOptions, res *deploy.Result) error {
 	switch opts.Format {
 	case "json":
-		if opts.DryRun {
+		if opts.Plan {
 			return res.Plan.WriteJSON(w)
 		}
 		enc := json.NewEncoder(w)

@@ -27,8 +27,11 @@ type Result struct {
 	// TaskDefinitionARN is the revision the rules now run.
 	TaskDefinitionARN string `json:"task_definition_arn"`
 	// Registered reports that a new revision was registered.
-	Registered bool   `json:"registered"`
-	Counts     Counts `json:"counts"`
+	Registered bool `json:"registered"`
+	// Changed reports that the plan had changes: applied, or pending
+	// with DryRun.
+	Changed bool   `json:"changed"`
+	Counts  Counts `json:"counts"`
 	// Deregistered lists revisions deregistered by --keep, sorted.
 	Deregistered []string `json:"deregistered"`
 	// Plan is the plan that was applied (with the new ARN filled in).
@@ -49,7 +52,7 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 		return nil, fmt.Errorf("rules %s exist but are not managed by cronbridge with tracking id %q: rename the jobs or the prefix, or tag the rules %s=%s and %s=%s to adopt them",
 			strings.Join(names, ", "), p.desired.TrackingID, TagManagedBy, ManagedByThis, TagTrackingID, p.desired.TrackingID)
 	}
-	res := &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p}
+	res := &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges()}
 	// 1. Register first: targets may only point at a revision that exists.
 	if p.TaskDefinition.Register {
 		in, err := registerInput(p.td, p.tdTags, p.desired.Container, p.desired.Image)
@@ -308,7 +311,7 @@ func Deploy(ctx context.Context, c Clients, d Desired, opts Options) (*Result, e
 		return nil, err
 	}
 	if opts.DryRun {
-		return &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p}, nil
+		return &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges()}, nil
 	}
 	return Apply(ctx, c, p, ApplyOptions{Keep: opts.Keep})
 }

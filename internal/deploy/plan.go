@@ -50,6 +50,8 @@ type Plan struct {
 	Rules          []RuleChange         `json:"rules"`
 	Counts         Counts               `json:"counts"`
 	Prune          bool                 `json:"prune"`
+	// Changed is HasChanges: whether applying the plan changes AWS.
+	Changed bool `json:"changed"`
 
 	// What Apply needs and the JSON does not show.
 	desired Desired
@@ -205,6 +207,7 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (*Plan, error) {
 			p.Counts.Orphaned++
 		}
 	}
+	p.Changed = p.HasChanges()
 	return p, nil
 }
 

@@ -159,6 +159,16 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (*Plan, error) {
 		p.TaskDefinition.ARN = PendingRevision
 	}
 	specs := desiredRules(d, p.TaskDefinition.ARN, clusterARN(d.Cluster, aws.ToString(td.TaskDefinitionArn)))
+	// "<job>-<n>" can collide with another job's name ("daily" with two
+	// rules and a job called "daily-2"): refuse rather than let one job
+	// overwrite the other's rule.
+	byName := map[string]string{}
+	for _, s := range specs {
+		if other, dup := byName[s.Name]; dup {
+			return nil, fmt.Errorf("jobs %q and %q both need the rule name %q: give one of them another name", other, s.Job, s.Name)
+		}
+		byName[s.Name] = s.Job
+	}
 	observed := map[string]ObservedRule{}
 	for _, r := range o.Rules {
 		observed[r.Name] = r

@@ -313,6 +313,12 @@ func TestConflictIsReported(t *testing.T) {
 }
 
 func TestMakePlanErrors(t *testing.T) {
+	collide := testDesired("x")
+	collide.Jobs = append(collide.Jobs, DesiredJob{Name: "month-end-2", Expressions: []string{"rate(1 day)"}})
+	if _, err := MakePlan(collide, &Observed{TaskDefinition: observedTD("x")}, PlanOptions{}); err == nil ||
+		!strings.Contains(err.Error(), `jobs "month-end" and "month-end-2" both need the rule name "shop-batch-month-end-2"`) {
+		t.Errorf("colliding rule names: err = %v", err)
+	}
 	if _, err := MakePlan(testDesired("x"), &Observed{}, PlanOptions{}); err == nil {
 		t.Error("no error without a task definition")
 	}

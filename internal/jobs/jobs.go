@@ -409,6 +409,14 @@ func Assign(f *crontab.File, matchers []Matcher) ([]Job, []crontab.Diagnostic) {
 		if named[i] {
 			continue
 		}
+		if !e.Valid {
+			// An entry cron rejects cannot be deployed; its name only lets
+			// reports refer to it. Keeping it out of the groups below means
+			// a broken line neither triggers the identical-commands warning
+			// nor forces a hash suffix onto a valid job's name.
+			jobs[i].Name = withSuffix(Derive(e.Shell), "line"+strconv.Itoa(e.Line))
+			continue
+		}
 		d := derived{idx: i, base: Derive(e.Shell), key: commandKey(e)}
 		if _, ok := byBase[d.base]; !ok {
 			bases = append(bases, d.base)

@@ -105,6 +105,7 @@ type entrySpec struct {
 	cmd   string
 	name  string // annotation name= ("" for none)
 	user  string
+	bad   bool // the parser rejected the line (Entry.Valid = false)
 }
 
 func build(specs ...entrySpec) *crontab.File {
@@ -115,7 +116,7 @@ func build(specs ...entrySpec) *crontab.File {
 			Pos:     crontab.Pos{File: "crontab", Line: s.line, Col: 1},
 			Shell:   s.cmd,
 			Command: crontab.Token{Text: s.cmd, Pos: crontab.Pos{File: "crontab", Line: s.line, Col: 11}},
-			Valid:   true,
+			Valid:   !s.bad,
 		}
 		e.Raw = s.sched + " " + s.cmd
 		if strings.HasPrefix(s.sched, "@") {
@@ -183,6 +184,23 @@ func TestAssign(t *testing.T) {
 				{2, "sidekiq", "derived"},
 				{3, "backup-db", "derived"},
 				{4, "job", "derived"},
+			},
+		},
+		{
+			// Lines cron rejects (here: no command) neither count as
+			// identical commands nor push a hash suffix onto a valid job.
+			name: "invalid entries stay out of collisions",
+			file: build(
+				entrySpec{line: 1, sched: "30 4 * * *", cmd: ``, bad: true},
+				entrySpec{line: 2, sched: "0 3 * * *", cmd: `/usr/local/bin/backup-db.sh`},
+				entrySpec{line: 3, sched: "0 3 * *", cmd: `/usr/local/bin/backup-db.sh`, bad: true},
+				entrySpec{line: 4, sched: "30 5 * * *", cmd: ``, bad: true},
+			),
+			want: []gotJob{
+				{1, "job-line1", "derived"},
+				{2, "backup-db", "derived"},
+				{3, "backup-db-line3", "derived"},
+				{4, "job-line4", "derived"},
 			},
 		},
 		{

@@ -21,31 +21,11 @@ func TestAfterCutoverKeepsTheRest(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p, files := generate(t, c)
 			after := fileNamed(t, files, FileAfterCutover)
-			var undone bytes.Buffer
-			uncomment := false
-			migratedMarks, keptMarks := 0, 0
-			for _, line := range bytes.SplitAfter(after, []byte("\n")) {
-				switch {
-				case bytes.HasPrefix(line, []byte("# cronbridge: migrated to ")):
-					migratedMarks++
-					uncomment = true
-					continue
-				case bytes.HasPrefix(line, []byte("# cronbridge: not migrated, still runs here: ")):
-					keptMarks++
-					continue
-				}
-				if uncomment {
-					if !bytes.HasPrefix(line, []byte("#")) {
-						t.Fatalf("line after a migrated marker is not commented out: %q", line)
-					}
-					line = line[1:]
-					uncomment = false
-				}
-				undone.Write(line)
+			if undone := undoSwitch(t, after); !bytes.Equal(undone, p.Src) {
+				t.Errorf("undoing the switch does not give the original:\n%s", undone)
 			}
-			if !bytes.Equal(undone.Bytes(), p.Src) {
-				t.Errorf("undoing the switch does not give the original:\n%s", undone.String())
-			}
+			migratedMarks := bytes.Count(after, []byte("# cronbridge: migrated to "))
+			keptMarks := bytes.Count(after, []byte("# cronbridge: not migrated, still runs here: "))
 			if want := len(p.Migrated()); migratedMarks != want {
 				t.Errorf("%d migrated markers, want %d", migratedMarks, want)
 			}
@@ -54,6 +34,32 @@ func TestAfterCutoverKeepsTheRest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// undoSwitch drops the marker lines of crontab.after-cutover and
+// uncomments the entries under "migrated" markers.
+func undoSwitch(t *testing.T, after []byte) []byte {
+	t.Helper()
+	var undone bytes.Buffer
+	uncomment := false
+	for _, line := range bytes.SplitAfter(after, []byte("\n")) {
+		switch {
+		case bytes.HasPrefix(line, []byte("# cronbridge: migrated to ")):
+			uncomment = true
+			continue
+		case bytes.HasPrefix(line, []byte("# cronbridge: not migrated, still runs here: ")):
+			continue
+		}
+		if uncomment {
+			if !bytes.HasPrefix(line, []byte("#")) {
+				t.Fatalf("line after a migrated marker is not commented out: %q", line)
+			}
+			line = line[1:]
+			uncomment = false
+		}
+		undone.Write(line)
+	}
+	return undone.Bytes()
 }
 
 // TestAfterCutoverNoFinalNewline: a last entry without a line ending gets

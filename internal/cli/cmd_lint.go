@@ -85,9 +85,10 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	}
 
 	base := lintConfig(cfg, loc, at)
-	if err := lint.CheckConfig(base); err != nil {
+	if err := lint.CheckConfig(base, config.Codes()); err != nil {
 		return fail(ExitUsage, "%s: %v", *cfgPath, err)
 	}
+	diags = lint.Regrade(diags, base.Severity) // the config file's own findings
 	for _, path := range files {
 		name, b, err := readInput(env, path)
 		if err != nil {

@@ -111,3 +111,22 @@ func TestResultConcurrency(t *testing.T) {
 		t.Errorf("profile hours 2-5: %+v %+v %+v %+v", h[2], h[3], h[4], h[5])
 	}
 }
+
+// TestCheckConfigExtra checks that codes of tables lint cannot import are
+// accepted when passed, and that Regrade applies to their diagnostics.
+func TestCheckConfigExtra(t *testing.T) {
+	extra := []crontab.CodeDoc{{Code: "CB151", Name: "config-unknown-key"}}
+	cfg := Config{Severity: map[string]string{"CB151": "off", "CB154": "info"}}
+	if err := CheckConfig(cfg, extra); err == nil || !strings.Contains(err.Error(), "CB154") {
+		t.Errorf("CB154 is in no table: got %v", err)
+	}
+	cfg.Severity = map[string]string{"CB151": "off"}
+	if err := CheckConfig(cfg, extra); err != nil {
+		t.Errorf("CB151 is in the extra table: %v", err)
+	}
+	in := []crontab.Diagnostic{{Code: "CB151", Message: "x"}, {Code: "CB152", Message: "y"}}
+	got := Regrade(in, cfg.Severity)
+	if len(got) != 1 || got[0].Code != "CB152" || len(in) != 2 {
+		t.Errorf("Regrade = %v (input %v)", got, in)
+	}
+}

@@ -104,12 +104,18 @@ type Result struct {
 type Window struct{ Start, End time.Time }
 
 // CheckConfig reports configuration mistakes that make a run meaningless:
-// an unknown code or severity word in the severity map. The CLI treats the
-// error as a usage error.
-func CheckConfig(cfg Config) error {
+// an unknown code or severity word in the severity map. extra are code
+// tables lint cannot import (internal/config's), whose codes the map may
+// also name. The CLI treats the error as a usage error.
+func CheckConfig(cfg Config, extra ...[]crontab.CodeDoc) error {
 	known := map[string]bool{}
 	for _, d := range Codes() {
 		known[d.Code] = true
+	}
+	for _, e := range extra {
+		for _, d := range e {
+			known[d.Code] = true
+		}
 	}
 	codes := make([]string, 0, len(cfg.Severity))
 	for c := range cfg.Severity {
@@ -130,7 +136,7 @@ func CheckConfig(cfg Config) error {
 	return nil
 }
 
-// parseLevel parses a severity word or "off" (ok=false).
+// parseLevel parses a severity word, or "off" as -1.
 func parseLevel(s string) (level crontab.Severity, err error) {
 	if s == "off" {
 		return -1, nil
@@ -206,6 +212,13 @@ func compareDiags(a, b crontab.Diagnostic) int {
 		cmp.Compare(a.Severity, b.Severity),
 		strings.Compare(a.Hint, b.Hint),
 	)
+}
+
+// Regrade applies severity overrides (CODE -> error, warning, info or off)
+// to diagnostics that did not come through Run, such as the configuration
+// file's own: the same lint.severity map governs the whole stream.
+func Regrade(diags []crontab.Diagnostic, over map[string]string) []crontab.Diagnostic {
+	return applySeverities(slices.Clone(diags), over)
 }
 
 // applySeverities applies the configured overrides; "off" drops the code.

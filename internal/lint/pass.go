@@ -142,7 +142,8 @@ func (p *Pass) JobName(e *crontab.Entry) string {
 	return fmt.Sprintf("line-%d", e.Line)
 }
 
-// activeEntries are the entries rules about schedules look at.
+// validEntries are the entries rules about schedules look at: valid, and
+// not @reboot (which has no schedule).
 func (p *Pass) validEntries() []*crontab.Entry {
 	var out []*crontab.Entry
 	for _, e := range p.File.Entries {

@@ -138,10 +138,23 @@ func convertFile(name string, src []byte, opts crontab.Options, def *time.Locati
 	for _, j := range named {
 		names[j.Entry] = j.Name
 	}
+	// Lines the parser already reported as errors need no second word; an
+	// entry dropped for a lesser reason (cronie's random "~") must not
+	// vanish silently, so the converter's refusal is reported for it.
+	errLines := map[int]bool{}
+	for _, d := range diags {
+		if d.Severity == crontab.SeverityError && d.Pos.File == name {
+			errLines[d.Pos.Line] = true
+		}
+	}
 	zones := map[string]*time.Location{}
 	var out []convertedJob
 	for _, e := range f.Entries {
 		if !e.Valid {
+			if !errLines[e.Line] {
+				res, _ := schedule.Convert(e, def)
+				diags = append(diags, withPos(res.Findings, e.Pos)...)
+			}
 			continue
 		}
 		loc, err := zoneFor(e, def, zones)
@@ -154,12 +167,7 @@ func convertFile(name string, src []byte, opts crontab.Options, def *time.Locati
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s:%d: %w", name, e.Line, err)
 		}
-		for _, d := range res.Findings {
-			if d.Pos == (crontab.Pos{}) {
-				d.Pos = e.Pos
-			}
-			diags = append(diags, d)
-		}
+		diags = append(diags, withPos(res.Findings, e.Pos)...)
 		j := convertedJob{
 			File:                 name,
 			Line:                 e.Line,
@@ -254,4 +262,16 @@ func writeConvertText(w io.Writer, js []convertedJob) {
 			fmt.Fprintf(w, "  next runs: %s\n", strings.Join(j.NextRuns, ", "))
 		}
 	}
+}
+
+// withPos gives converter findings, which carry no position, the entry's.
+func withPos(ds []crontab.Diagnostic, p crontab.Pos) []crontab.Diagnostic {
+	out := make([]crontab.Diagnostic, len(ds))
+	for i, d := range ds {
+		if d.Pos == (crontab.Pos{}) {
+			d.Pos = p
+		}
+		out[i] = d
+	}
+	return out
 }

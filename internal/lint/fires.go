@@ -19,13 +19,20 @@ func fires(s crontab.Schedule, loc *time.Location, from, to time.Time) []time.Ti
 	if s.Minute == 0 || s.Hour == 0 || !from.Before(to) {
 		return nil
 	}
-	var out []time.Time
+	// Collect the matching days first so that the result is allocated
+	// once: a job every minute has ten thousand runs a week.
 	f := from.In(loc)
-	day := time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, loc)
-	for ; day.Before(to); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc) {
-		if !dayMatches(s, day) {
-			continue
+	var days []time.Time
+	for day := time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, loc); day.Before(to); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc) {
+		if dayMatches(s, day) {
+			days = append(days, day)
 		}
+	}
+	if len(days) == 0 {
+		return nil
+	}
+	out := make([]time.Time, 0, len(days)*bits.OnesCount32(s.Hour)*bits.OnesCount64(s.Minute))
+	for _, day := range days {
 		// On a day without an offset change (every day in Asia/Tokyo)
 		// wall time is midnight plus the clock time: no time.Date per run,
 		// which is most of the cost for jobs that run every few minutes.

@@ -47,6 +47,9 @@ func (notACrontab) Check(p *Pass) {
 // number of days or @daily/@weekly/@monthly/@yearly and job-id is a name
 // (anacrontab(5)).
 func isAnacronLine(t string) bool {
+	if t == "" || t[0] != '@' && (t[0] < '0' || t[0] > '9') {
+		return false // cheap exit for the common case
+	}
 	f, _ := fieldsWithOffsets(t)
 	if len(f) < 4 {
 		return false

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/config"
+	"github.com/cronbridge/cronbridge/internal/deploy"
 	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/migrate"
 	"github.com/cronbridge/cronbridge/internal/report"
@@ -16,8 +17,8 @@ import (
 )
 
 // runCutover implements `cronbridge cutover`: for a chosen minute it shows
-// each job's last run on the old server and first run on EventBridge, and
-// says how to enable the rules deploy created disabled.
+// each job's last run on the old server and first run on EventBridge, then
+// enables the rules deploy created disabled, during the minute before.
 func runCutover(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "cutover", "cutover --at TIME [--config cronbridge.yaml] [--dry-run]")
 	at := fs.String("at", "", "the cutover minute: \"YYYY-MM-DD HH:MM\" in the config's timezone, or RFC 3339")
@@ -60,7 +61,6 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 	}
 
 	var rows []migrate.CutoverRow
-	var names []string
 	for _, rel := range cfg.Crontab {
 		p := filepath.Join(filepath.Dir(*cfgPath), filepath.FromSlash(rel))
 		src, err := os.ReadFile(p)
@@ -86,16 +86,10 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 			fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
 			return ExitFailure
 		}
-		byName := map[string]*migrate.Job{}
-		for _, j := range plan.Jobs {
-			byName[j.Name] = j
-		}
 		for _, r := range rs {
-			if !cfg.JobEnabled(r.Job) {
-				continue
+			if cfg.JobEnabled(r.Job) {
+				rows = append(rows, r)
 			}
-			rows = append(rows, r)
-			names = append(names, byName[r.Job].RuleNames...)
 		}
 	}
 	if err := migrate.WriteCutoverText(env.Stdout, rows, when, loc); err != nil {
@@ -117,17 +111,73 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stdout, "dry run: no rule was changed.")
 		return ExitOK
 	}
-	// internal/deploy has no call that only enables rules yet, so the
-	// command prints the exact steps instead of half-doing them.
-	before := when.Add(-time.Minute).In(loc).Format("15:04")
-	fmt.Fprintf(env.Stdout, "cronbridge cannot enable rules by itself yet. During the minute %s, after installing crontab.after-cutover on the server, run:\n\n", before)
-	region := ""
-	if cfg.AWS.Region != "" {
-		region = " --region " + cfg.AWS.Region
+	return cutoverEnable(ctx, env, *cfgPath, when, loc)
+}
+
+// cutoverMaxWait bounds how long cutover waits for the minute before TIME:
+// a command left waiting for days is more likely forgotten than useful.
+const cutoverMaxWait = time.Hour
+
+// cutoverEnable enables the rules during the minute before at: enabling
+// earlier would let EventBridge run jobs the server still runs, enabling
+// at or after at would skip runs. It waits for that minute, then runs a
+// deploy of the config with every rule's state set to ENABLED (the only
+// change when the config is what was deployed).
+func cutoverEnable(ctx context.Context, env *Env, cfgPath string, at time.Time, loc *time.Location) int {
+	now := time.Now()
+	if s := env.Getenv("CRONBRIDGE_NOW"); s != "" {
+		var err error
+		if now, err = time.Parse(time.RFC3339, s); err != nil {
+			fmt.Fprintf(env.Stderr, "cronbridge cutover: CRONBRIDGE_NOW: %v\n", err)
+			return ExitUsage
+		}
 	}
-	for _, n := range names {
-		fmt.Fprintf(env.Stdout, "  aws events enable-rule%s --name %s\n", region, n)
+	enableAt := at.Add(-time.Minute)
+	switch wait := enableAt.Sub(now); {
+	case !now.Before(at):
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: %s has passed: enabling now would skip the runs since then; choose a later minute (nothing was changed)\n", at.In(loc).Format("2006-01-02 15:04 MST"))
+		return ExitUsage
+	case wait > cutoverMaxWait:
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: %s is more than an hour away; run cutover within the hour before it (nothing was changed)\n", at.In(loc).Format("2006-01-02 15:04 MST"))
+		return ExitUsage
+	case wait > 0:
+		fmt.Fprintf(env.Stdout, "waiting until %s to enable the rules; install crontab.after-cutover on the server during that minute\n", enableAt.In(loc).Format("15:04:05 MST"))
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(env.Stderr, "cronbridge cutover: interrupted: no rule was changed")
+			return ExitFailure
+		case <-time.After(wait):
+		}
 	}
-	fmt.Fprintln(env.Stdout, "\nthen set aws.state to enabled in the config so that the next deploy keeps them enabled (docs/migration.md).")
+	in, err := loadDesired(deployOptions{Config: cfgPath})
+	if in != nil && len(in.diags) > 0 {
+		printDiagnostics(env.Stderr, in.diags)
+	}
+	if errors.Is(err, errFindings) {
+		fmt.Fprintln(env.Stderr, "cronbridge cutover: fix the errors above first (no rule was changed)")
+		return ExitFindings
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
+		return ExitFailure
+	}
+	for i := range in.desired.Jobs {
+		in.desired.Jobs[i].State = "ENABLED"
+	}
+	clients, err := awsClients(ctx, in.desired.Region)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
+		return ExitFailure
+	}
+	res, err := deploy.Deploy(ctx, clients, in.desired, deploy.Options{})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
+		fmt.Fprintln(env.Stderr, "cronbridge cutover: run it again, or enable the rules with `aws events enable-rule --name RULE`")
+		return ExitFailure
+	}
+	if res.Plan != nil {
+		fmt.Fprintf(env.Stdout, "%s\n", res.Plan.Summary())
+	}
+	fmt.Fprintf(env.Stdout, "rules enabled; the first runs on EventBridge are in the table above.\nnow set aws.state to enabled in %s so that the next deploy keeps them enabled (docs/migration.md).\n", cfgPath)
 	return ExitOK
 }

@@ -311,7 +311,7 @@ func (p *Plan) writeChecklist(b *bytes.Buffer) {
 	b.WriteString("  1. `cronbridge deploy` with the generated `aws.state: disabled`: the rules exist but do not fire.\n")
 	b.WriteString("  2. Choose the minute TIME and check the table: `cronbridge cutover --at TIME --dry-run`.\n")
 	b.WriteString("  3. During the minute before TIME, install `crontab.after-cutover` on the server (`crontab crontab.after-cutover`, or copy it over the `/etc/cron.d` file): cron reloads it before TIME, so its last runs are the ones before TIME.\n")
-	b.WriteString("  4. Also before TIME, run `cronbridge cutover --at TIME`: it enables the rules, whose first runs are at TIME or later.\n")
+	b.WriteString("  4. In the same minute, run `cronbridge cutover --at TIME` (it can be started up to an hour ahead and waits for that minute): it enables the rules, whose first runs are at TIME or later.\n")
 	b.WriteString("  5. Afterwards change `aws.state` to `enabled` in `cronbridge.yaml`, so that the next deploy keeps the rules enabled.\n")
 }
 

@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	osexec "os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -123,6 +124,34 @@ func TestParseCutoverTime(t *testing.T) {
 		}
 		if err != nil || !got.Equal(tt.want) {
 			t.Errorf("ParseCutoverTime(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+// TestStdinCommand runs the container command of an entry with '%' under
+// a real sh: it must read exactly the bytes cron would have fed it.
+func TestStdinCommand(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{"0 0 * * * cat%hello%world%", "hello\nworld\n"},
+		{"0 0 * * * cat%it's 100\\% sure", "it's 100% sure"},
+		{"0 0 * * * tr a-z A-Z # shout%quiet", "QUIET"},
+		{"0 0 * * * cat%", ""},
+	}
+	for _, tt := range tests {
+		p := analyzeString(t, tt.line+"\n")
+		if len(p.Jobs) != 1 || !p.Jobs[0].Migrated {
+			t.Fatalf("%q: not migrated: %+v", tt.line, p.Jobs)
+		}
+		exec := p.Jobs[0].Command.Exec
+		if len(exec) != 3 || exec[0] != "sh" || exec[1] != "-c" {
+			t.Fatalf("%q: command %q, want sh -c", tt.line, exec)
+		}
+		out, err := osexec.Command(exec[0], exec[1:]...).Output()
+		if err != nil {
+			t.Fatalf("%q: %v", tt.line, err)
+		}
+		if string(out) != tt.want {
+			t.Errorf("%q: the command read %q, want %q", tt.line, out, tt.want)
 		}
 	}
 }

@@ -27,6 +27,7 @@ type MismatchError struct {
 	Rules []string
 }
 
+// Error names the entry, the zone, the rules and the first difference.
 func (e *MismatchError) Error() string {
 	side := "the rules fire but the entry does not"
 	if e.SourceFires {

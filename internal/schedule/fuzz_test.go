@@ -18,10 +18,9 @@ func FuzzConvert(f *testing.F) {
 	f.Add(uint64(0x0FFFFFFFFFFFFFFF), uint32(0x1FF), uint32(1<<29|1<<30|1<<31), uint16(1<<2|1<<3), uint8(0x3E), false, true, int16(-600))
 	f.Add(uint64(1<<45), uint32(1<<5), uint32(0x55555554), uint16(0x1FFE), uint8(2), true, false, int16(345))
 	f.Fuzz(func(t *testing.T, minute uint64, hour uint32, dom uint32, month uint16, dow uint8, domStar, dowStar bool, off int16) {
-		s := crontab.Schedule{
-			Minute: minute & (1<<60 - 1), Hour: hour & (1<<24 - 1), Dom: dom & allDom,
-			Month: month & allMonths, Dow: dow & allDow, DomStar: domStar, DowStar: dowStar,
-		}
+		// Bits outside the fields' ranges are left in on purpose: they must
+		// be ignored, not crash anything.
+		s := crontab.Schedule{Minute: minute, Hour: hour, Dom: dom, Month: month, Dow: dow, DomStar: domStar, DowStar: dowStar}
 		offMin := int(off) % (14*60 + 1)
 		loc := time.FixedZone("fuzz", offMin*60)
 		e := &crontab.Entry{Raw: "fuzz", Schedule: s, Valid: true}

@@ -16,8 +16,9 @@ import (
 )
 
 // runLint implements `cronbridge lint`: parse each crontab, name its jobs,
-// run the lint rules (which include the converter's findings and the
-// overlap simulation) and render one sorted stream of diagnostics. The exit
+// run the lint rules (which include the converter's findings and one
+// overlap simulation across all the files) and render one sorted stream of
+// diagnostics. The exit
 // code is 1 when a finding reaches --fail-on, 3 on an internal failure.
 func runLint(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "lint", "lint [--config F] [--timezone TZ] [--dialect cronie|debian] [--system] [--format text|json|sarif|github|markdown] [--fail-on error|warning|never] [FILE...]")
@@ -89,6 +90,9 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		return fail(ExitUsage, "%s: %v", *cfgPath, err)
 	}
 	diags = lint.Regrade(diags, base.Severity) // the config file's own findings
+	// All files go through one RunAll: their jobs share the account's
+	// budgets, so the overlap simulation covers them together.
+	var inputs []lint.Input
 	for _, path := range files {
 		name, b, err := readInput(env, path)
 		if err != nil {
@@ -97,17 +101,17 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		file, pd := crontab.Parse(name, b, opts)
 		lines[name] = file.Lines
 		named, jd := jobs.Assign(file, lintMatchers(cfg))
-		lc := base
-		lc.JobNames = make(map[int]string, len(named))
+		in := lint.Input{File: file, ParseDiags: append(pd, jd...), JobNames: make(map[int]string, len(named))}
 		for _, j := range named {
-			lc.JobNames[j.Entry.Line] = j.Name
+			in.JobNames[j.Entry.Line] = j.Name
 		}
-		res := lint.Run(file, append(pd, jd...), lc)
-		if len(res.Failures) > 0 {
-			return fail(ExitFailure, "internal error (please report this bug): %v", errors.Join(res.Failures...))
-		}
-		diags = append(diags, res.Diagnostics...)
+		inputs = append(inputs, in)
 	}
+	res := lint.RunAll(inputs, base)
+	if len(res.Failures) > 0 {
+		return fail(ExitFailure, "internal error (please report this bug): %v", errors.Join(res.Failures...))
+	}
+	diags = append(diags, res.Diagnostics...)
 	diags = lint.Sort(diags)
 
 	docs := append(lint.Codes(), config.Codes()...)

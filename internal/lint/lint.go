@@ -93,7 +93,7 @@ type Result struct {
 	Window Window
 	// Concurrency is the simulation behind the CB5xx findings: peaks,
 	// storms with the staggered proposal, and the hour-of-week profile that
-	// the report and the PR comment chart. Nil when nothing was simulated.
+	// the report and the PR comment chart. Nil only when RunAll got no input.
 	Concurrency *concurrency.Result
 	// Failures are internal errors (a converter verifier mismatch): the
 	// findings are incomplete and the CLI exits 3.
@@ -148,22 +148,65 @@ func parseLevel(s string) (level crontab.Severity, err error) {
 // it; they pass through the same suppression, severity and sorting as the
 // rules' findings so that users see one stream.
 func Run(f *crontab.File, parseDiags []crontab.Diagnostic, cfg Config) *Result {
-	cfg = withDefaults(cfg)
-	p := newPass(f, cfg)
-	for _, r := range Rules() {
-		p.doc = r.Doc()
-		r.Check(p)
-	}
-	diags := append(slices.Clone(parseDiags), p.diags...)
-	diags = applySuppressions(f, diags)
-	diags = applySeverities(diags, cfg.Severity)
-	return &Result{
-		Diagnostics: Sort(diags),
-		Window:      p.window,
-		Concurrency: p.profile(),
-		Failures:    p.failures,
-	}
+	return RunAll([]Input{{File: f, ParseDiags: parseDiags, JobNames: cfg.JobNames}}, cfg)
 }
+
+// Input is one parsed file for RunAll.
+type Input struct {
+	File       *crontab.File
+	ParseDiags []crontab.Diagnostic
+	// JobNames names the file's entries by line (Config.JobNames is
+	// ignored by RunAll: line numbers are per file).
+	JobNames map[int]string
+}
+
+// RunAll lints files whose jobs run in the same account: every rule runs
+// per file, but the overlap simulation (CB5xx) covers the jobs of all
+// files at once, because budgets such as the Fargate vCPU quota are
+// shared. Each finding is reported once, in the file of the job it names,
+// and goes through that file's suppressions.
+func RunAll(inputs []Input, cfg Config) *Result {
+	cfg = withDefaults(cfg)
+	passes := make([]*Pass, len(inputs))
+	for i, in := range inputs {
+		c := cfg
+		c.JobNames = in.JobNames
+		passes[i] = newPass(in.File, c)
+	}
+	res := &Result{}
+	if len(passes) == 0 {
+		return res
+	}
+	sim := buildSimulation(passes)
+	var all []crontab.Diagnostic
+	for i, p := range passes {
+		p.sim = sim
+		for _, r := range Rules() {
+			p.doc = r.Doc()
+			r.Check(p)
+		}
+		own := p.diags[:0]
+		for _, d := range p.diags {
+			// Every pass sees the shared simulation; the file that
+			// defines the job reports it.
+			if isSimCode(d.Code) && d.Pos.File != p.File.Name {
+				continue
+			}
+			own = append(own, d)
+		}
+		diags := append(slices.Clone(inputs[i].ParseDiags), own...)
+		diags = applySuppressions(p.File, diags)
+		all = append(all, applySeverities(diags, cfg.Severity)...)
+		res.Failures = append(res.Failures, p.failures...)
+	}
+	res.Diagnostics = Sort(all)
+	res.Window = passes[0].window
+	res.Concurrency = sim.res
+	return res
+}
+
+// isSimCode reports the codes that come from the shared simulation.
+func isSimCode(code string) bool { return code >= "CB500" && code < "CB600" }
 
 // withDefaults fills the documented defaults.
 func withDefaults(cfg Config) Config {

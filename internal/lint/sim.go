@@ -18,6 +18,7 @@ type simulation struct {
 // simJob is what the rules need to point back at a job.
 type simJob struct {
 	entry *crontab.Entry
+	pos   crontab.Pos // the entry's position, with its file
 	cfg   JobConfig
 }
 
@@ -58,44 +59,61 @@ func (p *Pass) JobConfig(e *crontab.Entry) JobConfig {
 	return jc
 }
 
-// simulate runs the event sweep over the window once and caches it.
+// simulate returns the pass's simulation, running it over the pass's own
+// file when RunAll has not provided a shared one.
 func (p *Pass) simulate() *simulation {
-	if p.sim != nil {
-		return p.sim
+	if p.sim == nil {
+		p.sim = buildSimulation([]*Pass{p})
 	}
+	return p.sim
+}
+
+// buildSimulation runs the event sweep once over the jobs of every pass
+// (all files share the account's budgets). The passes share one Config.
+func buildSimulation(passes []*Pass) *simulation {
 	sim := &simulation{jobs: map[string]simJob{}}
-	var jobs []concurrency.Job
-	for _, e := range p.validEntries() {
-		loc, err := p.Zone(e)
-		if err != nil {
-			continue
-		}
-		jc := p.JobConfig(e)
-		name := p.JobName(e)
-		// Runs that started before the window may still be running at
-		// its start: include them so the window begins in steady state.
-		starts := fires(e.Schedule, loc, p.window.Start.Add(-jc.Duration), p.window.End)
-		if len(starts) == 0 {
-			continue
-		}
-		pos := e.Pos
-		if pos.File == "" {
-			pos.File = p.File.Name
-		}
-		jobs = append(jobs, concurrency.Job{Name: name, Pos: pos, Starts: starts,
-			Duration: jc.Duration, CPU: jc.CPU, MemoryMiB: jc.MemoryMiB})
-		sim.jobs[name] = simJob{entry: e, cfg: jc}
+	if len(passes) == 0 {
+		return sim
 	}
-	storm := p.Config.StartStorm
+	p0 := passes[0]
+	var jobs []concurrency.Job
+	for _, p := range passes {
+		for _, e := range p.validEntries() {
+			loc, err := p.Zone(e)
+			if err != nil {
+				continue
+			}
+			jc := p.JobConfig(e)
+			name := p.JobName(e)
+			if _, taken := sim.jobs[name]; taken {
+				// Job names are unique within a file; two files may
+				// both have a "backup".
+				name += "@" + p.File.Name
+			}
+			// Runs that started before the window may still be running at
+			// its start: include them so the window begins in steady state.
+			starts := fires(e.Schedule, loc, p.window.Start.Add(-jc.Duration), p.window.End)
+			if len(starts) == 0 {
+				continue
+			}
+			pos := e.Pos
+			if pos.File == "" {
+				pos.File = p.File.Name
+			}
+			jobs = append(jobs, concurrency.Job{Name: name, Pos: pos, Starts: starts,
+				Duration: jc.Duration, CPU: jc.CPU, MemoryMiB: jc.MemoryMiB})
+			sim.jobs[name] = simJob{entry: e, pos: pos, cfg: jc}
+		}
+	}
+	storm := p0.Config.StartStorm
 	if storm < 0 {
 		storm = 1 << 30 // disabled
 	}
 	sim.res = concurrency.Simulate(jobs, concurrency.Options{
-		From: p.window.Start, To: p.window.End, Loc: p.Config.Loc,
-		MaxConcurrent: p.Config.MaxConcurrentJobs, MaxVCPU: p.Config.MaxVCPU, MaxMemoryMiB: p.Config.MaxMemoryMiB,
+		From: p0.window.Start, To: p0.window.End, Loc: p0.Config.Loc,
+		MaxConcurrent: p0.Config.MaxConcurrentJobs, MaxVCPU: p0.Config.MaxVCPU, MaxMemoryMiB: p0.Config.MaxMemoryMiB,
 		StartStorm: storm,
 	})
-	p.sim = sim
 	return sim
 }
 
@@ -103,7 +121,7 @@ func (p *Pass) simulate() *simulation {
 // name is unknown, which the simulation never produces).
 func (s *simulation) posOf(p *Pass, name string) crontab.Pos {
 	if j, ok := s.jobs[name]; ok {
-		return j.entry.Pos
+		return j.pos
 	}
 	return crontab.Pos{File: p.File.Name, Line: 1, Col: 1}
 }
@@ -117,7 +135,7 @@ func (s *simulation) firstJob(names []string) string {
 		if !ok {
 			continue
 		}
-		if best == "" || j.entry.Line < s.jobs[best].entry.Line {
+		if b := s.jobs[best].pos; best == "" || j.pos.File < b.File || j.pos.File == b.File && j.pos.Line < b.Line {
 			best = n
 		}
 	}
@@ -125,13 +143,4 @@ func (s *simulation) firstJob(names []string) string {
 		return names[0]
 	}
 	return best
-}
-
-// profile returns the simulation's result for the reports (nil when no
-// rule ran the simulation, which only happens when the registry changes).
-func (p *Pass) profile() *concurrency.Result {
-	if p.sim == nil {
-		return nil
-	}
-	return p.sim.res
 }

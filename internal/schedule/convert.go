@@ -71,9 +71,9 @@ func Convert(e *crontab.Entry, loc *time.Location) (Result, error) {
 	offs := zoneOffsets(loc, cal.h)
 	if len(offs) > 1 {
 		return Result{Findings: []crontab.Diagnostic{finding(CodeDSTZone,
-			fmt.Sprintf("zone %s changes its UTC offset (%s) within %d-%d: a UTC rule cannot follow its daylight saving time",
+			fmt.Sprintf("zone %s changes its UTC offset (%s) within %d-%d: a UTC rule cannot follow its daylight saving time; EventBridge Scheduler support (schedules in a named zone) will handle such zones later",
 				loc, fmtOffset(offs[0])+" and "+fmtOffset(offs[1]), cal.h.Start.Year(), cal.h.End.Year()-1),
-			"use a zone with a fixed offset; EventBridge Scheduler support (rules in a named zone) will handle this later")}}, nil
+			"convert from a zone with a fixed offset, or keep this job on cron until Scheduler support lands")}}, nil
 	}
 	if offs[0]%60 != 0 {
 		return Result{Findings: []crontab.Diagnostic{finding(CodeOffset,

@@ -17,8 +17,8 @@ import (
 // shows up in the diff instead of being overwritten silently.
 //
 // Normalization, applied to both sides: empty values and false booleans
-// are dropped (AWS omits them), the Input JSON is parsed so that key order
-// and spacing do not matter, lists whose order AWS does not keep are
+// are dropped (AWS omits them; not inside Input, where "" is a value),
+// the Input JSON is parsed so that key order and spacing do not matter, lists whose order AWS does not keep are
 // sorted, and documented defaults are filled in (TaskCount 1,
 // AssignPublicIp DISABLED, retry 24 h / 185 attempts).
 func flattenTarget(t ebtypes.Target) map[string]string {
@@ -31,16 +31,22 @@ func flattenTarget(t ebtypes.Target) map[string]string {
 		return map[string]string{"error": err.Error()}
 	}
 	delete(m, "Id") // the id is part of the path
-	if s, ok := m["Input"].(string); ok {
-		var v any
-		if json.Unmarshal([]byte(s), &v) == nil {
-			m["Input"] = v
-		}
-	}
+	// Input is stored verbatim, so it is parsed but not cleaned: an
+	// environment variable set to "" is not the same as one not set.
+	input, hasInput := m["Input"]
+	delete(m, "Input")
 	v := clean(m)
 	m, _ = v.(map[string]any)
 	if m == nil {
 		m = map[string]any{}
+	}
+	if s, ok := input.(string); hasInput && ok && s != "" {
+		var parsed any
+		if json.Unmarshal([]byte(s), &parsed) == nil {
+			m["Input"] = parsed
+		} else {
+			m["Input"] = s
+		}
 	}
 	if ep, ok := m["EcsParameters"].(map[string]any); ok {
 		if _, ok := ep["TaskCount"]; !ok {

@@ -78,8 +78,9 @@ func Rules() []Rule {
 	}
 }
 
-// multiRule is implemented by rules that report several codes (a rule
-// whose work is shared, such as the simulation). Its Doc is the first code.
+// multiRule is implemented by rules that report several codes (the
+// directive checks) or none of their own (the converter's findings). Docs
+// lists them; Doc is only the default for Reportf.
 type multiRule interface {
 	Docs() []RuleDoc
 }

@@ -155,3 +155,43 @@ func TestStdinCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestNotMigratedReasons: every entry that stays on the server says why,
+// in words that fit its case.
+func TestNotMigratedReasons(t *testing.T) {
+	tests := []struct{ crontab, want string }{
+		{"@reboot /bin/worker\n", "belongs in an ECS service"},
+		{"0 12 */2 * 1 /bin/odd-mondays\n", "no EventBridge rule can express this schedule"},
+		{"0 0 30 2 * /bin/never\n", "never fires"},
+		{"CRON_TZ=Mars/Olympus\n0 3 * * * /bin/x\n", "CRON_TZ=Mars/Olympus is not a known time zone"},
+		{"61 3 * * * /bin/x\n", "the line has errors"},
+	}
+	for _, tt := range tests {
+		p := analyzeString(t, tt.crontab)
+		if len(p.Jobs) != 1 {
+			t.Fatalf("%q: %d jobs, want 1", tt.crontab, len(p.Jobs))
+		}
+		j := p.Jobs[0]
+		if j.Migrated || !strings.Contains(j.Reason, tt.want) {
+			t.Errorf("%q: migrated=%v reason %q, want not migrated because %q", tt.crontab, j.Migrated, j.Reason, tt.want)
+		}
+	}
+}
+
+// TestCronTZ: under cronie, CRON_TZ moves the entries below it to its zone
+// for the rules and for the cutover table.
+func TestCronTZ(t *testing.T) {
+	p := analyzeString(t, "CRON_TZ=UTC\n0 3 * * * /bin/x\n")
+	j := p.Jobs[0]
+	if !j.Migrated || len(j.Rules) != 1 || j.Rules[0] != "cron(0 3 * * ? *)" {
+		t.Fatalf("rules %q (migrated %v), want cron(0 3 * * ? *)", j.Rules, j.Migrated)
+	}
+	at := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
+	rows, err := p.Cutover(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rows[0].FirstNew.Equal(at) || !rows[0].LastOld.Equal(at.AddDate(0, 0, -1)) || !rows[0].OK {
+		t.Errorf("row %+v, want last run a day before %v and first run at it", rows[0], at)
+	}
+}

@@ -284,6 +284,9 @@ func (p *Plan) analyzeEntry(e *crontab.Entry, name string, zones map[string]*tim
 	j.Command = p.rewrite(e)
 	j.Env = jobEnv(e, j.Command.Env)
 	switch {
+	case len(j.Rules) == 0 && neverFires(e, j.Zone):
+		j.Reason = "the schedule never fires (such as 30 February), so there is nothing to run on EventBridge" + findingSummary(diags)
+		j.Rules = nil
 	case len(j.Rules) == 0:
 		j.Reason = "no EventBridge rule can express this schedule" + findingSummary(diags)
 		j.Rules = nil
@@ -294,6 +297,14 @@ func (p *Plan) analyzeEntry(e *crontab.Entry, name string, zones map[string]*tim
 		j.RuleNames = ruleNames(p.RulePrefix, j.Name, len(j.Rules))
 	}
 	return j, diags, nil
+}
+
+// neverFires reports that the entry has no run in the reference window
+// stretched to nine years, which covers every calendar, 29 February
+// included.
+func neverFires(e *crontab.Entry, loc *time.Location) bool {
+	from := referenceStart(loc)
+	return len(entryFires(e, loc, from, from.AddDate(9, 0, 0))) == 0
 }
 
 // findingSummary appends the converter's messages to a reason.

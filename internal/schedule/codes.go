@@ -41,7 +41,7 @@ var codeDocs = []crontab.CodeDoc{
 		Summary: "The schedule needs five or more EventBridge rules.",
 		Example: "0 12 1-7,15-21 * */2 /usr/local/bin/report"},
 	{Code: CodeOffset, Name: "offset-not-whole-minutes", Severity: crontab.SeverityError,
-		Summary: "The source zone's UTC offset has seconds, which EventBridge's minute precision cannot express.",
+		Summary: "The source zone's UTC offset has seconds (or is a day or more), which EventBridge's minute precision cannot express.",
 		Example: "CRON_TZ=Africa/Monrovia\n0 9 * * * /usr/local/bin/report"},
 	{Code: CodeInvalid, Name: "invalid-entry", Severity: crontab.SeverityError,
 		Summary: "The entry has syntax errors (reported by the parser) and was not converted.",

@@ -75,9 +75,9 @@ func Convert(e *crontab.Entry, loc *time.Location) (Result, error) {
 				loc, fmtOffset(offs[0])+" and "+fmtOffset(offs[1]), cal.h.Start.Year(), cal.h.End.Year()-1),
 			"convert from a zone with a fixed offset, or keep this job on cron until Scheduler support lands")}}, nil
 	}
-	if offs[0]%60 != 0 {
+	if offs[0]%60 != 0 || offs[0] <= -86400 || offs[0] >= 86400 {
 		return Result{Findings: []crontab.Diagnostic{finding(CodeOffset,
-			fmt.Sprintf("zone %s has an offset of %s, which is not a whole number of minutes", loc, fmtOffset(offs[0])), "")}}, nil
+			fmt.Sprintf("zone %s has an offset of %s, which is not a whole number of minutes within a day", loc, fmtOffset(offs[0])), "")}}, nil
 	}
 	return convertSchedule(cal, e.Raw, loc.String(), e.Schedule, offs[0]/60)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/schedule"
 )
 
 // bruteFires is the literal definition: every minute of [from, to), kept
@@ -54,5 +55,42 @@ func TestFires(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestFiresMatchesSchedule checks that lint's run times equal the
+// converter's (schedule.Fires) in a zone without DST, for schedules built
+// from a fixed pseudo-random sequence: lint and convert must never
+// disagree about when a JST job runs. (In DST gaps they differ on purpose:
+// cron skips a non-existent time, Go's normalization moves it.)
+func TestFiresMatchesSchedule(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	from := time.Date(2027, 12, 25, 0, 0, 0, 0, tokyo)
+	to := from.AddDate(0, 3, 0)
+	x := uint64(0x9e3779b97f4a7c15)
+	next := func() uint64 { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x }
+	total := 0
+	for i := 0; i < 200; i++ {
+		s := crontab.Schedule{
+			Minute: next() & next() & allMinutes,
+			Hour:   uint32(next()) & uint32(next()) & allHours,
+			Dom:    uint32(next()) & allDoms,
+			Month:  uint16(next()) & 0x1ffe,
+			Dow:    uint8(next()) & allDows,
+		}
+		s.DomStar, s.DowStar = next()&1 == 0, next()&1 == 0
+		got, want := fires(s, tokyo, from, to), schedule.Fires(s, tokyo, from, to)
+		total += len(want)
+		if len(got) != len(want) {
+			t.Fatalf("%+v: %d fires, schedule.Fires has %d", s, len(got), len(want))
+		}
+		for j := range want {
+			if !got[j].Equal(want[j]) {
+				t.Fatalf("%+v: fire %d at %v, schedule.Fires says %v", s, j, got[j], want[j])
+			}
+		}
+	}
+	if total == 0 {
+		t.Fatal("the generated schedules never fire: the comparison tested nothing")
 	}
 }

@@ -87,7 +87,7 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 			return ExitFailure
 		}
 		for _, r := range rs {
-			if cfg.JobEnabled(r.Job) {
+			if cfg.JobEnabled(r.Job) && !keptDisabled(cfg, r.Job) {
 				rows = append(rows, r)
 			}
 		}
@@ -112,6 +112,14 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 		return ExitOK
 	}
 	return cutoverEnable(ctx, env, *cfgPath, when, loc)
+}
+
+// keptDisabled reports a job whose own section says state: disabled: the
+// cutover overrides aws.state (the generated config's "wait for the
+// cutover"), never a job the user switched off on purpose.
+func keptDisabled(cfg *config.Config, name string) bool {
+	j := cfg.Job(name)
+	return j != nil && j.State == "disabled"
 }
 
 // cutoverMaxWait bounds how long cutover waits for the minute before TIME:
@@ -161,8 +169,10 @@ func cutoverEnable(ctx context.Context, env *Env, cfgPath string, at time.Time, 
 		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
 		return ExitFailure
 	}
-	for i := range in.desired.Jobs {
-		in.desired.Jobs[i].State = "ENABLED"
+	for i, j := range in.desired.Jobs {
+		if !keptDisabled(in.cfg, j.Name) {
+			in.desired.Jobs[i].State = "ENABLED"
+		}
 	}
 	clients, err := awsClients(ctx, in.desired.Region)
 	if err != nil {

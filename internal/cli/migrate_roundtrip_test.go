@@ -37,11 +37,12 @@ func TestMigrateDeployCutoverAgainstMoto(t *testing.T) {
 
 	tests := []struct {
 		crontab, family string
-		rules           int // rules of the migrated jobs
+		rules           int    // rules of the migrated jobs
+		keepOff         string // a job the user sets to state: disabled: cutover leaves it alone
 	}{
-		{"migrate-rails.crontab", "ledger", 6},
-		{"migrate-whenever.crontab", "kiosk", 4},
-		{"migrate-system.crontab", "atlas", 6}, // system format and CRLF line endings
+		{"migrate-rails.crontab", "ledger", 6, "close-books"},
+		{"migrate-whenever.crontab", "kiosk", 4, ""},
+		{"migrate-system.crontab", "atlas", 6, ""}, // system format and CRLF line endings
 		// migrate-env.crontab is missing on purpose: its @reboot and
 		// AND-quirk entries are enabled: false in the generated config,
 		// but plan and deploy still refuse the crontab for their
@@ -81,6 +82,9 @@ func TestMigrateDeployCutoverAgainstMoto(t *testing.T) {
 				migrate.PlaceholderSecurityGroup, "sg-0123456789abcdef0",
 				migrate.PlaceholderRoleARN, "arn:aws:iam::123456789012:role/ecsEventsRole",
 			).Replace(string(b))
+			if tt.keepOff != "" {
+				filled = strings.Replace(filled, "\n  "+tt.keepOff+":\n", "\n  "+tt.keepOff+":\n    state: disabled\n", 1)
+			}
 			if err := os.WriteFile(cfgPath, []byte(filled), 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -116,9 +120,16 @@ func TestMigrateDeployCutoverAgainstMoto(t *testing.T) {
 				t.Errorf("cutover changed the rule set: %v", after)
 			}
 			for name, st := range after {
-				if st != "ENABLED" {
-					t.Errorf("rule %s is %s after cutover, want ENABLED", name, st)
+				want := "ENABLED"
+				if tt.keepOff != "" && name == tt.family+"-"+tt.keepOff {
+					want = "DISABLED"
 				}
+				if st != want {
+					t.Errorf("rule %s is %s after cutover, want %s", name, st, want)
+				}
+			}
+			if tt.keepOff != "" && strings.Contains(stdout, tt.keepOff+" ") {
+				t.Errorf("the cutover table lists %s, which stays disabled:\n%s", tt.keepOff, stdout)
 			}
 		})
 	}

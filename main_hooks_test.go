@@ -3,11 +3,15 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -22,6 +26,7 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 		"ghapi":    cmdGHAPI,
 		"genline":  cmdGenline,
 		"exitcode": cmdExitcode,
+		"moto":     cmdMoto,
 	}
 }
 
@@ -197,5 +202,75 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdMoto stands in for AWS with moto_server (installed by make test):
+//
+//	moto start                          start it; point the SDK at it with test credentials
+//	moto taskdef FAMILY CONTAINER IMAGE register a task definition revision (deploy clones the latest)
+//
+// Like the other AWS tests, it fails without moto instead of skipping.
+func cmdMoto(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: moto start | moto taskdef FAMILY CONTAINER IMAGE")
+	}
+	switch args[0] {
+	case "start":
+		bin := ts.Getenv("CRONBRIDGE_MOTO_SERVER")
+		if bin == "" {
+			bin = filepath.Join(ts.Getenv("ROOT"), ".venv", "bin", "moto_server")
+		}
+		if _, err := os.Stat(bin); err != nil {
+			ts.Fatalf("moto_server not found (%v): run make test", err)
+		}
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		ts.Check(err)
+		port := l.Addr().(*net.TCPAddr).Port
+		ts.Check(l.Close())
+		cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+		var log strings.Builder
+		cmd.Stdout, cmd.Stderr = &log, &log
+		ts.Check(cmd.Start())
+		ts.Defer(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		url := "http://127.0.0.1:" + strconv.Itoa(port)
+		for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			resp, err := http.Get(url + "/moto-api/")
+			if err == nil {
+				resp.Body.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				ts.Fatalf("moto_server did not start: %v\n%s", err, log.String())
+			}
+		}
+		for k, v := range map[string]string{
+			"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+			"AWS_REGION": "ap-northeast-1", "AWS_EC2_METADATA_DISABLED": "true",
+			"AWS_CONFIG_FILE": ts.MkAbs("no-aws-config"), "AWS_SHARED_CREDENTIALS_FILE": ts.MkAbs("no-aws-credentials"),
+		} {
+			ts.Setenv(k, v)
+		}
+	case "taskdef":
+		if len(args) != 4 {
+			ts.Fatalf("usage: moto taskdef FAMILY CONTAINER IMAGE")
+		}
+		// ECS speaks JSON over POST with the operation in X-Amz-Target;
+		// moto does not check signatures, so no SDK is needed here.
+		body := fmt.Sprintf(`{"family":%q,"networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],"cpu":"256","memory":"512","containerDefinitions":[{"name":%q,"image":%q,"essential":true}]}`, args[1], args[2], args[3])
+		req, err := http.NewRequest(http.MethodPost, ts.Getenv("AWS_ENDPOINT_URL")+"/", strings.NewReader(body))
+		ts.Check(err)
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		req.Header.Set("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.RegisterTaskDefinition")
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20261127/ap-northeast-1/ecs/aws4_request, SignedHeaders=host, Signature=0")
+		resp, err := http.DefaultClient.Do(req)
+		ts.Check(err)
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b, _ := io.ReadAll(resp.Body)
+			ts.Fatalf("register task definition: %s\n%s", resp.Status, b)
+		}
+	default:
+		ts.Fatalf("moto: unknown subcommand %q", args[0])
 	}
 }

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/ghaction"
+	"github.com/cronbridge/cronbridge/internal/lint"
 	"github.com/cronbridge/cronbridge/internal/prcheck"
 	"github.com/cronbridge/cronbridge/internal/prcheck/analyze"
 )
@@ -20,7 +22,8 @@ import (
 // no AWS credentials.
 func (a *actionRun) check(ctx context.Context) int {
 	in, ev := a.in, a.ev
-	head, err := os.ReadFile(in.Crontab)
+	crontabFile := a.crontab()
+	head, err := os.ReadFile(crontabFile)
 	if err != nil {
 		return a.failure("read crontab: %v", err)
 	}
@@ -38,7 +41,7 @@ func (a *actionRun) check(ctx context.Context) int {
 			return a.usage("CRONBRIDGE_NOW: %v", err)
 		}
 	}
-	crontabPath, configPath := a.ws.repoPath(in.Crontab), ""
+	crontabPath, configPath := a.ws.repoPath(crontabFile), ""
 	if in.Config != "" {
 		configPath = a.ws.repoPath(in.Config)
 	}
@@ -59,7 +62,13 @@ func (a *actionRun) check(ctx context.Context) int {
 		_ = a.r.Logf("cronbridge: comparing with the base %s (read from the %s)", shortSHA(ev.BaseSHA), how)
 		pin.Base, pin.BaseRef = src, ev.BaseSHA
 	}
-	an := analyze.New(analyze.Options{Zone: in.Timezone, Dialect: in.Dialect, ConfigName: configPath, Now: now})
+	an := analyze.New(analyze.Options{Zone: in.Timezone, Dialect: in.Dialect, ConfigName: configPath, Now: now,
+		// The mapping `cronbridge lint` uses, so that lint and the check agree.
+		LintConfig: func(cfg *config.Config, names map[int]string, loc *time.Location, now time.Time) lint.Config {
+			lc := lintConfig(cfg, loc, now)
+			lc.JobNames = names
+			return lc
+		}})
 	res, err := prcheck.Run(ctx, pin, an)
 	if err != nil {
 		return a.failure("%v", err)

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -14,38 +16,61 @@ import (
 // delegate runs plan, deploy or migrate through the CLI command itself, so
 // that the action and `cronbridge plan|deploy|migrate` are one code path.
 func (a *actionRun) delegate(ctx context.Context) int {
-	cmd := a.in.Command
-	format := "json"
-	if cmd == ghaction.CommandMigrate {
-		format = "text"
+	if a.in.Command == ghaction.CommandMigrate {
+		return a.migrate(ctx)
 	}
-	out, code := a.runCLI(ctx, cmd, a.cliArgs(cmd, format))
+	cmd := a.in.Command
+	out, code := a.runCLI(ctx, cmd, a.cliArgs(cmd, "json"))
+	res := parseCLIResult(out)
 	var md strings.Builder
 	fmt.Fprintf(&md, "## cronbridge %s\n\n", cmd)
-	kv := [][2]string{}
-	if format == "json" {
-		res := parseCLIResult(out)
-		path, err := a.ws.outputFile(cmd+".json", []byte(out))
-		if err != nil {
-			return a.failure("%v", err)
-		}
-		kv = append(kv, [2]string{"plan-json", path}, [2]string{"changed", strconv.FormatBool(res.Changed)})
-		if res.TaskDefinitionARN != "" {
-			kv = append(kv, [2]string{"task-definition-arn", res.TaskDefinitionARN})
-			fmt.Fprintf(&md, "Task definition: `%s`\n\n", strings.ReplaceAll(res.TaskDefinitionARN, "`", ""))
-		}
+	path, err := a.ws.outputFile(cmd+".json", []byte(out))
+	if err != nil {
+		return a.failure("%v", err)
 	}
+	kv := [][2]string{{"plan-json", path}, {"changed", strconv.FormatBool(res.Changed)}}
+	if res.TaskDefinitionARN != "" {
+		kv = append(kv, [2]string{"task-definition-arn", res.TaskDefinitionARN})
+		fmt.Fprintf(&md, "Task definition: %s\n\n", codeSpan(res.TaskDefinitionARN))
+	}
+	fmt.Fprintf(&md, "Changes: %v.\n\n", res.Changed)
 	if code == ExitOK {
 		md.WriteString("Result: success.\n\n")
 	} else {
-		fmt.Fprintf(&md, "Result: exit code %d.\n\n", code)
+		fmt.Fprintf(&md, "Result: exit code %d (see the log).\n\n", code)
 	}
-	fence := strings.Repeat("`", max(3, longestBacktickRun(out)+1))
-	md.WriteString("<details><summary>Output</summary>\n\n" + fence + "\n" + strings.TrimRight(out, "\n") + "\n" + fence + "\n\n</details>\n")
-	if err := a.r.AddSummary(md.String()); err != nil {
+	if out != "" {
+		md.WriteString("<details><summary>Result as JSON</summary>\n\n" + codeBlock(out) + "\n</details>\n")
+	}
+	return a.finishDelegate(md.String(), kv, code)
+}
+
+// migrate runs `cronbridge migrate` into .cronbridge/migration and puts its
+// MIGRATION.md in the job summary.
+func (a *actionRun) migrate(ctx context.Context) int {
+	outDir := filepath.Join(a.ws.root, ".cronbridge", "migration")
+	var args []string
+	if a.in.Timezone != "" {
+		args = append(args, "--timezone", a.in.Timezone)
+	}
+	if a.in.Dialect != "" {
+		args = append(args, "--dialect", a.in.Dialect)
+	}
+	args = append(args, "--out", outDir, "--force", a.crontab())
+	out, code := a.runCLI(ctx, "migrate", args)
+	md, err := os.ReadFile(filepath.Join(outDir, "MIGRATION.md"))
+	if err != nil {
+		md = []byte("## cronbridge migrate\n\nNo report was written (exit code " + strconv.Itoa(code) + "); see the log.\n\n" + codeBlock(out))
+	}
+	return a.finishDelegate(string(md), nil, code)
+}
+
+// finishDelegate writes the summary, the report file and the outputs.
+func (a *actionRun) finishDelegate(md string, kv [][2]string, code int) int {
+	if err := a.r.AddSummary(md); err != nil {
 		return a.failure("%v", err)
 	}
-	mdPath, err := a.ws.outputFile("report.md", []byte(md.String()))
+	mdPath, err := a.ws.outputFile("report.md", []byte(md))
 	if err != nil {
 		return a.failure("%v", err)
 	}
@@ -56,8 +81,18 @@ func (a *actionRun) delegate(ctx context.Context) int {
 	return code
 }
 
-// cliArgs maps the inputs onto the CLI command's flags: the one place to
-// change when a command's flags change.
+// crontab is the crontab input, or its default for check and migrate.
+// plan and deploy pass it only when it is set: otherwise the config's
+// crontab list applies.
+func (a *actionRun) crontab() string {
+	if a.in.Crontab == "" {
+		return "crontab"
+	}
+	return a.in.Crontab
+}
+
+// cliArgs maps the inputs onto plan's and deploy's flags: the one place to
+// change when their flags change.
 func (a *actionRun) cliArgs(cmd, format string) []string {
 	in := a.in
 	var args []string
@@ -70,19 +105,33 @@ func (a *actionRun) cliArgs(cmd, format string) []string {
 	if in.Dialect != "" {
 		args = append(args, "--dialect", in.Dialect)
 	}
-	if cmd != ghaction.CommandMigrate {
-		if in.Image != "" {
-			args = append(args, "--image", in.Image)
-		}
-		if in.Prune {
-			args = append(args, "--prune")
-		}
+	if in.Image != "" {
+		args = append(args, "--image", in.Image)
+	}
+	if in.Prune {
+		args = append(args, "--prune")
 	}
 	if cmd == ghaction.CommandDeploy && in.DryRun {
 		args = append(args, "--dry-run")
 	}
 	args = append(args, "--format", format)
-	return append(args, in.Crontab)
+	if in.Crontab != "" {
+		args = append(args, in.Crontab)
+	}
+	return args
+}
+
+// codeSpan and codeBlock quote text from the commands' output, which can
+// hold crontab text, so that it stays inert Markdown.
+func codeSpan(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\n", " "), "\r", " ")
+	fence := strings.Repeat("`", longestBacktickRun(s)+1)
+	return fence + " " + s + " " + fence
+}
+
+func codeBlock(s string) string {
+	fence := strings.Repeat("`", max(3, longestBacktickRun(s)+1))
+	return fence + "\n" + strings.TrimRight(s, "\n") + "\n" + fence + "\n"
 }
 
 // cliResult is what the action reads from `plan|deploy --format json`.

@@ -76,10 +76,10 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 	}
 	in := Inputs{
 		Command:          get("command", CommandCheck),
-		Crontab:          get("crontab", "crontab"),
+		Crontab:          get("crontab", ""),
 		Config:           get("config", ""),
 		Image:            get("image", ""),
-		Timezone:         get("timezone", "Asia/Tokyo"),
+		Timezone:         get("timezone", ""),
 		Dialect:          get("dialect", "cronie"),
 		Token:            get("github-token", ""),
 		Comment:          get("comment", CommentAuto),

@@ -38,7 +38,7 @@ func TestReadInputs(t *testing.T) {
 		{
 			name: "defaults",
 			env:  map[string]string{},
-			want: Inputs{Command: "check", Crontab: "crontab", Timezone: "Asia/Tokyo", Dialect: "cronie", Comment: "auto", FailOn: "error"},
+			want: Inputs{Command: "check", Dialect: "cronie", Comment: "auto", FailOn: "error"},
 		},
 		{
 			name: "hyphenated names as the runner sets them, trimmed",

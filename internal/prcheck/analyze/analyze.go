@@ -98,7 +98,12 @@ func analyze(opts Options, name string, src, cfgSrc []byte) (*prcheck.Snapshot, 
 	if opts.LintConfig != nil {
 		lc = opts.LintConfig
 	}
-	lcfg := lc(cfg, names, loc, now)
+	// The hook gets nil without a config file, as `cronbridge lint` does.
+	var hookCfg *config.Config
+	if cfgSrc != nil {
+		hookCfg = cfg
+	}
+	lcfg := lc(hookCfg, names, loc, now)
 	lres := lint.Run(f, diags, lcfg)
 	for _, nj := range named {
 		e := nj.Entry
@@ -152,8 +157,12 @@ func analyze(opts Options, name string, src, cfgSrc []byte) (*prcheck.Snapshot, 
 	return snap, nil
 }
 
-// LintConfig is the default mapping of the config onto lint's settings.
+// LintConfig is the default mapping of the config onto lint's settings
+// (cfg may be nil: no config file).
 func LintConfig(cfg *config.Config, names map[int]string, loc *time.Location, now time.Time) lint.Config {
+	if cfg == nil {
+		return lint.Config{Loc: loc, Now: now, JobNames: names}
+	}
 	lc := lint.Config{
 		Loc: loc, Now: now, JobNames: names,
 		Severity:          cfg.Lint.Severity,

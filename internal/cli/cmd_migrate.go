@@ -105,7 +105,11 @@ func runMigrate(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stdout, "wrote %s\n", filepath.ToSlash(p))
 	}
 	migrated := len(plan.Migrated())
-	fmt.Fprintf(env.Stdout, "%d entries: %d migrated, %d not migrated (MIGRATION.md says why)\n", len(plan.Jobs), migrated, len(plan.Jobs)-migrated)
+	fmt.Fprintf(env.Stdout, "%d entries: %d migrated, %d not migrated", len(plan.Jobs), migrated, len(plan.Jobs)-migrated)
+	if migrated < len(plan.Jobs) {
+		fmt.Fprint(env.Stdout, " (MIGRATION.md says why)")
+	}
+	fmt.Fprintln(env.Stdout)
 	if len(plan.Diagnostics) > 0 {
 		fmt.Fprintln(env.Stdout)
 		if err := report.WriteText(env.Stdout, plan.Diagnostics, report.Options{}); err != nil {

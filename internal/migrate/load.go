@@ -29,7 +29,7 @@ func referenceStart(loc *time.Location) time.Time {
 // referenceWeeks is the length of the reference window.
 const referenceWeeks = 52
 
-// MonthsPerWindow converts counts over the window to a monthly average.
+// monthsPerWindow converts counts over the window to a monthly average.
 const monthsPerWindow = referenceWeeks * 7 / (365.2425 / 12)
 
 // simulate runs the concurrency simulation over the migrated jobs: what

@@ -10,13 +10,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
 	"github.com/cronbridge/cronbridge/internal/report"
 )
-
-// natPricePerGB is the NAT gateway processing charge used for the estimate
-// (ap-northeast-1, USD; the same figure lint uses by default).
-const natPricePerGB = 0.062
 
 // WriteMarkdown writes MIGRATION.md: a summary, one section per job, what
 // stays on the server and why, the environment, the concurrency chart, the
@@ -241,7 +239,7 @@ func (p *Plan) writeLoadSection(b *bytes.Buffer) error {
 			fmt.Fprintf(b, "Without cpu or memory (the sums are lower bounds): %s.\n", strings.Join(r.UnknownResources, ", "))
 		}
 		if len(r.Storms) > 0 {
-			fmt.Fprintf(b, "Minutes in which %d or more jobs start: %d (the first at %s).\n", stormThreshold, len(r.Storms), r.Storms[0].Minute.In(l.From.Location()).Format("2006-01-02 15:04"))
+			fmt.Fprintf(b, "Minutes in which %d or more jobs start: %d (the first at %s).\n", concurrency.DefaultStartStorm, len(r.Storms), r.Storms[0].Minute.In(l.From.Location()).Format("2006-01-02 15:04"))
 		}
 		if len(r.BusiestDay.Runs) > 0 {
 			fmt.Fprintf(b, "\nThe busiest day, %s:\n\n", r.BusiestDay.Date.Format("Monday 2006-01-02"))
@@ -252,9 +250,6 @@ func (p *Plan) writeLoadSection(b *bytes.Buffer) error {
 	}
 	return nil
 }
-
-// stormThreshold is the simulation's default start storm size.
-const stormThreshold = 3
 
 func (p *Plan) writeCutoverSection(b *bytes.Buffer) error {
 	b.WriteString("\n## Cutover\n\n")
@@ -275,8 +270,8 @@ func (p *Plan) writeChecklist(b *bytes.Buffer) {
 	b.WriteString("- [ ] **IAM.** `aws.role_arn` is the role EventBridge assumes (trusted by `events.amazonaws.com`) to call `ecs:RunTask` on the task definition family and `iam:PassRole` on the task's execution role and task role. The permissions `cronbridge deploy` needs are in `docs/iam-policy.json`.\n")
 	b.WriteString("- [ ] **Subnets and `AssignPublicIp`.** Fill in `aws.subnets` and `aws.security_groups`. In private subnets the image is pulled through a NAT gateway (or VPC endpoints for ECR, S3 and CloudWatch Logs); in public subnets set `assign_public_ip: ENABLED` and `subnet_type: public`, or the task cannot reach ECR. CDK's `EcsTask` target cannot set `AssignPublicIp`: use `cloudformation.yaml` through `CfnInclude`, or a property override.\n")
 	runs := p.Load.RunsPerMonth()
-	perGB := runs * natPricePerGB
-	fmt.Fprintf(b, "- [ ] **NAT cost.** The migrated jobs start about %.0f tasks a month. In private subnets every start pulls the whole image through the NAT gateway: at USD %.3f per GB (ap-northeast-1) that is about USD %.2f a month for each GB of compressed image. Set `aws.image_size_mb` so that `cronbridge lint` checks it; public subnets or VPC endpoints avoid the charge.\n", runs, natPricePerGB, perGB)
+	perGB := runs * config.DefaultNATPricePerGB
+	fmt.Fprintf(b, "- [ ] **NAT cost.** The migrated jobs start about %.0f tasks a month. In private subnets every start pulls the whole image through the NAT gateway: at USD %.3f per GB (ap-northeast-1) that is about USD %.2f a month for each GB of compressed image. Set `aws.image_size_mb` so that `cronbridge lint` checks it; public subnets or VPC endpoints avoid the charge.\n", runs, config.DefaultNATPricePerGB, perGB)
 	redirects := 0
 	for _, j := range p.Migrated() {
 		if j.Command.Dropped["redirect"] {

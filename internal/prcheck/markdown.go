@@ -71,6 +71,10 @@ func Text(s string) string {
 // spans never render HTML or mentions.
 func Code(s string) string {
 	s = clip(oneLine(s), MaxCell)
+	// GFM's table scanner treats a backslash and the next character as a
+	// pair, so "\\|" would end the cell: a zero-width space after such a
+	// backslash makes it pair with that instead.
+	s = strings.ReplaceAll(s, `\|`, "\\\u200b|")
 	s = strings.ReplaceAll(s, "|", `\|`)
 	if strings.TrimSpace(s) == "" {
 		return "` `"

@@ -30,6 +30,7 @@ func TestCode(t *testing.T) {
 		{"echo `date`", "`` echo `date` ``"},
 		{"a ``` b", "```` a ``` b ````"},
 		{"x | y", "` x \\| y `"},
+		{`x\| y`, "` x\\\u200b\\| y `"},
 		{"multi\nline", "` multi line `"},
 		{"", "` `"},
 	}

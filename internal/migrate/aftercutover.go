@@ -6,6 +6,15 @@ import (
 	"strings"
 )
 
+// The marker comments of crontab.after-cutover, in the form issue #6 asks
+// for. The crontab parser reads "# cronbridge: " as an annotation and
+// reports these as malformed (CB021) when the file is linted; until it
+// skips them, this is the one place to change if the form changes.
+const (
+	MarkerMigrated = "# cronbridge: migrated to "
+	MarkerKept     = "# cronbridge: not migrated, still runs here: "
+)
+
 // WriteAfterCutover writes crontab.after-cutover: the original crontab
 // with every migrated entry commented out under a line naming its rules,
 // and every entry that stays on the server left active under a note.
@@ -47,10 +56,10 @@ func (p *Plan) WriteAfterCutover(w io.Writer) error {
 			markEOL = eol
 		}
 		if j.Migrated {
-			b.WriteString("# cronbridge: migrated to " + ruleList(j) + markEOL)
+			b.WriteString(MarkerMigrated + ruleList(j) + markEOL)
 			b.WriteString("#")
 		} else {
-			b.WriteString("# cronbridge: not migrated, still runs here: " + oneLine(j.Reason) + markEOL)
+			b.WriteString(MarkerKept + oneLine(j.Reason) + markEOL)
 		}
 		b.Write(line)
 		b.Write(ending)

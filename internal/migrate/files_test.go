@@ -24,8 +24,8 @@ func TestAfterCutoverKeepsTheRest(t *testing.T) {
 			if undone := undoSwitch(t, after); !bytes.Equal(undone, p.Src) {
 				t.Errorf("undoing the switch does not give the original:\n%s", undone)
 			}
-			migratedMarks := bytes.Count(after, []byte("# cronbridge: migrated to "))
-			keptMarks := bytes.Count(after, []byte("# cronbridge: not migrated, still runs here: "))
+			migratedMarks := bytes.Count(after, []byte(MarkerMigrated))
+			keptMarks := bytes.Count(after, []byte(MarkerKept))
 			if want := len(p.Migrated()); migratedMarks != want {
 				t.Errorf("%d migrated markers, want %d", migratedMarks, want)
 			}
@@ -44,10 +44,10 @@ func undoSwitch(t *testing.T, after []byte) []byte {
 	uncomment := false
 	for _, line := range bytes.SplitAfter(after, []byte("\n")) {
 		switch {
-		case bytes.HasPrefix(line, []byte("# cronbridge: migrated to ")):
+		case bytes.HasPrefix(line, []byte(MarkerMigrated)):
 			uncomment = true
 			continue
-		case bytes.HasPrefix(line, []byte("# cronbridge: not migrated, still runs here: ")):
+		case bytes.HasPrefix(line, []byte(MarkerKept)):
 			continue
 		}
 		if uncomment {

@@ -88,7 +88,7 @@ func loadDesired(opts deployOptions) (*deployInput, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read crontab: %w", err)
 		}
-		ins, ds, err := jobInputs(path, src, cfg.CrontabOptions(), loc, matchers, seen)
+		ins, ds, err := jobInputs(path, src, cfg.CrontabOptions(), loc, matchers, seen, cfg.JobEnabled)
 		if err != nil {
 			return nil, err
 		}
@@ -106,7 +106,11 @@ func loadDesired(opts deployOptions) (*deployInput, error) {
 
 // jobInputs converts one crontab into job inputs. The error is an internal
 // failure (a verifier mismatch); findings are diagnostics.
-func jobInputs(name string, src []byte, opts crontab.Options, def *time.Location, matchers []jobs.Matcher, seen map[string]crontab.Pos) ([]deploy.JobInput, []crontab.Diagnostic, error) {
+//
+// Jobs the config disables (enabled: false) are not converted at all, and
+// conversion findings the crontab ignores ("# cronbridge:ignore CB100")
+// are dropped: both are how a user deploys a crontab with an @reboot line.
+func jobInputs(name string, src []byte, opts crontab.Options, def *time.Location, matchers []jobs.Matcher, seen map[string]crontab.Pos, enabled func(string) bool) ([]deploy.JobInput, []crontab.Diagnostic, error) {
 	f, diags := crontab.Parse(name, src, opts)
 	named, jd := jobs.Assign(f, matchers)
 	diags = append(diags, jd...)
@@ -127,7 +131,7 @@ func jobInputs(name string, src []byte, opts crontab.Options, def *time.Location
 	var out []deploy.JobInput
 	for _, j := range named {
 		e := j.Entry
-		if !e.Valid {
+		if !e.Valid || !enabled(j.Name) {
 			continue
 		}
 		if p, dup := seen[j.Name]; dup {
@@ -147,6 +151,9 @@ func jobInputs(name string, src []byte, opts crontab.Options, def *time.Location
 			return nil, nil, fmt.Errorf("%s: convert job %q: %w", e.Pos, j.Name, err)
 		}
 		for _, d := range res.Findings {
+			if ignored(f, e, d.Code) {
+				continue
+			}
 			if d.Pos == (crontab.Pos{}) {
 				d.Pos = e.Pos
 			}
@@ -163,6 +170,19 @@ func jobInputs(name string, src []byte, opts crontab.Options, def *time.Location
 		out = append(out, in)
 	}
 	return out, diags, nil
+}
+
+// ignored reports whether an ignore directive of the entry or the file
+// covers code.
+func ignored(f *crontab.File, e *crontab.Entry, code string) bool {
+	for _, ig := range append(append([]crontab.Ignore(nil), f.Ignores...), e.Ignores...) {
+		for _, c := range ig.Codes {
+			if c == code {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func hasError(ds []crontab.Diagnostic) bool {

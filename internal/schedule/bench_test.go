@@ -1,8 +1,10 @@
 package schedule
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,30 +52,32 @@ func BenchmarkConvertOne(b *testing.B) {
 	b.ReportMetric(float64(durs[len(durs)/2].Nanoseconds()), "median-ns/op")
 }
 
-// BenchmarkConvert10000 parses (with the test helper: the real parser is
-// benchmarked in internal/crontab), converts and verifies 10,000 entries.
-// "cold" converts every entry with no cache; "repeated" uses a fresh
-// Converter per iteration over entries drawn from 300 distinct schedules.
+// BenchmarkConvert10000 parses a 10,000-entry crontab with the real
+// parser, then converts and verifies every entry. "cold" converts every
+// entry with no cache (the entries are varied); "repeated" uses a fresh
+// Converter per iteration over entries drawn from 300 distinct schedules,
+// as real crontabs repeat a few schedules.
 func BenchmarkConvert10000(b *testing.B) {
 	tokyo := mustZone(b, "Asia/Tokyo")
 	r := rand.New(rand.NewPCG(9, 9))
-	cold := make([]string, 10000)
-	for i := range cold {
-		cold[i] = randomSpec(r)
-	}
-	rep := make([]string, 10000)
-	for i := range rep {
+	var cold, rep strings.Builder
+	var distinct []string
+	for i := 0; i < 10000; i++ {
+		s := randomSpec(r)
+		fmt.Fprintf(&cold, "%s bin/rails runner 'Job%d.run'\n", s, i)
 		if i < 300 {
-			rep[i] = cold[i]
-		} else {
-			rep[i] = rep[r.IntN(300)]
+			distinct = append(distinct, s)
 		}
+		fmt.Fprintf(&rep, "%s bin/rails runner 'Job%d.run'\n", distinct[r.IntN(len(distinct))], i)
 	}
-	run := func(b *testing.B, specs []string, cache bool) {
+	run := func(b *testing.B, src []byte, cache bool) {
 		for i := 0; i < b.N; i++ {
+			f, _ := crontab.Parse("bench.crontab", src, crontab.Options{})
+			if len(f.Entries) != 10000 {
+				b.Fatalf("parsed %d entries", len(f.Entries))
+			}
 			var c Converter
-			for _, s := range specs {
-				e := testEntry(b, s)
+			for _, e := range f.Entries {
 				var err error
 				if cache {
 					_, err = c.Convert(e, tokyo)
@@ -86,8 +90,8 @@ func BenchmarkConvert10000(b *testing.B) {
 			}
 		}
 	}
-	b.Run("cold", func(b *testing.B) { run(b, cold, false) })
-	b.Run("repeated", func(b *testing.B) { run(b, rep, true) })
+	b.Run("cold", func(b *testing.B) { run(b, []byte(cold.String()), false) })
+	b.Run("repeated", func(b *testing.B) { run(b, []byte(rep.String()), true) })
 }
 
 // BenchmarkFires1000Jobs30Days simulates 1,000 jobs over 30 days in their

@@ -115,11 +115,12 @@ func (t *todSet) or(o *todSet) {
 
 // row returns the minutes set in hour h as a 60-bit mask.
 func (t *todSet) row(h int) uint64 {
-	var r uint64
-	for m := 0; m < 60; m++ {
-		if t.has(h*60 + m) {
-			r |= 1 << uint(m)
-		}
+	// Minutes h*60 .. h*60+59 straddle at most two words.
+	lo := h * 60
+	w, off := lo>>6, uint(lo&63)
+	r := t[w] >> off
+	if off > 4 && w+1 < len(t) {
+		r |= t[w+1] << (64 - off)
 	}
-	return r
+	return r & (1<<60 - 1)
 }

@@ -111,33 +111,46 @@ func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, erro
 		first  int
 	}
 	var atoms []atom
-	for t := 0; t < 1440; t++ {
-		var g uint8
+	for h := 0; h < 24; h++ {
+		// Rows of this hour: which minutes each group and each rule holds.
+		var grow [3]uint64
+		var union uint64
 		for k := range src.tod {
-			if src.tod[k].has(t) {
-				g |= 1 << uint(k)
-			}
+			grow[k] = src.tod[k].row(h)
+			union |= grow[k]
 		}
-		var rs uint64
-		h, m := t/60, t%60
 		for i := range rules {
-			if rules[i].hours&(1<<uint(h)) != 0 && rules[i].minutes&(1<<uint(m)) != 0 {
-				rs |= 1 << uint(i)
+			if rules[i].hours&(1<<uint(h)) != 0 {
+				union |= rules[i].minutes
 			}
 		}
-		if g == 0 && rs == 0 {
-			continue
-		}
-		found := false
-		for k := range atoms {
-			if atoms[k].groups == g && atoms[k].rules == rs {
-				atoms[k].size++
-				found = true
-				break
+		union &= 1<<60 - 1
+		// Visit only the minutes something fires at.
+		for u := union; u != 0; u &= u - 1 {
+			m := bits.TrailingZeros64(u)
+			var g uint8
+			for k := range grow {
+				if grow[k]&(1<<uint(m)) != 0 {
+					g |= 1 << uint(k)
+				}
 			}
-		}
-		if !found {
-			atoms = append(atoms, atom{groups: g, rules: rs, size: 1, first: t})
+			var rs uint64
+			for i := range rules {
+				if rules[i].hours&(1<<uint(h)) != 0 && rules[i].minutes&(1<<uint(m)) != 0 {
+					rs |= 1 << uint(i)
+				}
+			}
+			found := false
+			for k := range atoms {
+				if atoms[k].groups == g && atoms[k].rules == rs {
+					atoms[k].size++
+					found = true
+					break
+				}
+			}
+			if !found {
+				atoms = append(atoms, atom{groups: g, rules: rs, size: 1, first: h*60 + m})
+			}
 		}
 	}
 	want, got := next(), next()

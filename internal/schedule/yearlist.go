@@ -61,22 +61,32 @@ func boundaryDowSpecs(W uint8, Mo uint16, shift int) ([]daySpec, bool) {
 		exact := yearSet{}
 		classes := map[uint32]*yearSet{}
 		var order []uint32
+		// The days depend only on the month's first weekday and length.
+		type cell struct {
+			done      bool
+			all, fire uint32
+		}
+		var memo [7][32]cell
 		for y := minYear; y <= maxYear; y++ {
 			ml := monthLen(m, isLeap(y))
 			wd0 := weekday(y, m, 1)
-			var all, fire uint32
-			for d := 1; d <= ml; d++ {
-				if w2&(1<<uint((wd0+d-1)%7)) == 0 {
-					continue
-				}
-				all |= 1 << uint(d)
-				boundary := (shift == -1 && d == ml) || (shift == 1 && d == 1)
-				// Interior days follow month m; the boundary day follows
-				// the neighbour.
-				if (boundary && in(nb)) || (!boundary && in(m)) {
-					fire |= 1 << uint(d)
+			c := &memo[wd0][ml]
+			if !c.done {
+				c.done = true
+				for d := 1; d <= ml; d++ {
+					if w2&(1<<uint((wd0+d-1)%7)) == 0 {
+						continue
+					}
+					c.all |= 1 << uint(d)
+					boundary := (shift == -1 && d == ml) || (shift == 1 && d == 1)
+					// Interior days follow month m; the boundary day
+					// follows the neighbour.
+					if (boundary && in(nb)) || (!boundary && in(m)) {
+						c.fire |= 1 << uint(d)
+					}
 				}
 			}
+			all, fire := c.all, c.fire
 			switch {
 			case fire == 0:
 			case fire == all:

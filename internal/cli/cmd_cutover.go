@@ -62,7 +62,10 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 
 	var rows []migrate.CutoverRow
 	for _, rel := range cfg.Crontab {
-		p := filepath.Join(filepath.Dir(*cfgPath), filepath.FromSlash(rel))
+		p := filepath.FromSlash(rel)
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(*cfgPath), p)
+		}
 		src, err := os.ReadFile(p)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "cronbridge cutover: read crontab: %v\n", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -22,16 +23,17 @@ import (
 // no AWS credentials.
 func (a *actionRun) check(ctx context.Context) int {
 	in, ev := a.in, a.ev
-	crontabFile := a.crontab()
-	head, err := os.ReadFile(crontabFile)
-	if err != nil {
-		return a.failure("read crontab: %v", err)
-	}
 	var headCfg []byte
+	var err error
 	if in.Config != "" {
 		if headCfg, err = os.ReadFile(in.Config); err != nil {
 			return a.failure("read config: %v", err)
 		}
+	}
+	crontabFile := a.checkCrontab(headCfg)
+	head, err := os.ReadFile(crontabFile)
+	if err != nil {
+		return a.failure("read crontab: %v", err)
 	}
 	now := time.Now()
 	// CRONBRIDGE_NOW pins "now" (RFC 3339) so that next runs in tests are
@@ -133,6 +135,25 @@ func (a *actionRun) check(ctx context.Context) int {
 		counts[prcheck.Changed], counts[prcheck.Added], counts[prcheck.Removed], counts[prcheck.Unchanged],
 		len(diags), len(res.Findings.New), errorsN)
 	return failOnExit(in.FailOn, diags)
+}
+
+// checkCrontab is the crontab check compares: the crontab input, else the
+// config's first crontab (relative to the config), else "crontab". The
+// comparison covers one file; the log says so when the config lists more.
+func (a *actionRun) checkCrontab(cfgSrc []byte) string {
+	if a.in.Crontab != "" || cfgSrc == nil {
+		return a.crontab()
+	}
+	cfg, _ := config.Parse(a.in.Config, cfgSrc) // its findings are reported by the analysis
+	if len(cfg.Crontab) == 0 {
+		return a.crontab()
+	}
+	first := filepath.Join(filepath.Dir(a.in.Config), filepath.FromSlash(cfg.Crontab[0]))
+	if len(cfg.Crontab) > 1 {
+		_ = a.r.Annotate(ghaction.Annotation{Level: ghaction.LevelNotice, Title: "cronbridge",
+			Message: fmt.Sprintf("check compares %s, the config's first crontab; set the crontab input to check another", first)})
+	}
+	return first
 }
 
 // failOnExit applies fail-on to the head's findings: the whole crontab must

@@ -199,6 +199,10 @@ func meaningCell(c Change) string {
 			parts = append(parts, Text(s))
 		}
 	}
+	// A reviewer compares meanings, not field syntax: say what it was.
+	if c.Status == Changed && c.Old.En != "" && c.Old.En != j.En {
+		parts = append(parts, "_was: "+Text(c.Old.En)+"_")
+	}
 	return strings.Join(parts, "<br>")
 }
 

@@ -198,7 +198,11 @@ func (a *actionRun) comment(ctx context.Context, md string, worth bool) {
 	case in.Comment == ghaction.CommentNever:
 		return
 	case !ev.IsPullRequest():
-		_ = a.r.Logf("cronbridge: no comment: not a pull request event (%s)", ev.Name)
+		name := ev.Name
+		if name == "" {
+			name = "no event"
+		}
+		_ = a.r.Logf("cronbridge: no comment: not a pull request event (%s)", name)
 		return
 	case in.Token == "":
 		_ = a.r.Logf("cronbridge: no comment: the github-token input is empty")

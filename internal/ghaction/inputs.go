@@ -53,6 +53,7 @@ type InputError struct {
 	Want  string
 }
 
+// Error names the input, the value and what it accepts.
 func (e *InputError) Error() string {
 	return fmt.Sprintf("input %s: %q is not valid (want %s)", e.Name, e.Value, e.Want)
 }

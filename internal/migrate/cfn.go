@@ -22,10 +22,14 @@ func (p *Plan) WriteCloudFormation(w io.Writer) error {
 	fmt.Fprintf(&b, "Description: %s\n", jsonString(truncate(fmt.Sprintf(
 		"EventBridge rules that start the ECS tasks migrated by cronbridge from %s (schedules in UTC; source zone %s)",
 		p.Options.ConfigCrontab, p.Options.Zone), 1024)))
-	b.WriteString(cfnParameters)
+	migrated := p.Migrated()
+	if len(migrated) > 0 {
+		// Without rules the parameters would be unused (cfn-lint W2001).
+		b.WriteString(cfnParameters)
+	}
 	b.WriteString("Resources:\n")
 	ids := map[string]bool{}
-	for _, j := range p.Migrated() {
+	for _, j := range migrated {
 		for i, expr := range j.Rules {
 			id := logicalID(j.Name, i, len(j.Rules), ids)
 			p.writeRule(&b, j, i, expr, id)

@@ -3,6 +3,7 @@ package migrate
 import (
 	"bytes"
 	"os"
+	osexec "os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -234,5 +235,27 @@ func TestYAMLString(t *testing.T) {
 		if got := yamlString(tt.in); got != tt.want {
 			t.Errorf("yamlString(%q) = %s, want %s", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestCloudFormationNothingMigrated: a crontab with nothing to migrate
+// still gives a valid template, without parameters nothing uses.
+func TestCloudFormationNothingMigrated(t *testing.T) {
+	p := analyzeString(t, "@reboot /bin/worker\n")
+	var b bytes.Buffer
+	if err := p.WriteCloudFormation(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Contains(out, "Parameters:") || !strings.Contains(out, "Type: AWS::CloudFormation::WaitConditionHandle") {
+		t.Errorf("template:\n%s", out)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileCloudFormation)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := osexec.Command(cfnLint(t), "--", path).CombinedOutput(); err != nil {
+		t.Errorf("cfn-lint: %v\n%s", err, out)
 	}
 }

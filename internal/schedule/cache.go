@@ -31,7 +31,7 @@ func (c *Converter) Convert(e *crontab.Entry, loc *time.Location) (Result, error
 	if e.Reboot || !e.Valid {
 		return Convert(e, loc)
 	}
-	_, off := DefaultHorizon().Start.In(loc).Zone()
+	off := zoneOffset(loc)
 	k := convKey{s: e.Schedule, zone: loc.String(), offset: off}
 	c.mu.Lock()
 	r, ok := c.cache[k]

@@ -71,8 +71,8 @@ func Convert(e *crontab.Entry, loc *time.Location) (Result, error) {
 	offs := zoneOffsets(loc, cal.h)
 	if len(offs) > 1 {
 		return Result{Findings: []crontab.Diagnostic{finding(CodeDSTZone,
-			fmt.Sprintf("zone %s changes its UTC offset (%s) within %d-%d: a UTC rule cannot follow its daylight saving time; EventBridge Scheduler support (schedules in a named zone) will handle such zones later",
-				loc, fmtOffset(offs[0])+" and "+fmtOffset(offs[1]), cal.h.Start.Year(), cal.h.End.Year()-1),
+			fmt.Sprintf("zone %s changes its UTC offset (%s) between %d and %d: a UTC rule cannot follow its daylight saving time; EventBridge Scheduler support (schedules in a named zone) will handle such zones later",
+				loc, fmtOffset(offs[0])+" and "+fmtOffset(offs[1]), max(zoneCheckStart().Year(), cal.h.Start.Year()), cal.h.End.Year()-1),
 			"convert from a zone with a fixed offset, or keep this job on cron until Scheduler support lands")}}, nil
 	}
 	if offs[0]%60 != 0 || offs[0] <= -86400 || offs[0] >= 86400 {
@@ -228,10 +228,27 @@ func renderFitYears(minutes uint64, hours uint32, sp daySpec, years string) []st
 	return append(renderFitYears(lo, hours, sp, years), renderFitYears(minutes&^lo, hours, sp, years)...)
 }
 
-// zoneOffsets returns the distinct UTC offsets (seconds) loc uses within the
-// horizon (widened by two days), stopping at the second one.
+// zoneCheckStart is where the zone's offset must start being constant.
+// Rules are deployed now and fire from now on, so offset changes before
+// that do not matter (Asia/Tokyo's DST of 1948-51, Europe/Moscow's until
+// 2014); the verifier itself reads the entry in the fixed offset over the
+// whole horizon. It is a constant, not the clock, so output is reproducible.
+func zoneCheckStart() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// zoneOffset is the offset (seconds) a fixed-offset zone is converted with.
+func zoneOffset(loc *time.Location) int {
+	return zoneOffsets(loc, DefaultHorizon())[0]
+}
+
+// zoneOffsets returns the distinct UTC offsets (seconds) loc uses from
+// zoneCheckStart (or the horizon's start, if later) to the horizon's end,
+// stopping at the second one.
 func zoneOffsets(loc *time.Location, h Horizon) []int {
-	t := h.Start.Add(-48 * time.Hour).In(loc)
+	start := h.Start
+	if start.Before(zoneCheckStart()) {
+		start = zoneCheckStart()
+	}
+	t := start.Add(-48 * time.Hour).In(loc)
 	limit := h.End.Add(48 * time.Hour)
 	_, off := t.Zone()
 	offs := []int{off}

@@ -230,7 +230,7 @@ func TestConvertMore(t *testing.T) {
 			// Year lists reach 1970-2199, beyond the verifier's horizon:
 			// check both ends too, in the horizon's fixed offset (some
 			// zones had another offset in the 1970s).
-			_, off := DefaultHorizon().Start.In(loc).Zone()
+			off := zoneOffset(loc)
 			fixed := time.FixedZone("fixed", off)
 			for _, w := range farWindows {
 				if _, err := compareFires(e.Schedule, fixed, exprsOf(r), w.Start, w.End); err != nil {
@@ -360,6 +360,24 @@ func TestCodes(t *testing.T) {
 	for _, c := range []string{CodeReboot, CodeNeverFires, CodeDSTZone, CodeAndQuirk, CodeMonthBoundary, CodeDuplicates, CodeRuleCount, CodeOffset, CodeInvalid, CodeUnknownZone} {
 		if !seen[c] {
 			t.Errorf("%s is not documented", c)
+		}
+	}
+}
+
+// TestZoneOffsetChangesBeforeNow: offsets that changed before 2025 do not
+// matter (rules fire from now on); Europe/Moscow has been +03:00 since 2014.
+func TestZoneOffsetChangesBeforeNow(t *testing.T) {
+	for zone, want := range map[string]string{
+		"Europe/Moscow":   "cron(0 6 * * ? *)",
+		"Europe/Istanbul": "cron(0 6 * * ? *)",
+		"Asia/Pyongyang":  "cron(0 0 * * ? *)",
+	} {
+		r, err := Convert(testEntry(t, "0 9 * * *"), mustZone(t, zone))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(exprsOf(r), " + "); got != want {
+			t.Errorf("%s: got %q %v, want %s", zone, got, r.Findings, want)
 		}
 	}
 }

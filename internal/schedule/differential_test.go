@@ -183,7 +183,7 @@ func TestDifferential(t *testing.T) {
 		if y < 2000 || y > 2104 {
 			// Some zones had another offset in the 1970s; the conversion
 			// uses the horizon's.
-			_, off := DefaultHorizon().Start.In(loc).Zone()
+			off := zoneOffset(loc)
 			refLoc = time.FixedZone("fixed", off)
 		}
 		if _, err := compareFires(e.Schedule, refLoc, exprs, from, to); err != nil {

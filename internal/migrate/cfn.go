@@ -21,7 +21,7 @@ func (p *Plan) WriteCloudFormation(w io.Writer) error {
 	b.WriteString("AWSTemplateFormatVersion: \"2010-09-09\"\n")
 	fmt.Fprintf(&b, "Description: %s\n", jsonString(truncate(fmt.Sprintf(
 		"EventBridge rules that start the ECS tasks migrated by cronbridge from %s (schedules in UTC; source zone %s)",
-		p.Options.ConfigCrontab, p.Options.Zone), 1024)))
+		p.baseName(), p.Options.Zone), 1024)))
 	migrated := p.Migrated()
 	if len(migrated) > 0 {
 		// Without rules the parameters would be unused (cfn-lint W2001).
@@ -92,7 +92,7 @@ func (p *Plan) writeRule(b *strings.Builder, j *Job, i int, expr, id string) {
 	b.WriteString("    Properties:\n")
 	fmt.Fprintf(b, "      Name: %s\n", jsonString(j.RuleNames[i]))
 	fmt.Fprintf(b, "      Description: %s\n", jsonString(truncate(fmt.Sprintf("%s line %d: %s (%s)",
-		p.Options.ConfigCrontab, j.Entry.Line, ScheduleText(j.Entry), j.Zone), 512)))
+		p.baseName(), j.Entry.Line, ScheduleText(j.Entry), j.Zone), 512)))
 	fmt.Fprintf(b, "      ScheduleExpression: %s\n", jsonString(expr))
 	b.WriteString("      State: !Ref RuleState\n")
 	b.WriteString("      Targets:\n")

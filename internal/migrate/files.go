@@ -55,7 +55,7 @@ func (p *Plan) Files() ([]OutputFile, error) {
 // internal/report.
 func (p *Plan) WriteChart(w io.Writer) error {
 	return report.WriteProfileSVG(w, p.Load.Result.Profile, report.SVGOptions{
-		Title: "Concurrency of the jobs migrated from " + p.Options.ConfigCrontab + " (worst week of " + strconv.Itoa(p.Load.From.Year()) + ")",
+		Title: "Concurrency of the jobs migrated from " + p.baseName() + " (worst week of " + strconv.Itoa(p.Load.From.Year()) + ")",
 		Zone:  p.Options.Zone.String(),
 	})
 }

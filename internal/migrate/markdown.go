@@ -23,7 +23,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 	var b bytes.Buffer
 	o := p.Options
 	migrated := p.Migrated()
-	fmt.Fprintf(&b, "# Migration report: %s\n\n", report.CodeSpan(o.ConfigCrontab))
+	fmt.Fprintf(&b, "# Migration report: %s\n\n", report.CodeSpan(p.baseName()))
 	if !o.Now.IsZero() {
 		fmt.Fprintf(&b, "Generated %s.\n\n", o.Now.UTC().Format("2006-01-02 15:04 UTC"))
 	}
@@ -100,7 +100,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 func (p *Plan) writeJobSection(b *bytes.Buffer, j *Job) {
 	e := j.Entry
 	fmt.Fprintf(b, "\n### %s\n\n", j.Name)
-	fmt.Fprintf(b, "- source: %s line %d, %s in %s\n", report.CodeSpan(p.Options.ConfigCrontab), e.Line, report.CodeSpan(ScheduleText(e)), report.CodeSpan(j.Zone.String()))
+	fmt.Fprintf(b, "- source: %s line %d, %s in %s\n", report.CodeSpan(p.baseName()), e.Line, report.CodeSpan(ScheduleText(e)), report.CodeSpan(j.Zone.String()))
 	if e.User != nil {
 		fmt.Fprintf(b, "- user: runs as %s on the server; in ECS it runs as the image's `USER` (or the task definition's `user`)\n", report.CodeSpan(e.User.Text))
 	}

@@ -463,6 +463,12 @@ func DefaultRulePrefix(name string) string {
 	return s + "-"
 }
 
+// baseName is the crontab's file name, which the reports show (the config
+// needs the relative path, people need the name).
+func (p *Plan) baseName() string {
+	return path.Base(strings.ReplaceAll(p.Options.ConfigCrontab, "\\", "/"))
+}
+
 // Migrated returns the jobs that move to EventBridge.
 func (p *Plan) Migrated() []*Job {
 	var out []*Job

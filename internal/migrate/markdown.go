@@ -241,6 +241,11 @@ func (p *Plan) writeLoadSection(b *bytes.Buffer) error {
 		if len(r.Storms) > 0 {
 			fmt.Fprintf(b, "Minutes in which %d or more jobs start: %d (the first at %s).\n", concurrency.DefaultStartStorm, len(r.Storms), r.Storms[0].Minute.In(l.From.Location()).Format("2006-01-02 15:04"))
 		}
+		b.WriteString("\n<details><summary>The same week as a table (peak concurrent jobs)</summary>\n\n")
+		if err := report.WriteProfileTable(b, r.Profile, report.MetricJobs, p.Options.Zone.String()); err != nil {
+			return fmt.Errorf("profile table: %w", err)
+		}
+		b.WriteString("\n</details>\n")
 		if len(r.BusiestDay.Runs) > 0 {
 			fmt.Fprintf(b, "\nThe busiest day, %s:\n\n", r.BusiestDay.Date.Format("Monday 2006-01-02"))
 			if err := report.WriteGantt(b, r.BusiestDay, report.GanttOptions{}); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cronbridge/cronbridge/internal/deploy"
 	"github.com/cronbridge/cronbridge/internal/ghaction"
 )
 
@@ -33,7 +34,12 @@ func (a *actionRun) delegate(ctx context.Context) int {
 		kv = append(kv, [2]string{"task-definition-arn", res.TaskDefinitionARN})
 		fmt.Fprintf(&md, "Task definition: %s\n\n", codeSpan(res.TaskDefinitionARN))
 	}
-	fmt.Fprintf(&md, "Changes: %v.\n\n", res.Changed)
+	if p := parsePlan(cmd, out); p != nil {
+		if err := p.WriteMarkdown(&md); err != nil {
+			return a.failure("%v", err)
+		}
+		md.WriteString("\n")
+	}
 	if code == ExitOK {
 		md.WriteString("Result: success.\n\n")
 	} else {
@@ -138,6 +144,23 @@ func codeBlock(s string) string {
 type cliResult struct {
 	Changed           bool   `json:"changed"`
 	TaskDefinitionARN string `json:"task_definition_arn"`
+}
+
+// parsePlan reads the plan back from plan's JSON (the plan itself) or
+// deploy's (the result, which holds the plan applied), for the summary.
+func parsePlan(cmd, out string) *deploy.Plan {
+	if cmd == ghaction.CommandPlan {
+		var p deploy.Plan
+		if json.Unmarshal([]byte(out), &p) != nil {
+			return nil
+		}
+		return &p
+	}
+	var r deploy.Result
+	if json.Unmarshal([]byte(out), &r) != nil {
+		return nil
+	}
+	return r.Plan
 }
 
 func parseCLIResult(out string) cliResult {

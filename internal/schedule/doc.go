@@ -8,6 +8,12 @@
 // each group's UTC dates are expressed with the safe subset of EventBridge
 // syntax (numbers, ranges, lists, exact steps, a bare "L", "w#k", weekday
 // names, year lists for leap years); rules with identical dates merge.
+// Weekdays restricted to some months, moved to another UTC date, get year
+// lists over EventBridge's 1970-2199 for the months whose first or last day
+// belongs to the neighbouring local month (at most ten rules, else the
+// entry is refused). The AND quirk (a day field starting with '*' next to
+// a restricted one) converts only to "w#k" rules on the same UTC date, and
+// zones whose offset changes from 2025 on are refused.
 //
 // Every conversion is verified before it is returned: the entry's fire
 // times in its zone and the union of the emitted rules' fire times are

@@ -10,8 +10,14 @@ import (
 type Load struct {
 	// From and To bound the simulated window [From, To).
 	From, To time.Time
-	// Result is the simulation (profile, peaks, busiest day, storms).
+	// Result merges the weekly simulations: Profile and Peaks are maxima
+	// over the weeks, BusiestDay the busiest of them; Storms is left nil
+	// (see StormMinutes) and so are the per-run details.
 	Result *concurrency.Result
+	// StormMinutes counts the minutes in which at least
+	// concurrency.DefaultStartStorm jobs start; FirstStorm is the first.
+	StormMinutes int
+	FirstStorm   time.Time
 	// Starts counts each job's task starts in the window; Total sums them.
 	Starts map[string]int
 	Total  int
@@ -33,30 +39,73 @@ const referenceWeeks = 52
 const monthsPerWindow = referenceWeeks * 7 / (365.2425 / 12)
 
 // simulate runs the concurrency simulation over the migrated jobs: what
-// will run in ECS. Runs that start the day before the window count for the
-// steady state at its start.
+// will run in ECS. It simulates one week at a time and merges the results,
+// so that memory stays bounded by a week of runs: a year of twenty
+// every-minute jobs is ten million runs, a week two hundred thousand. Runs
+// that start the day before a week count for its steady state.
 func simulate(p *Plan) *Load {
 	from := referenceStart(p.Options.Zone)
-	to := from.AddDate(0, 0, 7*referenceWeeks)
-	l := &Load{From: from, To: to, Starts: map[string]int{}}
-	var cj []concurrency.Job
-	for _, j := range p.Migrated() {
-		starts := entryFires(j.Entry, j.Zone, from.AddDate(0, 0, -1), to)
-		n := 0
-		for _, t := range starts {
-			if !t.Before(from) {
-				n++
+	l := &Load{From: from, To: from.AddDate(0, 0, 7*referenceWeeks), Starts: map[string]int{}}
+	merged := &concurrency.Result{From: l.From, To: l.To, Loc: p.Options.Zone}
+	migrated := p.Migrated()
+	for w := range referenceWeeks {
+		wFrom := from.AddDate(0, 0, 7*w)
+		wTo := wFrom.AddDate(0, 0, 7)
+		cj := make([]concurrency.Job, 0, len(migrated))
+		for _, j := range migrated {
+			starts := entryFires(j.Entry, j.Zone, wFrom.AddDate(0, 0, -1), wTo)
+			for _, t := range starts {
+				if !t.Before(wFrom) {
+					l.Starts[j.Name]++
+					l.Total++
+				}
 			}
+			cj = append(cj, concurrency.Job{
+				Name: j.Name, Pos: j.Entry.Pos, Starts: starts,
+				Duration: j.Duration, CPU: j.CPU, MemoryMiB: j.Memory,
+			})
 		}
-		l.Starts[j.Name] = n
-		l.Total += n
-		cj = append(cj, concurrency.Job{
-			Name: j.Name, Pos: j.Entry.Pos, Starts: starts,
-			Duration: j.Duration, CPU: j.CPU, MemoryMiB: j.Memory,
-		})
+		r := concurrency.Simulate(cj, concurrency.Options{From: wFrom, To: wTo, Loc: p.Options.Zone})
+		l.merge(merged, r, w == 0)
 	}
-	l.Result = concurrency.Simulate(cj, concurrency.Options{From: from, To: to, Loc: p.Options.Zone})
+	l.Result = merged
 	return l
+}
+
+// merge folds one week's result into m. Weeks come in order, so a later
+// week replaces an earlier one only when strictly worse: ties keep the
+// first instant, as the simulation itself does.
+func (l *Load) merge(m, r *concurrency.Result, first bool) {
+	if first {
+		m.Unknown, m.UnknownResources = r.Unknown, r.UnknownResources
+		m.Peaks, m.BusiestDay = r.Peaks, r.BusiestDay
+	}
+	for i, h := range r.Profile.Hours {
+		mh := &m.Profile.Hours[i]
+		mh.PeakJobs = max(mh.PeakJobs, h.PeakJobs)
+		mh.PeakVCPU = max(mh.PeakVCPU, h.PeakVCPU)
+		mh.PeakMemoryMiB = max(mh.PeakMemoryMiB, h.PeakMemoryMiB)
+		mh.Starts += h.Starts
+	}
+	if r.Peaks.Concurrent.Count > m.Peaks.Concurrent.Count {
+		m.Peaks.Concurrent = r.Peaks.Concurrent
+	}
+	if r.Peaks.VCPU.VCPU > m.Peaks.VCPU.VCPU {
+		m.Peaks.VCPU = r.Peaks.VCPU
+	}
+	if r.Peaks.Memory.MemoryMiB > m.Peaks.Memory.MemoryMiB {
+		m.Peaks.Memory = r.Peaks.Memory
+	}
+	b, mb := r.BusiestDay, m.BusiestDay
+	if b.PeakJobs > mb.PeakJobs || b.PeakJobs == mb.PeakJobs && b.Starts > mb.Starts {
+		m.BusiestDay = b
+	}
+	if len(r.Storms) > 0 {
+		if l.StormMinutes == 0 {
+			l.FirstStorm = r.Storms[0].Minute
+		}
+		l.StormMinutes += len(r.Storms)
+	}
 }
 
 // RunsPerMonth is the average number of task starts per month.

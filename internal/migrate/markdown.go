@@ -238,8 +238,8 @@ func (p *Plan) writeLoadSection(b *bytes.Buffer) error {
 		if len(r.UnknownResources) > 0 {
 			fmt.Fprintf(b, "Without cpu or memory (the sums are lower bounds): %s.\n", strings.Join(r.UnknownResources, ", "))
 		}
-		if len(r.Storms) > 0 {
-			fmt.Fprintf(b, "Minutes in which %d or more jobs start: %d (the first at %s).\n", concurrency.DefaultStartStorm, len(r.Storms), r.Storms[0].Minute.In(l.From.Location()).Format("2006-01-02 15:04"))
+		if l.StormMinutes > 0 {
+			fmt.Fprintf(b, "Minutes in which %d or more jobs start: %d (the first at %s).\n", concurrency.DefaultStartStorm, l.StormMinutes, l.FirstStorm.In(l.From.Location()).Format("2006-01-02 15:04"))
 		}
 		b.WriteString("\n<details><summary>The same week as a table (peak concurrent jobs)</summary>\n\n")
 		if err := report.WriteProfileTable(b, r.Profile, report.MetricJobs, p.Options.Zone.String()); err != nil {

@@ -272,7 +272,8 @@ func (p *Plan) writeCutoverSection(b *bytes.Buffer) error {
 
 func (p *Plan) writeChecklist(b *bytes.Buffer) {
 	b.WriteString("\n## Checklist\n\n")
-	b.WriteString("- [ ] **IAM.** `aws.role_arn` is the role EventBridge assumes (trusted by `events.amazonaws.com`) to call `ecs:RunTask` on the task definition family and `iam:PassRole` on the task's execution role and task role. The permissions `cronbridge deploy` needs are in `docs/iam-policy.json`.\n")
+	b.WriteString("- [ ] **IAM.** `aws.role_arn` is the role EventBridge assumes to start the tasks: it trusts `events.amazonaws.com` and needs this policy (`ecs:TagResource` only matters when `aws.tags` or `aws.propagate_tags` make the rules tag the tasks they start). The permissions `cronbridge deploy` itself needs are in `docs/iam-policy.json`.\n\n")
+	b.WriteString(indent(fenced("json", eventsRolePolicy), "  "))
 	b.WriteString("- [ ] **Subnets and `AssignPublicIp`.** Fill in `aws.subnets` and `aws.security_groups`. In private subnets the image is pulled through a NAT gateway (or VPC endpoints for ECR, S3 and CloudWatch Logs); in public subnets set `assign_public_ip: ENABLED` and `subnet_type: public`, or the task cannot reach ECR. CDK's `EcsTask` target cannot set `AssignPublicIp`: use `cloudformation.yaml` through `CfnInclude`, or a property override.\n")
 	runs := p.Load.RunsPerMonth()
 	perGB := runs * config.DefaultNATPricePerGB
@@ -283,12 +284,13 @@ func (p *Plan) writeChecklist(b *bytes.Buffer) {
 			redirects++
 		}
 	}
-	b.WriteString("- [ ] **Logs.** Give the container an `awslogs` log configuration (`awslogs-group`, `awslogs-region`, `awslogs-stream-prefix`): each run gets its own log stream, `PREFIX/CONTAINER/TASK-ID`, so runs never mix.")
+	b.WriteString("- [ ] **Logs.** Give the container an `awslogs` log configuration: each run gets its own log stream, `PREFIX/CONTAINER/TASK-ID`, so runs never mix.")
 	if redirects > 0 {
 		fmt.Fprintf(b, " %d %s redirected output to log files or `/dev/null` on the server; the rewrite dropped those redirections, so the output goes to the stream.",
 			redirects, plural(redirects, "command", "commands"))
 	}
-	b.WriteString("\n")
+	b.WriteString(" In the task definition's container:\n\n")
+	b.WriteString(indent(fenced("json", logConfiguration), "  "))
 	b.WriteString("- [ ] **Notifications.** ")
 	if len(p.Env.Mail) > 0 {
 		var to []string
@@ -314,6 +316,41 @@ func (p *Plan) writeChecklist(b *bytes.Buffer) {
 	b.WriteString("  4. In the same minute, run `cronbridge cutover --at TIME` (it can be started up to an hour ahead and waits for that minute): it enables the rules, whose first runs are at TIME or later.\n")
 	b.WriteString("  5. Afterwards change `aws.state` to `enabled` in `cronbridge.yaml`, so that the next deploy keeps the rules enabled.\n")
 }
+
+// eventsRolePolicy is the policy of the role EventBridge assumes.
+const eventsRolePolicy = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "ecs:RunTask",
+      "Resource": "arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:*",
+      "Condition": { "ArnEquals": { "ecs:cluster": "arn:aws:ecs:REGION:ACCOUNT:cluster/CLUSTER" } }
+    },
+    {
+      "Effect": "Allow",
+      "Action": "ecs:TagResource",
+      "Resource": "*",
+      "Condition": { "StringEquals": { "ecs:CreateAction": "RunTask" } }
+    },
+    {
+      "Effect": "Allow",
+      "Action": "iam:PassRole",
+      "Resource": ["arn:aws:iam::ACCOUNT:role/TASK-EXECUTION-ROLE", "arn:aws:iam::ACCOUNT:role/TASK-ROLE"],
+      "Condition": { "StringLike": { "iam:PassedToService": "ecs-tasks.amazonaws.com" } }
+    }
+  ]
+}`
+
+// logConfiguration is the container's awslogs configuration.
+const logConfiguration = `"logConfiguration": {
+  "logDriver": "awslogs",
+  "options": {
+    "awslogs-group": "/ecs/FAMILY",
+    "awslogs-region": "REGION",
+    "awslogs-stream-prefix": "batch"
+  }
+}`
 
 // notificationPattern is the event pattern of the failure notification.
 const notificationPattern = `{

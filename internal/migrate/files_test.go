@@ -33,6 +33,16 @@ func TestAfterCutoverKeepsTheRest(t *testing.T) {
 			if want := len(p.Jobs) - len(p.Migrated()); keptMarks != want {
 				t.Errorf("%d kept markers, want %d", keptMarks, want)
 			}
+			// The markers are plain comments, not cronbridge directives: the
+			// file is installed on the old server and linted like any other.
+			// (The user's own annotations above a commented-out entry are
+			// orphaned, CB029, and are kept byte for byte on purpose.)
+			_, diags := crontab.Parse(FileAfterCutover, after, p.Options.Parse)
+			for _, d := range diags {
+				if d.Code == crontab.CodeMalformedDirective {
+					t.Errorf("marker read as a directive: %v", d)
+				}
+			}
 		})
 	}
 }
@@ -72,7 +82,7 @@ func TestAfterCutoverNoFinalNewline(t *testing.T) {
 		t.Fatal(err)
 	}
 	name := p.Jobs[0].RuleNames[0]
-	want := "# nightly\r\n# cronbridge: migrated to " + name + " (cron(0 18 * * ? *))\r\n#0 3 * * * /bin/nightly"
+	want := "# nightly\r\n# [cronbridge] migrated to " + name + " (cron(0 18 * * ? *))\r\n#0 3 * * * /bin/nightly"
 	if b.String() != want {
 		t.Errorf("got %q\nwant %q", b.String(), want)
 	}

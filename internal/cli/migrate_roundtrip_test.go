@@ -43,10 +43,9 @@ func TestMigrateDeployCutoverAgainstMoto(t *testing.T) {
 		{"migrate-rails.crontab", "ledger", 6, "close-books"},
 		{"migrate-whenever.crontab", "kiosk", 4, ""},
 		{"migrate-system.crontab", "atlas", 6, ""}, // system format and CRLF line endings
-		// migrate-env.crontab is missing on purpose: its @reboot and
-		// AND-quirk entries are enabled: false in the generated config,
-		// but plan and deploy still refuse the crontab for their
-		// conversion errors (reported to the lead, issue #6).
+		// Its @reboot and AND-quirk entries are enabled: false in the
+		// generated config, so deploy skips them instead of refusing.
+		{"migrate-env.crontab", "mailer", 4, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.crontab, func(t *testing.T) {

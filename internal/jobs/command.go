@@ -1,0 +1,93 @@
+package jobs
+
+import (
+	"strings"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/shellcmd"
+)
+
+// CommandOptions control Command.
+type CommandOptions struct {
+	// AppRoot is the application directory on the old server, the image's
+	// working directory: a leading "cd AppRoot &&" is dropped (see
+	// AppRoot and shellcmd.RewriteOptions).
+	AppRoot string
+}
+
+// CommandResult is the container command of one entry.
+type CommandResult struct {
+	// Exec is the container command as an exec array (never empty for an
+	// entry with a command).
+	Exec []string
+	// Env holds the variables the command set for itself (FOO=1 cmd,
+	// export, rails -e); nil when none. The crontab's environment lines
+	// are not in it: callers decide which of those a job gets.
+	Env map[string]string
+	// Notes say what the rewrite removed or moved, in source order.
+	Notes []shellcmd.Note
+	// Fallback reports that Exec runs the command through "sh -c" instead
+	// of as an exec array; Reason says why in a plain sentence.
+	Fallback bool
+	Reason   string
+	// Stdin reports that Exec feeds the entry's standard input (the text
+	// after '%') to the command, as cron did.
+	Stdin bool
+}
+
+// StdinReason is the Reason of an entry whose command reads the standard
+// input cron fed it from '%'.
+const StdinReason = "the command reads standard input from '%' in the crontab line; the shell pipes the same text in"
+
+// Command builds the container command for an entry. It is the one place
+// that does so: plan, deploy and migrate must start the same process for
+// the same line.
+//
+// An entry with '%' keeps a shell: cron feeds the text after the first
+// unescaped '%' (Entry.Stdin) on standard input, which an exec array
+// cannot, so the command becomes
+//
+//	sh -c "printf '%s' '<stdin>' | {
+//	<command>
+//	}"
+//
+// which pipes exactly those bytes in (printf '%s' adds no newline and
+// interprets no escapes). The command is not rewritten in that case: its
+// cd and redirections stay as cron ran them.
+//
+// Any other entry goes through shellcmd.Rewrite, with the crontab
+// variables in force for the entry as CrontabEnv.
+func Command(e *crontab.Entry, opts CommandOptions) CommandResult {
+	if e.HasStdin {
+		script := "printf '%s' " + shellQuote(e.Stdin) + " | {\n" + e.Shell + "\n}"
+		return CommandResult{
+			Exec:     []string{"sh", "-c", script},
+			Fallback: true,
+			Reason:   StdinReason,
+			Stdin:    true,
+		}
+	}
+	var names []string
+	for _, v := range e.Env {
+		names = append(names, v.Name)
+	}
+	rw := shellcmd.Rewrite(e.Shell, shellcmd.RewriteOptions{AppRoot: opts.AppRoot, CrontabEnv: names})
+	return CommandResult{Exec: rw.Exec, Env: rw.Env, Notes: rw.Notes, Fallback: rw.Fallback, Reason: rw.Reason}
+}
+
+// AppRoot guesses the application directory of a crontab: the directory
+// most of its commands cd into first (shellcmd.GuessAppRoot). On the old
+// server that was the checkout; in the image it is the working directory.
+func AppRoot(f *crontab.File) string {
+	cmds := make([]string, 0, len(f.Entries))
+	for _, e := range f.Entries {
+		cmds = append(cmds, e.Shell)
+	}
+	return shellcmd.GuessAppRoot(cmds)
+}
+
+// shellQuote quotes s as one word for a POSIX shell: inside single quotes
+// every byte is literal except the quote itself, written '\''.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

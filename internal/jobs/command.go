@@ -87,7 +87,8 @@ func AppRoot(f *crontab.File) string {
 }
 
 // shellQuote quotes s as one word for a POSIX shell: inside single quotes
-// every byte is literal except the quote itself, written '\”.
+// every byte is literal except the quote itself, which closes the
+// quotes, adds an escaped quote and reopens them.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

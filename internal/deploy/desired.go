@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cronbridge/cronbridge/internal/config"
+	"github.com/cronbridge/cronbridge/internal/crontab"
 )
 
 // Tags deploy puts on every rule it creates. A rule is cronbridge's to
@@ -77,6 +78,9 @@ type DesiredJob struct {
 	DeadLetterARN string
 	// Description goes on the rule (e.g. the crontab line it came from).
 	Description string
+	// Pos is the crontab line the job comes from; findings about the job
+	// point there (the zero Pos when unknown).
+	Pos crontab.Pos
 }
 
 // RetryPolicy is a target retry policy; nil fields take EventBridge's defaults.
@@ -96,6 +100,8 @@ type JobInput struct {
 	// config's environment wins on the same name.
 	Environment map[string]string
 	Description string
+	// Pos is the job's crontab line, for findings.
+	Pos crontab.Pos
 }
 
 // FromConfig builds the desired state from the config, the image and the
@@ -147,6 +153,7 @@ func FromConfig(cfg *config.Config, image string, jobs []JobInput) Desired {
 			State:         strings.ToUpper(cfg.JobState(j.Name)),
 			DeadLetterARN: s.DeadLetterQueue,
 			Description:   j.Description,
+			Pos:           j.Pos,
 		}
 		if cj := cfg.Job(j.Name); cj != nil && len(cj.Command) > 0 {
 			dj.Command = append([]string(nil), cj.Command...)

@@ -1,10 +1,8 @@
 package deploy
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -368,25 +366,6 @@ func description(j DesiredJob) string {
 	return s
 }
 
-type envVar struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-type containerOverride struct {
-	Name        string   `json:"name"`
-	Command     []string `json:"command,omitempty"`
-	Environment []envVar `json:"environment,omitempty"`
-}
-
-// taskOverride is the ECS TaskOverride that goes, as JSON, in the target's
-// Input: EventBridge passes it to RunTask as overrides.
-type taskOverride struct {
-	ContainerOverrides []containerOverride `json:"containerOverrides,omitempty"`
-	CPU                string              `json:"cpu,omitempty"`
-	Memory             string              `json:"memory,omitempty"`
-}
-
 // buildTarget is the ECS target of one of the job's rules.
 func buildTarget(d Desired, j DesiredJob, tdARN, cluster string) ebtypes.Target {
 	ep := &ebtypes.EcsParameters{
@@ -421,23 +400,8 @@ func buildTarget(d Desired, j DesiredJob, tdARN, cluster string) ebtypes.Target 
 		RoleArn:       aws.String(d.RoleARN),
 		EcsParameters: ep,
 	}
-	ov := taskOverride{}
-	co := containerOverride{Name: d.Container, Command: j.Command}
-	for _, k := range sortedKeys(j.Environment) {
-		co.Environment = append(co.Environment, envVar{Name: k, Value: j.Environment[k]})
-	}
-	if len(co.Command) > 0 || len(co.Environment) > 0 {
-		ov.ContainerOverrides = []containerOverride{co}
-	}
-	if j.CPU > 0 {
-		ov.CPU = strconv.Itoa(j.CPU)
-	}
-	if j.Memory > 0 {
-		ov.Memory = strconv.Itoa(j.Memory)
-	}
-	if len(ov.ContainerOverrides) > 0 || ov.CPU != "" || ov.Memory != "" {
-		b, _ := json.Marshal(ov) // plain structs: cannot fail
-		t.Input = aws.String(string(b))
+	if in := TargetInput(d.Container, j); in != "" {
+		t.Input = aws.String(in)
 	}
 	if j.Retry != nil {
 		t.RetryPolicy = &ebtypes.RetryPolicy{MaximumEventAgeInSeconds: j.Retry.MaximumEventAgeSeconds, MaximumRetryAttempts: j.Retry.MaximumRetryAttempts}

@@ -104,12 +104,38 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 	return err
 }
 
-// mdCode keeps a value inside a markdown code span and table cell.
+// mdCode keeps a value inside a markdown code span and table cell. GFM
+// splits table cells at every '|' not escaped by a backslash, even inside
+// code spans, and drops the backslash of "\|" there: so each '|' is
+// written "\|". A backslash already before it would turn that into "\\|",
+// an escaped backslash followed by a cell-ending '|': a zero-width space
+// keeps the two apart (report.TableCodeSpan does the same; deploy may not
+// import report).
 func mdCode(s string) string {
 	s = strings.ReplaceAll(s, "`", "'")
-	s = strings.ReplaceAll(s, "|", "\\|")
-	return strings.ReplaceAll(s, "\n", " ")
+	s = strings.ReplaceAll(s, "\n", " ")
+	if !strings.Contains(s, "|") {
+		return s
+	}
+	var b strings.Builder
+	prev := rune(0)
+	for _, r := range s {
+		if r == '|' {
+			if prev == '\\' {
+				b.WriteString(zeroWidthSpace)
+			}
+			b.WriteString(`\|`)
+		} else {
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
 }
+
+// zeroWidthSpace separates a value's backslash from the escape of the
+// '|' after it; it renders as nothing.
+const zeroWidthSpace = "\u200b"
 
 // writeAny writes v as compact JSON (used by tests to build inputs).
 func (p *Plan) writeAny(w io.Writer, v any) error {

@@ -1,13 +1,12 @@
 package migrate
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/cronbridge/cronbridge/internal/deploy"
 )
 
 // WriteCloudFormation writes cloudformation.yaml: one AWS::Events::Rule per
@@ -116,43 +115,15 @@ func (p *Plan) writeRule(b *strings.Builder, j *Job, i int, expr, id string) {
 	b.WriteString("          DeadLetterConfig: !If [HasDeadLetterQueue, {Arn: !Ref DeadLetterQueueArn}, !Ref \"AWS::NoValue\"]\n")
 }
 
-// overridesJSON is the target's Input: the ECS task overrides, as a
+// overridesJSON is the target's Input: deploy's TargetInput (so the
+// template and the rules deploy puts carry the same overrides), as a
 // Fn::Sub template in which ${ContainerName} is the only substitution
 // (every other "${" is escaped as "${!", Fn::Sub's literal form).
 func (p *Plan) overridesJSON(j *Job) string {
-	type kv struct {
-		Name  string `json:"name"`
-		Value string `json:"value"`
-	}
-	type container struct {
-		Name        string   `json:"name"`
-		Command     []string `json:"command"`
-		Environment []kv     `json:"environment,omitempty"`
-	}
-	type overrides struct {
-		ContainerOverrides []container `json:"containerOverrides"`
-		CPU                string      `json:"cpu,omitempty"`
-		Memory             string      `json:"memory,omitempty"`
-	}
-	c := container{Name: "\x00", Command: j.Command.Exec}
-	for _, k := range slices.Sorted(maps.Keys(j.Env)) {
-		c.Environment = append(c.Environment, kv{k, j.Env[k]})
-	}
-	o := overrides{ContainerOverrides: []container{c}}
-	if j.CPU > 0 {
-		o.CPU = strconv.Itoa(j.CPU)
-	}
-	if j.Memory > 0 {
-		o.Memory = strconv.Itoa(j.Memory)
-	}
-	var sb strings.Builder
-	enc := json.NewEncoder(&sb)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(o) // plain strings and slices always encode
-	s := strings.TrimSuffix(sb.String(), "\n")
-	s = strings.ReplaceAll(s, "${", "${!")
 	// The container name is a placeholder encoded as "\u0000", which no
 	// real command contains as JSON text.
+	s := deploy.TargetInput("\x00", deploy.DesiredJob{Command: j.Command.Exec, Environment: j.Env, CPU: j.CPU, Memory: j.Memory})
+	s = strings.ReplaceAll(s, "${", "${!")
 	return strings.Replace(s, `"\u0000"`, `"${ContainerName}"`, 1)
 }
 

@@ -181,11 +181,7 @@ func Analyze(src []byte, opts Options) (*Plan, error) {
 	}
 	p.AppRoot = opts.AppRoot
 	if p.AppRoot == "" {
-		var cmds []string
-		for _, e := range f.Entries {
-			cmds = append(cmds, e.Shell)
-		}
-		p.AppRoot = guessAppRoot(cmds)
+		p.AppRoot = jobs.AppRoot(f)
 		p.AppRootGuessed = p.AppRoot != ""
 	}
 	p.Env = classifyEnv(f.Env)
@@ -321,28 +317,25 @@ func findingSummary(diags []crontab.Diagnostic) string {
 	return ": " + strings.Join(msgs, "; ")
 }
 
-// rewrite turns the entry's command into a container command. Standard
-// input from '%' cannot be given to an exec array, so such entries keep a
-// shell that pipes the same bytes in.
+// rewrite turns the entry's command into a container command with
+// jobs.Command, the builder plan and deploy use too, so that the template
+// and the deployed rules start the same process. An entry with '%' keeps
+// a shell that pipes its standard input in.
 func (p *Plan) rewrite(e *crontab.Entry) Command {
-	if e.HasStdin {
-		script := "printf '%s' " + shellQuote(e.Stdin) + " | {\n" + e.Shell + "\n}"
-		return Command{
-			Exec:     []string{"sh", "-c", script},
-			Fallback: true,
-			Reason:   "the command reads standard input from '%' in the crontab line; the shell pipes the same text in",
-		}
+	r := jobs.Command(e, jobs.CommandOptions{AppRoot: p.AppRoot})
+	c := Command{Exec: r.Exec, Fallback: r.Fallback, Reason: r.Reason}
+	if r.Stdin {
+		return c
 	}
-	var names []string
-	for _, v := range e.Env {
-		names = append(names, v.Name)
+	c.Env, c.Dropped = map[string]string{}, map[string]bool{}
+	for k, v := range r.Env {
+		c.Env[k] = v
 	}
-	return rewriteCommand(e.Shell, p.AppRoot, names)
-}
-
-// shellQuote quotes s for a POSIX shell.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	for _, n := range r.Notes {
+		c.Notes = append(c.Notes, n.Text)
+		c.Dropped[string(n.Kind)] = true
+	}
+	return c
 }
 
 // jobEnv is the environment a job gets: the crontab's variables in force

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/config"
@@ -13,7 +12,6 @@ import (
 	"github.com/cronbridge/cronbridge/internal/deploy"
 	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/schedule"
-	"github.com/cronbridge/cronbridge/internal/shellcmd"
 )
 
 // errFindings marks a desired state that cannot be built because the
@@ -30,7 +28,7 @@ type deployInput struct {
 
 // loadDesired reads the config and its crontabs and builds the desired
 // state: config → crontab.Parse → jobs.Assign → schedule.Convert →
-// command (config override, else shellcmd.Rewrite). It returns
+// command (config override, else jobs.Command). It returns
 // errFindings when a diagnostic is an error: deploying a config that
 // failed to convert would leave jobs without rules (and --prune would
 // delete them).
@@ -96,11 +94,17 @@ func loadDesired(opts deployOptions) (*deployInput, error) {
 		inputs = append(inputs, ins...)
 		diags = append(diags, ds...)
 	}
+	if !hasError(diags) {
+		in.desired = deploy.FromConfig(cfg, opts.Image, inputs)
+		// Only the desired state has the whole target Input (the config's
+		// environment and command included): an oversized one is a
+		// finding now rather than a PutTargets error halfway through apply.
+		diags = append(diags, deploy.CheckInputs(in.desired)...)
+	}
 	in.diags = diags
 	if hasError(diags) {
 		return in, errFindings
 	}
-	in.desired = deploy.FromConfig(cfg, opts.Image, inputs)
 	return in, nil
 }
 
@@ -114,19 +118,10 @@ func jobInputs(name string, src []byte, opts crontab.Options, def *time.Location
 	f, diags := crontab.Parse(name, src, opts)
 	named, jd := jobs.Assign(f, matchers)
 	diags = append(diags, jd...)
-	var envNames []string
-	for _, e := range f.Env {
-		envNames = append(envNames, e.Name)
-	}
-	sort.Strings(envNames)
 	// The app root is the directory most commands cd into first: on the
 	// old server it was the checkout, in the image it is the working
 	// directory, so "cd <root> &&" is dropped.
-	var cmds []string
-	for _, e := range f.Entries {
-		cmds = append(cmds, e.Shell)
-	}
-	appRoot := shellcmd.GuessAppRoot(cmds)
+	appRoot := jobs.AppRoot(f)
 	zones := map[string]*time.Location{}
 	var out []deploy.JobInput
 	for _, j := range named {
@@ -162,8 +157,11 @@ func jobInputs(name string, src []byte, opts crontab.Options, def *time.Location
 		if len(res.Rules) == 0 {
 			continue // @reboot or never fires: a finding says so
 		}
-		rw := shellcmd.Rewrite(e.Shell, shellcmd.RewriteOptions{AppRoot: appRoot, CrontabEnv: envNames})
-		in := deploy.JobInput{Name: j.Name, Command: rw.Exec, Environment: rw.Env, Description: e.Raw}
+		// jobs.Command is migrate's builder too: an entry with '%' keeps
+		// its standard input, and the template migrate writes starts the
+		// same process as the rules deploy puts.
+		cmd := jobs.Command(e, jobs.CommandOptions{AppRoot: appRoot})
+		in := deploy.JobInput{Name: j.Name, Command: cmd.Exec, Environment: cmd.Env, Description: e.Raw, Pos: e.Pos}
 		for _, r := range res.Rules {
 			in.Expressions = append(in.Expressions, r.Expression)
 		}

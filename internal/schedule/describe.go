@@ -8,10 +8,11 @@ import (
 	lnquy "github.com/lnquy/cron"
 )
 
-// descriptor is lnquy/cron's describer with English and Japanese loaded,
-// built once (loading locales is not free) and only read afterwards.
+// descriptor is lnquy/cron's English describer, built once (loading a
+// locale is not free) and only read afterwards. Japanese is this package's
+// own (describe_ja.go): lnquy's reads as a word-for-word template.
 var descriptor = sync.OnceValues(func() (*lnquy.ExpressionDescriptor, error) {
-	return lnquy.NewDescriptor(lnquy.Use24HourTimeFormat(true), lnquy.SetLocales(lnquy.Locale_en, lnquy.Locale_ja))
+	return lnquy.NewDescriptor(lnquy.Use24HourTimeFormat(true), lnquy.SetLocales(lnquy.Locale_en))
 })
 
 // Describe returns a plain-language description of the five fields
@@ -22,14 +23,18 @@ var descriptor = sync.OnceValues(func() (*lnquy.ExpressionDescriptor, error) {
 // and on Friday" for "1,15 * 5", which does not say that either day
 // matching suffices; Describe appends a precise clause in both cases. It
 // also rewrites day-of-week fields lnquy misreads (steps such as "*/7",
-// and 7 for Sunday) as plain lists first.
+// and 7 for Sunday) as plain lists and minute or hour steps whose interval
+// breaks at the end of the hour or day as bounded ranges first, and notes
+// months that lack the days ("31": not in February, April, ...).
+//
+// Japanese is written by describeJa in the way an operations runbook
+// states a schedule: "毎日 03:00", "月曜〜金曜の 08:30",
+// "毎月1日と15日、および毎週金曜の 04:30".
 func Describe(fields [5]string, lang string) (string, error) {
-	var loc lnquy.LocaleType
 	switch lang {
 	case "en", "":
-		loc = lnquy.Locale_en
 	case "ja":
-		loc = lnquy.Locale_ja
+		return describeJa(fields)
 	default:
 		return "", fmt.Errorf("describe: unsupported language %q (want en or ja)", lang)
 	}
@@ -53,12 +58,24 @@ func Describe(fields [5]string, lang string) (string, error) {
 			dowText = strings.Trim(strings.ReplaceAll(fmt.Sprint(bitList(dowBits, 0, 6)), " ", ","), "[]")
 		}
 	}
+	minText, err := evenStep(fields[0], 0, 59)
+	if err != nil {
+		return "", fmt.Errorf("describe: minute %q: %w", fields[0], err)
+	}
+	hourText, err := evenStep(fields[1], 0, 23)
+	if err != nil {
+		return "", fmt.Errorf("describe: hour %q: %w", fields[1], err)
+	}
+	months, err := parseList(fields[3], 1, 12, monthNames, 1)
+	if err != nil {
+		return "", fmt.Errorf("describe: month %q: %w", fields[3], err)
+	}
 	d, err := descriptor()
 	if err != nil {
 		return "", fmt.Errorf("describe: %w", err)
 	}
-	expr := strings.Join([]string{fields[0], fields[1], fields[2], fields[3], dowText}, " ")
-	out, err := d.ToDescription(expr, loc)
+	expr := strings.Join([]string{minText, hourText, fields[2], fields[3], dowText}, " ")
+	out, err := d.ToDescription(expr, lnquy.Locale_en)
 	if err != nil {
 		return "", fmt.Errorf("describe %q: %w", strings.Join(fields[:], " "), err)
 	}
@@ -68,25 +85,70 @@ func Describe(fields [5]string, lang string) (string, error) {
 	fullW := uint8(dowBits)&allDow == allDow
 	switch {
 	case (domStar || dowStar) && !fullD && !fullW:
-		if loc == lnquy.Locale_ja {
-			out += "（日フィールドの一方が「*」で始まるため、日付と曜日の両方に一致する日だけ実行）"
-		} else {
-			out += " (only on days matching both the day of the month and the day of the week, because one day field starts with '*')"
-		}
+		out += " (only on days matching both the day of the month and the day of the week, because one day field starts with '*')"
 	case !domStar && !dowStar && fullD != fullW:
-		if loc == lnquy.Locale_ja {
-			out += "（日付と曜日のどちらか一方に一致すればよく、一方が全日を含むため毎日実行）"
-		} else {
-			out += " (that is every day: either field matching suffices, and one of them covers every day)"
-		}
+		out += " (that is every day: either field matching suffices, and one of them covers every day)"
 	case !domStar && !dowStar && !fullD && !fullW:
-		if loc == lnquy.Locale_ja {
-			out += "（日付と曜日のどちらか一方に一致する日に実行）"
-		} else {
-			out += " (on days matching either the day of the month or the day of the week)"
-		}
+		out += " (on days matching either the day of the month or the day of the week)"
+	}
+	if (domStar || dowStar) && !fullD {
+		// The days come from the day of month alone, so months without
+		// them are skipped; lnquy says nothing about it.
+		out += missingDaysEn(missingDays(dom, months))
 	}
 	return out, nil
+}
+
+// evenStep rewrites a minute or hour step whose interval breaks at the end
+// of the hour or day ("*/7": 56 → 0 is 4 minutes) as a plain list, which
+// lnquy spells out, instead of its misleading "every 7 minutes". Other
+// texts are returned unchanged.
+func evenStep(text string, lo, hi int) (string, error) {
+	v, err := parseList(text, lo, hi, nil, 0)
+	if err != nil {
+		return "", err
+	}
+	if !strings.Contains(text, "/") {
+		return text, nil
+	}
+	a, st, last, ok := progression(v, lo, hi)
+	if !ok || last+st <= hi || hi+1-last+a == st {
+		return text, nil
+	}
+	return fmt.Sprintf("%d-%d/%d", a, last, st), nil
+}
+
+// enMonthNames are the months in English, January = index 0.
+var enMonthNames = [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+// missingDaysEn is missingDays in English: "" when every month has one of
+// the days.
+func missingDaysEn(g monthGaps) string {
+	switch {
+	case g.never:
+		return " (never runs: no such date)"
+	case g.leapOnly && g.fires == 1 && len(g.skipped) == 0:
+		return " (leap years only)"
+	}
+	var parts []string
+	if g.leapOnly {
+		parts = append(parts, "February only in leap years")
+	}
+	if len(g.skipped) > 0 {
+		names := make([]string, len(g.skipped))
+		for i, m := range g.skipped {
+			names[i] = enMonthNames[m-1]
+		}
+		list := names[0]
+		if n := len(names); n > 1 {
+			list = strings.Join(names[:n-1], ", ") + " or " + names[n-1]
+		}
+		parts = append(parts, "not in "+list)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }
 
 func bitList(v uint64, lo, hi int) []int {

@@ -41,7 +41,7 @@ func TestPlanCarriesStdin(t *testing.T) {
 		t.Fatalf("loadDesired: %v (findings %v)", err, in.diags)
 	}
 	td := &ecstypes.TaskDefinition{
-		TaskDefinitionArn: aws.String("arn:aws:ecs:ap-northeast-1:123456789012:task-definition/shop-batch:1"),
+		TaskDefinitionArn:    aws.String("arn:aws:ecs:ap-northeast-1:123456789012:task-definition/shop-batch:1"),
 		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("shop:v1")}},
 	}
 	plan, err := deploy.MakePlan(in.desired, &deploy.Observed{TaskDefinition: td}, deploy.PlanOptions{})

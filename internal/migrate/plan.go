@@ -7,8 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/deploy"
 	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/schedule"
 )
@@ -279,6 +281,16 @@ func (p *Plan) analyzeEntry(e *crontab.Entry, name string, zones map[string]*tim
 	j.Exact, j.Duplicates = res.Exact, res.DuplicateInvocations
 	j.Command = p.rewrite(e)
 	j.Env = jobEnv(e, j.Command.Env)
+	// The rule's target Input carries the command and environment, and
+	// EventBridge refuses one over 8192 characters: the whole stack would
+	// fail to deploy. The container name is a template parameter, so the
+	// count leaves it out (a lower bound).
+	dj := deploy.DesiredJob{Name: j.Name, Command: j.Command.Exec, Environment: j.Env, CPU: j.CPU, Memory: j.Memory, Pos: e.Pos}
+	var tooLarge []crontab.Diagnostic
+	if len(j.Rules) > 0 {
+		tooLarge = deploy.CheckInputs(deploy.Desired{Jobs: []deploy.DesiredJob{dj}})
+		diags = append(diags, tooLarge...)
+	}
 	switch {
 	case len(j.Rules) == 0 && neverFires(e, j.Zone):
 		j.Reason = "the schedule never fires (such as 30 February), so there is nothing to run on EventBridge" + findingSummary(diags)
@@ -286,6 +298,9 @@ func (p *Plan) analyzeEntry(e *crontab.Entry, name string, zones map[string]*tim
 	case len(j.Rules) == 0:
 		j.Reason = "no EventBridge rule can express this schedule" + findingSummary(diags)
 		j.Rules = nil
+	case len(tooLarge) > 0:
+		j.Reason = fmt.Sprintf("its container command and environment make an EventBridge target input of %d characters, over the limit of %d; move the environment into the task definition or the command into a script in the image",
+			utf8.RuneCountInString(deploy.TargetInput("", dj)), deploy.MaxInputChars)
 	case !j.Exact:
 		j.Reason = "the EventBridge rules would not fire at exactly the same minutes" + findingSummary(diags)
 	default:

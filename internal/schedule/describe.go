@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -74,15 +75,25 @@ func Describe(fields [5]string, lang string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("describe: %w", err)
 	}
-	expr := strings.Join([]string{minText, hourText, fields[2], fields[3], dowText}, " ")
-	out, err := d.ToDescription(expr, lnquy.Locale_en)
-	if err != nil {
-		return "", fmt.Errorf("describe %q: %w", strings.Join(fields[:], " "), err)
-	}
 	domStar := strings.HasPrefix(fields[2], "*")
 	dowStar := strings.HasPrefix(fields[4], "*")
 	fullD := uint32(dom)&allDom == allDom
 	fullW := uint8(dowBits)&allDow == allDow
+	if (domStar || dowStar) && fullW {
+		// ANDed with every weekday, the field restricts nothing: lnquy
+		// would list all seven days ("only on Sunday, Monday, ...").
+		dowText = "*"
+	}
+	expr := strings.Join([]string{minText, hourText, fields[2], fields[3], dowText}, " ")
+	// lnquy repeats numbers as written ("At 05 minutes past the hour").
+	expr = leadingZeros.ReplaceAllString(expr, "$1")
+	out, err := d.ToDescription(expr, lnquy.Locale_en)
+	if err != nil {
+		return "", fmt.Errorf("describe %q: %w", strings.Join(fields[:], " "), err)
+	}
+	if rest, ok := strings.CutPrefix(out, "At 1 minutes past"); ok {
+		out = "At 1 minute past" + rest
+	}
 	switch {
 	case (domStar || dowStar) && !fullD && !fullW:
 		out += " (only on days matching both the day of the month and the day of the week, because one day field starts with '*')"
@@ -117,6 +128,9 @@ func evenStep(text string, lo, hi int) (string, error) {
 	}
 	return fmt.Sprintf("%d-%d/%d", a, last, st), nil
 }
+
+// leadingZeros matches a number's leading zeros, keeping its last digit.
+var leadingZeros = regexp.MustCompile(`\b0+(\d)`)
 
 // enMonthNames are the months in English, January = index 0.
 var enMonthNames = [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}

@@ -133,6 +133,13 @@ func TestDescribeEn(t *testing.T) {
 		{"0 12 30 2 *", "At 12:00, on day 30 of the month, only in February (never runs: no such date)"},
 		{"0 12 29,30 * *", "At 12:00, on day 29 and 30 of the month (February only in leap years)"},
 		{"0 0 30 1-3 *", "At 00:00, on day 30 of the month, January through March (not in February)"},
+		// Numbers as lnquy repeats them, and a weekday field that ANDs
+		// with every day.
+		{"01 * * * *", "At 1 minute past the hour"},
+		{"00 05 * * *", "At 05:00"},
+		{"0 0 01-05 * *", "At 00:00, between day 1 and 5 of the month"},
+		{"0 12 * * 1-7", "At 12:00"},
+		{"0 0 */2 * 0-7", "At 00:00, every 2 days"},
 		// An OR entry still fires on the weekday in short months.
 		{"0 0 31 * 5", "At 00:00, on day 31 of the month, and on Friday (on days matching either the day of the month or the day of the week)"},
 	}
@@ -225,5 +232,46 @@ func TestDescribeErrors(t *testing.T) {
 		if got, err := Describe(tt.fields, tt.lang); err == nil {
 			t.Errorf("%v (%s): no error, got %q", tt.fields, tt.lang, got)
 		}
+	}
+}
+
+// FuzzDescribe feeds arbitrary field texts: Describe may refuse them but
+// must not panic, and an accepted set must be described in both languages.
+func FuzzDescribe(f *testing.F) {
+	for _, spec := range []string{"0 3 * * *", "*/15 9-18 * * mon-fri", "30 4 1,15 * 5", "0 0 */2 * 1", "0 8 29 2 *", "*/7 */5 31 */2 5-7"} {
+		fs := strings.Fields(spec)
+		f.Add(fs[0], fs[1], fs[2], fs[3], fs[4])
+	}
+	f.Fuzz(func(t *testing.T, m, h, dom, mon, dow string) {
+		fields := [5]string{m, h, dom, mon, dow}
+		ja, errJa := Describe(fields, "ja")
+		en, errEn := Describe(fields, "en")
+		if errJa == nil && ja == "" {
+			t.Errorf("%q: empty Japanese description", fields)
+		}
+		if errJa == nil && errEn == nil && en == "" {
+			t.Errorf("%q: empty English description", fields)
+		}
+		if errJa != nil && errEn == nil {
+			t.Errorf("%q: English %q but Japanese refused: %v", fields, en, errJa)
+		}
+	})
+}
+
+func BenchmarkDescribe(b *testing.B) {
+	specs := [][5]string{
+		{"0", "3", "*", "*", "*"},
+		{"*/15", "9-18", "*", "*", "mon-fri"},
+		{"30", "4", "1,15", "*", "5"},
+		{"0", "0", "*/2", "*", "1"},
+	}
+	for _, lang := range []string{"ja", "en"} {
+		b.Run(lang, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				if _, err := Describe(specs[i%len(specs)], lang); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
@@ -118,5 +119,49 @@ func TestAppRoot(t *testing.T) {
 		if got := AppRoot(f); got != tt.want {
 			t.Errorf("AppRoot(%q) = %q, want %q", tt.src, got, tt.want)
 		}
+	}
+}
+
+// FuzzCommandStdin: whatever text cron would feed on standard input, the
+// stdin-carrying command hands exactly those bytes to the command. NUL
+// cannot be in an argv (nor in a crontab line), so such inputs are not
+// checked.
+func FuzzCommandStdin(f *testing.F) {
+	for _, s := range []string{"", "a\nb\n", "it's", `'\''`, "$(id) `id` ${X} \\n %s", "\n\n\n", "日本語\t"} {
+		f.Add(s)
+	}
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		f.Fatalf("the stdin fuzz test needs a POSIX sh: %v", err)
+	}
+	f.Fuzz(func(t *testing.T, stdin string) {
+		if strings.ContainsRune(stdin, 0) {
+			return
+		}
+		e := &crontab.Entry{Shell: "cat", Stdin: stdin, HasStdin: true}
+		got := Command(e, CommandOptions{})
+		out, err := exec.Command(sh, got.Exec[1:]...).Output()
+		if err != nil {
+			t.Fatalf("%q: %v", got.Exec, err)
+		}
+		if string(out) != stdin {
+			t.Errorf("the command read %q, want %q", out, stdin)
+		}
+	})
+}
+
+func BenchmarkCommand(b *testing.B) {
+	f, _ := crontab.Parse("bench.crontab", []byte(
+		"0 3 * * * cd /app && RAILS_ENV=production bundle exec rails runner 'Batch::DailySales.run' >> log/cron.log 2>&1\n"+
+			"0 4 * * * /app/bin/mail-report ops%dear ops,%done%\n"), crontab.Options{})
+	for _, e := range f.Entries {
+		b.Run(map[bool]string{false: "rewrite", true: "stdin"}[e.HasStdin], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if r := Command(e, CommandOptions{AppRoot: "/app"}); len(r.Exec) == 0 {
+					b.Fatal("empty command")
+				}
+			}
+		})
 	}
 }

@@ -20,6 +20,11 @@
 //     region still references (a pinned INACTIVE revision cannot start
 //     tasks).
 //
+// A target's Input is the ECS task overrides as JSON (TargetInput; migrate's
+// CloudFormation template uses the same builder). EventBridge refuses an
+// Input over 8192 characters, so CheckInputs reports such a job as a
+// finding (CB498) before plan or deploy call AWS.
+//
 // Rules are owned by cronbridge when they carry the managed-by=cronbridge
 // tag and this config's tracking id; no other rule is ever modified or
 // deleted.

@@ -106,9 +106,26 @@ func (s jaSched) date() (date string, everyDay bool, note string) {
 	dp, wp := jaDays(s.dom), jaWeekdays(s.dow)
 	switch {
 	case and && fullW:
+		nm, nd := bits.OnesCount64(s.month&0x1FFE), bits.OnesCount64(s.dom&uint64(allDom))
 		switch {
 		case months == "":
 			date = "毎月" + dp
+		case nm > 1 && nm*nd <= 4 && !missingDays(s.dom, s.month).never:
+			// "1月1日と7月1日" reads better than "1月と7月の1日". Dates
+			// that never come are left out, so only the leap day needs
+			// a note.
+			var ds []string
+			for _, m := range members(s.month, 1, 12) {
+				for _, d := range members(s.dom, 1, 31) {
+					if d <= monthLen(m, true) {
+						ds = append(ds, fmt.Sprintf("%d月%d日", m, d))
+					}
+				}
+			}
+			if s.month&(1<<2) != 0 && s.dom&(1<<29) != 0 {
+				return joinJa(ds), false, "（2月29日はうるう年のみ）"
+			}
+			return joinJa(ds), false, ""
 		case bits.OnesCount64(s.month) == 1 && !strings.HasPrefix(dp, "奇") && !strings.HasPrefix(dp, "偶"):
 			date = months + dp
 		default:
@@ -255,7 +272,7 @@ func jaTime(min, hour uint64) (string, bool) {
 	}
 	if nh == 1 {
 		h := members(hour, 0, 23)[0]
-		if segs := segments(members(min, 0, 59), 2); len(segs) == 1 && nm == segs[0][1]-segs[0][0]+1 {
+		if segs := segments(members(min, 0, 59), 3); len(segs) == 1 && segs[0][0] != segs[0][1] {
 			return fmt.Sprintf("%02d:%02d〜%02d:%02d の毎分", h, segs[0][0], h, segs[0][1]), false
 		}
 	}
@@ -278,8 +295,8 @@ func jaMinutes(min uint64) (sub, sep string, every bool) {
 			return fmt.Sprintf("%02d分〜%02d分の%d分ごと", a, last, st), "、", false
 		}
 	}
-	segs := segments(ms, 2)
-	if len(segs) == 1 {
+	segs := segments(ms, 3)
+	if len(segs) == 1 && segs[0][0] != segs[0][1] {
 		return jaRange(segs[0], "%02d分") + "の毎分", "、", false
 	}
 	return jaList(segments(ms, 3), "%02d分"), "の", false

@@ -106,30 +106,9 @@ func (s jaSched) date() (date string, everyDay bool, note string) {
 	dp, wp := jaDays(s.dom), jaWeekdays(s.dow)
 	switch {
 	case and && fullW:
-		nm, nd := bits.OnesCount64(s.month&0x1FFE), bits.OnesCount64(s.dom&uint64(allDom))
-		switch {
-		case months == "":
-			date = "毎月" + dp
-		case nm > 1 && nm*nd <= 4 && !missingDays(s.dom, s.month).never:
-			// "1月1日と7月1日" reads better than "1月と7月の1日". Dates
-			// that never come are left out, so only the leap day needs
-			// a note.
-			var ds []string
-			for _, m := range members(s.month, 1, 12) {
-				for _, d := range members(s.dom, 1, 31) {
-					if d <= monthLen(m, true) {
-						ds = append(ds, fmt.Sprintf("%d月%d日", m, d))
-					}
-				}
-			}
-			if s.month&(1<<2) != 0 && s.dom&(1<<29) != 0 {
-				return joinJa(ds), false, "（2月29日はうるう年のみ）"
-			}
-			return joinJa(ds), false, ""
-		case bits.OnesCount64(s.month) == 1 && !strings.HasPrefix(dp, "奇") && !strings.HasPrefix(dp, "偶"):
-			date = months + dp
-		default:
-			date = months + "の" + dp
+		date, enumerated := s.domDates(months, dp)
+		if enumerated {
+			return date, false, s.leapDayNote()
 		}
 		return date, false, s.missingDays()
 	case and && fullD:
@@ -150,10 +129,45 @@ func (s jaSched) date() (date string, everyDay bool, note string) {
 		}
 		return withMonths(dp + "のうち" + wp + "にあたる日"), false, s.missingDays()
 	}
+	// OR: the weekdays still come in months that lack the days, so no
+	// note about missing days.
+	dd, _ := s.domDates(months, dp)
 	if months == "" {
-		return "毎月" + dp + "、および毎週" + wp, false, ""
+		return dd + "、および毎週" + wp, false, ""
 	}
-	return months + "の" + dp + "、および" + months + "の毎週" + wp, false, ""
+	return dd + "、および" + months + "の毎週" + wp, false, ""
+}
+
+// domDates phrases the days of the month within the months: "毎月1日",
+// "12月31日", "1月1日と7月1日" (enumerated: a few dates in several
+// months, leaving out dates that never come), "奇数月の1日".
+func (s jaSched) domDates(months, dp string) (date string, enumerated bool) {
+	nm, nd := bits.OnesCount64(s.month&0x1FFE), bits.OnesCount64(s.dom&uint64(allDom))
+	switch {
+	case months == "":
+		return "毎月" + dp, false
+	case nm > 1 && nm*nd <= 4 && !missingDays(s.dom, s.month).never:
+		var ds []string
+		for _, m := range members(s.month, 1, 12) {
+			for _, d := range members(s.dom, 1, 31) {
+				if d <= monthLen(m, true) {
+					ds = append(ds, fmt.Sprintf("%d月%d日", m, d))
+				}
+			}
+		}
+		return joinJa(ds), true
+	case nm == 1 && !strings.HasPrefix(dp, "奇") && !strings.HasPrefix(dp, "偶"):
+		return months + dp, false
+	}
+	return months + "の" + dp, false
+}
+
+// leapDayNote notes that an enumerated 2月29日 comes only in leap years.
+func (s jaSched) leapDayNote() string {
+	if s.month&(1<<2) != 0 && s.dom&(1<<29) != 0 {
+		return "（2月29日はうるう年のみ）"
+	}
+	return ""
 }
 
 // missingDays notes months in which none of the days exist, for entries
@@ -228,7 +242,11 @@ func weekBlock(dom uint64) int {
 // than a pattern.
 func jaTime(min, hour uint64) (string, bool) {
 	nm, nh := bits.OnesCount64(min), bits.OnesCount64(hour)
-	if nm*nh <= pointLimit {
+	_, _, _, minStep := progression(min, 0, 59)
+	minRun := len(segments(members(min, 0, 59), 3)) == 1 && nm >= 3
+	// Four or more minutes in a pattern read better as one ("7時台、
+	// 10分ごと", "16:05〜16:10 の毎分") than as a list of times.
+	if nm*nh <= pointLimit && !(nm >= 4 && minStep) && !minRun {
 		var ts []string
 		for _, h := range members(hour, 0, 23) {
 			for _, m := range members(min, 0, 59) {

@@ -3,6 +3,8 @@ package schedule
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -84,12 +86,24 @@ func Describe(fields [5]string, lang string) (string, error) {
 		// would list all seven days ("only on Sunday, Monday, ...").
 		dowText = "*"
 	}
+	// lnquy repeats numbers as written ("At 05 minutes past the hour", "At
+	// 16 and 8 minutes past the hour").
+	minText, hourText = sortedList(minText), sortedList(hourText)
+	times := pointTimes(minText, hourText)
+	if times != "" {
+		// lnquy says "At 3 and 56 minutes past the hour, at 09:00", which
+		// reads as if 09:00 were a run; name the times, and let lnquy
+		// describe the days of "0 0 ...", whose text starts "At 00:00".
+		minText, hourText = "0", "0"
+	}
 	expr := strings.Join([]string{minText, hourText, fields[2], fields[3], dowText}, " ")
-	// lnquy repeats numbers as written ("At 05 minutes past the hour").
 	expr = leadingZeros.ReplaceAllString(expr, "$1")
 	out, err := d.ToDescription(expr, lnquy.Locale_en)
 	if err != nil {
 		return "", fmt.Errorf("describe %q: %w", strings.Join(fields[:], " "), err)
+	}
+	if rest, ok := strings.CutPrefix(out, "At 00:00"); ok && times != "" {
+		out = "At " + times + rest
 	}
 	if rest, ok := strings.CutPrefix(out, "At 1 minutes past"); ok {
 		out = "At 1 minute past" + rest
@@ -128,6 +142,51 @@ func evenStep(text string, lo, hi int) (string, error) {
 	}
 	return fmt.Sprintf("%d-%d/%d", a, last, st), nil
 }
+
+// sortedList sorts a plain list of numbers ("16,8" → "8,16") and leaves
+// any other text as it is.
+func sortedList(text string) string {
+	if !plainList.MatchString(text) {
+		return text
+	}
+	parts := strings.Split(text, ",")
+	vs := make([]int, len(parts))
+	for i, p := range parts {
+		vs[i], _ = strconv.Atoi(p) // the pattern admits digits only
+	}
+	slices.Sort(vs)
+	vs = slices.Compact(vs)
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = strconv.Itoa(v)
+	}
+	return strings.Join(out, ",")
+}
+
+// pointTimes lists the clock times ("09:03 and 09:56") of a plain list of
+// a few minutes in one hour, and is "" otherwise.
+func pointTimes(minText, hourText string) string {
+	if !plainList.MatchString(minText) || !strings.Contains(minText, ",") || !singleNumber.MatchString(hourText) {
+		return ""
+	}
+	ms := strings.Split(minText, ",")
+	if len(ms) > pointLimit {
+		return ""
+	}
+	h, _ := strconv.Atoi(hourText)
+	ts := make([]string, len(ms))
+	for i, m := range ms {
+		mv, _ := strconv.Atoi(m)
+		ts[i] = fmt.Sprintf("%02d:%02d", h, mv)
+	}
+	n := len(ts)
+	return strings.Join(ts[:n-1], ", ") + " and " + ts[n-1]
+}
+
+var (
+	plainList    = regexp.MustCompile(`^\d+(,\d+)*$`)
+	singleNumber = regexp.MustCompile(`^\d+$`)
+)
 
 // leadingZeros matches a number's leading zeros, keeping its last digit.
 var leadingZeros = regexp.MustCompile(`\b0+(\d)`)

@@ -151,6 +151,11 @@ func TestDescribeEn(t *testing.T) {
 		{"0 0 01-05 * *", "At 00:00, between day 1 and 5 of the month"},
 		{"0 12 * * 1-7", "At 12:00"},
 		{"0 0 */2 * 0-7", "At 00:00, every 2 days"},
+		// A few minutes in one hour are clock times, in order.
+		{"16,8 19 * * 5", "At 19:08 and 19:16, only on Friday"},
+		{"3,56,20 9 3 * *", "At 09:03, 09:20 and 09:56, on day 3 of the month"},
+		{"5,5 9 * * *", "At 09:05"},
+		{"16,8 */2 * * *", "At 8 and 16 minutes past the hour, every 2 hours"},
 		// An OR entry still fires on the weekday in short months.
 		{"0 0 31 * 5", "At 00:00, on day 31 of the month, and on Friday (on days matching either the day of the month or the day of the week)"},
 	}

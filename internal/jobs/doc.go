@@ -11,4 +11,9 @@
 // depend only on the command, and collisions between different commands
 // are resolved by a short hash of the normalized command, never by line
 // order. See Assign for the one case that needs the schedule.
+//
+// Command builds the container command of an entry, the one builder that
+// plan, deploy and migrate share: it rewrites the shell command with
+// internal/shellcmd and carries the standard input cron feeds from "%".
+// AppRoot guesses the application directory the commands cd into.
 package jobs

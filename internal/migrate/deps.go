@@ -1,8 +1,9 @@
 package migrate
 
-// This file is the only place that calls the packages migrate builds on.
-// Each dependency sits behind one small function so that a change in a
-// contract is a change here and nowhere else.
+// The small functions here adapt the packages migrate builds on to its own
+// types (names by entry, rule name lists, lint with the plan's reference
+// week). Calls that need no adapting, such as jobs.Command and
+// deploy.TargetInput, are made where they are used.
 
 import (
 	"time"
@@ -12,7 +13,6 @@ import (
 	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/lint"
 	"github.com/cronbridge/cronbridge/internal/schedule"
-	"github.com/cronbridge/cronbridge/internal/shellcmd"
 )
 
 // parseCrontab parses the crontab (internal/crontab).
@@ -49,25 +49,6 @@ func entryFires(e *crontab.Entry, loc *time.Location, from, to time.Time) []time
 // ruleFires lists a UTC rule's fire instants in [from, to) (internal/schedule).
 func ruleFires(expr string, from, to time.Time) ([]time.Time, error) {
 	return schedule.RuleFires(expr, from, to)
-}
-
-// guessAppRoot guesses the application directory (internal/shellcmd).
-func guessAppRoot(cmds []string) string { return shellcmd.GuessAppRoot(cmds) }
-
-// rewriteCommand rewrites a shell command into a container command
-// (internal/shellcmd). envNames are the crontab's variables in force: a
-// command that expands one of them keeps a shell.
-func rewriteCommand(cmd, appRoot string, envNames []string) Command {
-	r := shellcmd.Rewrite(cmd, shellcmd.RewriteOptions{AppRoot: appRoot, CrontabEnv: envNames})
-	c := Command{Exec: r.Exec, Fallback: r.Fallback, Reason: r.Reason, Env: map[string]string{}, Dropped: map[string]bool{}}
-	for k, v := range r.Env {
-		c.Env[k] = v
-	}
-	for _, n := range r.Notes {
-		c.Notes = append(c.Notes, n.Text)
-		c.Dropped[string(n.Kind)] = true
-	}
-	return c
 }
 
 // ruleNames names the n rules of a job (internal/deploy's scheme), so

@@ -6,8 +6,7 @@
 // It is the last package in the chain: it only orchestrates. Parsing,
 // conversion, command rewriting, job naming, linting, rendering and rule
 // naming belong to crontab, schedule, shellcmd, jobs, lint, report and
-// deploy; each of those calls goes through one small function in deps.go so
-// that the wiring stays in one place.
+// deploy (deps.go adapts the ones whose results migrate reshapes).
 //
 // Everything it writes is deterministic: no timestamps unless the caller
 // passes one, maps written in sorted order, and simulations over a fixed

@@ -218,8 +218,27 @@ func TestDescribeRandom(t *testing.T) {
 			}
 		}
 		s := mustSched(t, spec)
+		ja, _ := Describe(f, "ja")
+		// The wording must follow cron's day rule, decided here from the
+		// Schedule the test parser built, not from describeJa's own flags.
+		fullD, fullW := s.Dom&0xFFFFFFFE == 0xFFFFFFFE, s.Dow == 0x7F
+		or := strings.Contains(ja, "および")
+		and := strings.Contains(ja, "にあたる日") || strings.Contains(ja, "第")
+		switch {
+		case fullD || fullW:
+			if or || and {
+				t.Errorf("%s: %q combines day fields, but one covers every day", spec, ja)
+			}
+		case s.DomStar || s.DowStar:
+			if !and || or {
+				t.Errorf("%s: %q does not say the day fields are ANDed", spec, ja)
+			}
+		default:
+			if !or || and {
+				t.Errorf("%s: %q does not say the day fields are ORed", spec, ja)
+			}
+		}
 		if bits.OnesCount64(s.Minute) == 1 && bits.OnesCount32(s.Hour) == 1 {
-			ja, _ := Describe(f, "ja")
 			hm := fmt.Sprintf("%02d:%02d", bits.TrailingZeros32(s.Hour), bits.TrailingZeros64(s.Minute))
 			if !strings.Contains(ja, hm) {
 				t.Errorf("%s: %q does not name %s", spec, ja, hm)

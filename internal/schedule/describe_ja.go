@@ -52,6 +52,8 @@ func describeJa(fields [5]string) (string, error) {
 	return s.describe(), nil
 }
 
+// describe joins the days and the times: "毎日 03:00" when every day
+// qualifies, "月曜〜金曜の 08:30" otherwise, then any note.
 func (s jaSched) describe() string {
 	date, everyDay, note := s.date()
 	tm, point := jaTime(s.min, s.hour)
@@ -122,10 +124,11 @@ func (s jaSched) date() (date string, everyDay bool, note string) {
 		}
 		if bits.OnesCount64(s.dom&uint64(allDom)) == 1 {
 			// One day: "毎月13日が金曜にあたる日", not "13日のうち…".
-			if months == "" {
-				return "毎月" + dp + "が" + wp + "にあたる日", false, s.missingDays()
+			dd, enumerated := s.domDates(months, dp)
+			if enumerated {
+				return dd + "が" + wp + "にあたる日", false, s.leapDayNote()
 			}
-			return withMonths(dp + "が" + wp + "にあたる日"), false, s.missingDays()
+			return dd + "が" + wp + "にあたる日", false, s.missingDays()
 		}
 		return withMonths(dp + "のうち" + wp + "にあたる日"), false, s.missingDays()
 	}

@@ -6,10 +6,9 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 )
 
 // Exit codes, the same for every command (actionlint's convention).
@@ -102,14 +101,11 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'cronbridge <command> -h' for a command's flags.")
 }
 
-// errUsage marks errors that are the caller's fault (exit 2).
-var errUsage = errors.New("usage")
-
-// notYet is the body of commands whose issue has not landed yet.
-func notYet(env *Env, name string) int {
-	fmt.Fprintf(env.Stderr, "cronbridge %s: not implemented yet\n", name)
-	return ExitFailure
+// flagExit is the exit code after a flag parsing error: -h and --help
+// are requests (the flag package has printed the usage), not mistakes.
+func flagExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	return ExitUsage
 }
-
-var _ = sort.Strings
-var _ = strings.TrimSpace

@@ -48,7 +48,7 @@ func runConvert(ctx context.Context, env *Env, args []string) int {
 	format := fs.String("format", "text", "output format: text or json")
 	now := fs.String("now", "", "compute next runs after this instant (RFC 3339; default: the current time)")
 	if err := fs.Parse(args); err != nil {
-		return ExitUsage
+		return flagExit(err)
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(env.Stderr, "cronbridge convert: no crontab given (use - for standard input)")

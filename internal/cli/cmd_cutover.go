@@ -25,7 +25,7 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 	cfgPath := fs.String("config", "cronbridge.yaml", "the config file")
 	dryRun := fs.Bool("dry-run", false, "only show the table")
 	if err := fs.Parse(args); err != nil {
-		return ExitUsage
+		return flagExit(err)
 	}
 	if *at == "" || fs.NArg() != 0 {
 		fmt.Fprintln(env.Stderr, "cronbridge cutover: --at TIME is required and no arguments are taken")

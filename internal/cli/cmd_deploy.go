@@ -16,7 +16,7 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 	fs.BoolVar(&o.DryRun, "dry-run", false, "print the plan and change nothing")
 	fs.IntVar(&o.Keep, "keep", 0, "deregister ACTIVE revisions older than the newest N that no rule references (0: keep all)")
 	if err := fs.Parse(args); err != nil {
-		return ExitUsage
+		return flagExit(err)
 	}
 	if err := o.finish(fs); err != nil {
 		fmt.Fprintf(env.Stderr, "cronbridge deploy: %v\n", err)

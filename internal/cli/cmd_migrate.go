@@ -28,7 +28,7 @@ func runMigrate(ctx context.Context, env *Env, args []string) int {
 	now := fs.String("now", "", "print this generation time (RFC 3339) in MIGRATION.md; by default there is none, so output is reproducible")
 	force := fs.Bool("force", false, "overwrite an existing cronbridge.yaml in --out")
 	if err := fs.Parse(args); err != nil {
-		return ExitUsage
+		return flagExit(err)
 	}
 	if fs.NArg() != 1 || fs.Arg(0) == "-" {
 		fmt.Fprintln(env.Stderr, "cronbridge migrate: give exactly one crontab file (the config refers to it by path)")

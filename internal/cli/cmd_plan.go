@@ -17,7 +17,7 @@ func runPlan(ctx context.Context, env *Env, args []string) int {
 	fs.StringVar(&o.Image, "image", "", "image to deploy (default: the latest revision's image, so only rule changes show)")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when changes are pending")
 	if err := fs.Parse(args); err != nil {
-		return ExitUsage
+		return flagExit(err)
 	}
 	if err := o.finish(fs); err != nil {
 		fmt.Fprintf(env.Stderr, "cronbridge plan: %v\n", err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/deploy"
 	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/lint"
 	"github.com/cronbridge/cronbridge/internal/report"
@@ -86,7 +87,8 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	}
 
 	base := lintConfig(cfg, loc, at)
-	if err := lint.CheckConfig(base, config.Codes()); err != nil {
+	// lint.severity may name any code cronbridge prints, deploy's too.
+	if err := lint.CheckConfig(base, config.Codes(), deploy.Codes()); err != nil {
 		return fail(ExitUsage, "%s: %v", *cfgPath, err)
 	}
 	diags = lint.Regrade(diags, base.Severity) // the config file's own findings

@@ -24,27 +24,37 @@ func Simulate(jobs []Job, opts Options) *Result {
 	}
 	sorted := sortJobs(jobs)
 	from, to := window(sorted, opts)
-	res, mins, _ := simulate(sorted, nil, from, to, opts, true)
+	res, mins, _, sets := simulate(sorted, nil, from, to, opts, true)
 	if len(res.Storms) > 0 {
-		offsets, unresolved, inStorm := stagger(sorted, res, mins, from, to, opts)
+		offsets, unresolved, inStorm := stagger(sorted, sets, mins, from, to, opts)
 		res.Stagger = make([]Shift, 0, len(sorted))
-		byName := make(map[string]Shift, len(sorted))
+		shift := make([]Shift, len(sorted))
 		for i, j := range sorted {
 			if !inStorm[i] {
 				continue
 			}
-			s := Shift{Job: j.Name, Offset: offsets[i], Unresolved: unresolved[i]}
-			res.Stagger = append(res.Stagger, s)
-			byName[j.Name] = s
+			shift[i] = Shift{Job: j.Name, Offset: offsets[i], Unresolved: unresolved[i]}
+			res.Stagger = append(res.Stagger, shift[i])
+		}
+		// A storm's proposal names each job's shift by name; when names
+		// repeat, the last job of the name speaks for it. Storms with the
+		// same jobs share one proposal slice.
+		proposals := make([][]Shift, len(sets.jobs))
+		for set, idx := range sets.jobs {
+			p := make([]Shift, len(idx))
+			for i, ji := range idx {
+				last := int(ji)
+				for last+1 < len(sorted) && sorted[last+1].Name == sorted[ji].Name {
+					last++
+				}
+				p[i] = shift[last]
+			}
+			proposals[set] = p
 		}
 		for k := range res.Storms {
-			st := &res.Storms[k]
-			st.Proposal = make([]Shift, len(st.Jobs))
-			for i, name := range st.Jobs {
-				st.Proposal[i] = byName[name]
-			}
+			res.Storms[k].Proposal = proposals[sets.of[k]]
 		}
-		chk, _, nStorms := simulate(sorted, offsets, from, to, opts, false)
+		chk, _, nStorms, _ := simulate(sorted, offsets, from, to, opts, false)
 		c := &Check{
 			Storms:       nStorms,
 			Peaks:        chk.Peaks,

@@ -107,46 +107,104 @@ func countStorms(l minuteList, from, to int64, threshold int) int {
 	return n
 }
 
-// storms lists the minutes at which at least threshold distinct jobs start.
-// The job lists share one backing array to keep allocations few when
-// hundreds of jobs start at every full hour.
-func storms(jobs []Job, l minuteList, from, to int64, threshold int, loc *time.Location) []Storm {
+// stormSets tells which storms have the same jobs: with hundreds of jobs
+// starting every few minutes, thousands of storm minutes share a handful of
+// job sets, and each set's name list and proposal are built once and
+// shared by its storms.
+type stormSets struct {
+	of   []int32   // per storm, its set
+	jobs [][]int32 // per set, its jobs (indices into the sorted jobs, increasing)
+}
+
+// storms lists the minutes at which at least threshold distinct jobs start,
+// and the distinct job sets among them. Storms with the same jobs share one
+// Jobs slice (capped at its length, so that an append copies).
+//
+// The sets come from partition refinement: every storm starts in the empty
+// set; visiting jobs in order, the storms a job starts in move from their
+// current set to that set's child for the job, one new child per distinct
+// current set. Two storms end in the same set exactly when the same jobs
+// start in them, without hashing or comparing lists.
+func storms(jobs []Job, l minuteList, from, to int64, threshold int, loc *time.Location) ([]Storm, stormSets) {
 	c := countMinutes(l, from, to)
-	index := make(map[int64]int)
+	// Mark each storm minute in the counter as -(its storm index + 1).
 	var minutes []int64
-	var sizes []int
-	for _, m := range l.mins {
-		if v := c.get(m); v >= int32(threshold) {
-			if _, ok := index[m]; !ok {
-				index[m] = len(minutes)
-				minutes = append(minutes, m)
-				sizes = append(sizes, int(v))
+	if c.dense != nil {
+		for i, v := range c.dense {
+			if v >= int32(threshold) {
+				c.dense[i] = -int32(len(minutes)) - 1
+				minutes = append(minutes, c.base+int64(i))
 			}
 		}
+	}
+	sparseFrom := len(minutes)
+	for m, v := range c.sparse {
+		if v >= int32(threshold) {
+			minutes = append(minutes, m)
+		}
+	}
+	slices.Sort(minutes[sparseFrom:])
+	for k := sparseFrom; k < len(minutes); k++ {
+		c.sparse[minutes[k]] = -int32(k) - 1
 	}
 	if len(minutes) == 0 {
-		return nil
+		return nil, stormSets{}
 	}
-	total := 0
-	for _, n := range sizes {
-		total += n
-	}
-	names := make([]string, total)
-	out := make([]Storm, len(minutes))
-	for k, m := range minutes {
-		out[k] = Storm{Minute: time.UnixMilli(m * msPerMinute).In(loc), Jobs: names[:0:sizes[k]]}
-		names = names[sizes[k]:]
-	}
-	for ji := range jobs {
-		for _, m := range l.of(ji) {
-			if k, ok := index[m]; ok {
-				// Jobs are visited in name order, so each list stays sorted.
-				out[k].Jobs = append(out[k].Jobs, jobs[ji].Name)
-			}
+	if sparseFrom > 0 && sparseFrom < len(minutes) {
+		// Only a window wider than the dense table mixes both; keep the
+		// storms in time order all the same.
+		slices.Sort(minutes)
+		for k, m := range minutes {
+			c.add(m, -c.get(m)-int32(k)-1)
 		}
 	}
-	slices.SortFunc(out, func(a, b Storm) int { return a.Minute.Compare(b.Minute) })
-	return out
+
+	// Refinement nodes: node 0 is the empty set; node n adds job[n] to
+	// parent[n]. next/stamp map a node to its child for the current job.
+	parent, job, depth := []int32{0}, []int32{-1}, []int32{0}
+	next, stamp := []int32{0}, []int32{-1}
+	state := make([]int32, len(minutes))
+	for ji := range jobs {
+		for _, m := range l.of(ji) {
+			v := c.get(m)
+			if v >= 0 {
+				continue
+			}
+			k := -v - 1
+			old := state[k]
+			if stamp[old] != int32(ji) {
+				stamp[old], next[old] = int32(ji), int32(len(parent))
+				parent, job, depth = append(parent, old), append(job, int32(ji)), append(depth, depth[old]+1)
+				next, stamp = append(next, 0), append(stamp, -1)
+			}
+			state[k] = next[old]
+		}
+	}
+
+	// One set per distinct final node, numbered in order of first storm.
+	setOf := make(map[int32]int32)
+	sets := stormSets{of: make([]int32, len(minutes))}
+	var names [][]string
+	for k, n := range state {
+		id, ok := setOf[n]
+		if !ok {
+			id = int32(len(sets.jobs))
+			setOf[n] = id
+			d := depth[n]
+			idx, nm := make([]int32, d), make([]string, d)
+			for p := n; p != 0; p = parent[p] {
+				d--
+				idx[d], nm[d] = job[p], jobs[job[p]].Name
+			}
+			sets.jobs, names = append(sets.jobs, idx), append(names, nm)
+		}
+		sets.of[k] = id
+	}
+	out := make([]Storm, len(minutes))
+	for k, m := range minutes {
+		out[k] = Storm{Minute: time.UnixMilli(m * msPerMinute).In(loc), Jobs: names[sets.of[k]]}
+	}
+	return out, sets
 }
 
 // stagger proposes one offset per job so that no minute has threshold or
@@ -158,13 +216,9 @@ func storms(jobs []Job, l minuteList, from, to int64, threshold int, loc *time.L
 //
 // It returns the offsets, which jobs are unresolved and which jobs take
 // part in a storm at all (the jobs the proposal is about).
-func stagger(jobs []Job, base *Result, mins minuteList, from, to time.Time, opts Options) (offsets []time.Duration, unresolved, placed []bool) {
+func stagger(jobs []Job, sets stormSets, mins minuteList, from, to time.Time, opts Options) (offsets []time.Duration, unresolved, placed []bool) {
 	fromMS, toMS := ms(from), ms(to)
 	c := countMinutes(mins, fromMS, toMS+time.Hour.Milliseconds())
-	byName := make(map[string][]int, len(jobs))
-	for i, j := range jobs {
-		byName[j.Name] = append(byName[j.Name], i)
-	}
 	stepMin := max(int64(opts.StaggerStep/time.Minute), 1)
 	nSlots := max(int(60/stepMin), 1)
 	limit := int32(opts.StartStorm)
@@ -186,12 +240,29 @@ func stagger(jobs []Job, base *Result, mins minuteList, from, to time.Time, opts
 		}
 	}
 	var floating []int
-	for _, st := range base.Storms {
+	done := make([]bool, len(sets.jobs))
+	for _, set := range sets.of {
+		// After its first storm every job of a set is placed: later
+		// storms with the same jobs have nothing left to move.
+		if done[set] {
+			continue
+		}
+		done[set] = true
 		floating = floating[:0]
-		for _, name := range st.Jobs {
-			for _, ji := range byName[name] {
-				if !placed[ji] && !slices.Contains(floating, ji) {
-					floating = append(floating, ji)
+		for _, ji := range sets.jobs[set] {
+			// A proposal is per name: a job floats with every job of
+			// the same name (jobs are sorted by name, so they are
+			// neighbours), each group once.
+			if len(floating) > 0 && jobs[floating[len(floating)-1]].Name == jobs[ji].Name {
+				continue
+			}
+			lo := int(ji)
+			for lo > 0 && jobs[lo-1].Name == jobs[ji].Name {
+				lo--
+			}
+			for g := lo; g < len(jobs) && jobs[g].Name == jobs[ji].Name; g++ {
+				if !placed[g] {
+					floating = append(floating, g)
 				}
 			}
 		}

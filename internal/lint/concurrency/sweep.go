@@ -287,8 +287,8 @@ func (sw *sweeper) sweepEvents(jobs []Job, runs []run, from, to int64) {
 //
 // It also returns the jobs' start minutes (for the stagger proposal) and
 // the number of storm minutes (the lite mode counts storms without listing
-// them).
-func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Options, full bool) (*Result, minuteList, int) {
+// them), and in full mode which storms share a job set.
+func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Options, full bool) (*Result, minuteList, int, stormSets) {
 	loc := opts.Loc
 	fromMS, toMS := ms(from), ms(to)
 	res := &Result{From: from.In(loc), To: to.In(loc), Loc: loc}
@@ -347,8 +347,9 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 
 	mins := jobMinutes(len(jobs), runs, fromMS, toMS)
 	var nStorms int
+	var sets stormSets
 	if full {
-		res.Storms = storms(jobs, mins, fromMS, toMS, opts.StartStorm, loc)
+		res.Storms, sets = storms(jobs, mins, fromMS, toMS, opts.StartStorm, loc)
 		nStorms = len(res.Storms)
 	} else {
 		nStorms = countStorms(mins, fromMS, toMS, opts.StartStorm)
@@ -432,7 +433,7 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 		}
 		res.BusiestDay = busiestDay(jobs, runs, slots, loc)
 	}
-	return res, mins, nStorms
+	return res, mins, nStorms, sets
 }
 
 type query struct {

@@ -554,25 +554,63 @@ func busiestDay(jobs []Job, runs []run, slots []slot, loc *time.Location) Busies
 	dayEnd := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 	lo, hi := ms(dayStart), ms(dayEnd)
 	out := BusiestDay{Date: dayStart, PeakJobs: bestPeak, Starts: bestStarts}
+	touches := func(r run) bool {
+		return r.start < hi && (r.end > lo || r.end == r.start && r.start >= lo)
+	}
+	// Order the day's runs by start, then name, then end, without sorting
+	// them all: a counting sort by start minute (runs from the day before
+	// share the first bucket) visits jobs in name order and each job's runs
+	// in start order, so a bucket whose starts are all one minute is already
+	// in order; only a bucket that is not gets sorted.
+	nb := int((hi-lo)/msPerMinute) + 1
+	first := make([]int32, nb+1)
+	bucket := func(t int64) int { return int(max(0, t-lo) / msPerMinute) }
+	n := 0
 	for _, r := range runs {
-		unknown := r.end == r.start
-		if r.start < hi && (r.end > lo || unknown && r.start >= lo) {
-			out.Runs = append(out.Runs, Run{
-				Job:     jobs[r.job].Name,
-				Start:   time.UnixMilli(r.start).In(loc),
-				End:     time.UnixMilli(r.end).In(loc),
-				Unknown: unknown,
-			})
+		if touches(r) {
+			first[bucket(r.start)+1]++
+			n++
 		}
 	}
-	slices.SortFunc(out.Runs, func(a, b Run) int {
-		if c := a.Start.Compare(b.Start); c != 0 {
+	if n == 0 {
+		return out
+	}
+	for i := 1; i < len(first); i++ {
+		first[i] += first[i-1]
+	}
+	order := make([]int32, n)
+	fill := slices.Clone(first)
+	for i, r := range runs {
+		if touches(r) {
+			b := bucket(r.start)
+			order[fill[b]] = int32(i)
+			fill[b]++
+		}
+	}
+	less := func(a, b int32) int {
+		ra, rb := runs[a], runs[b]
+		if c := cmp.Compare(ra.start, rb.start); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.Job, b.Job); c != 0 {
+		if c := cmp.Compare(jobs[ra.job].Name, jobs[rb.job].Name); c != 0 {
 			return c
 		}
-		return a.End.Compare(b.End)
-	})
+		return cmp.Compare(ra.end, rb.end)
+	}
+	for b := range nb {
+		if part := order[first[b]:first[b+1]]; !slices.IsSortedFunc(part, less) {
+			slices.SortFunc(part, less)
+		}
+	}
+	out.Runs = make([]Run, n)
+	for k, i := range order {
+		r := runs[i]
+		out.Runs[k] = Run{
+			Job:     jobs[r.job].Name,
+			Start:   time.UnixMilli(r.start).In(loc),
+			End:     time.UnixMilli(r.end).In(loc),
+			Unknown: r.end == r.start,
+		}
+	}
 	return out
 }

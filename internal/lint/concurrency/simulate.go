@@ -24,7 +24,10 @@ func Simulate(jobs []Job, opts Options) *Result {
 	}
 	sorted := sortJobs(jobs)
 	from, to := window(sorted, opts)
-	res, mins, _, sets := simulate(sorted, nil, from, to, opts, true)
+	// The check pass reuses the first pass's buffers: the runs and start
+	// minutes are the bulk of the memory and are dead once the proposal is made.
+	var buf scratch
+	res, mins, _, sets := simulate(sorted, nil, from, to, opts, true, &buf)
 	if len(res.Storms) > 0 {
 		offsets, unresolved, inStorm := stagger(sorted, sets, mins, from, to, opts)
 		res.Stagger = make([]Shift, 0, len(sorted))
@@ -54,7 +57,7 @@ func Simulate(jobs []Job, opts Options) *Result {
 		for k := range res.Storms {
 			res.Storms[k].Proposal = proposals[sets.of[k]]
 		}
-		chk, _, nStorms, _ := simulate(sorted, offsets, from, to, opts, false)
+		chk, _, nStorms, _ := simulate(sorted, offsets, from, to, opts, false, &buf)
 		c := &Check{
 			Storms:       nStorms,
 			Peaks:        chk.Peaks,

@@ -65,8 +65,8 @@ func (l minuteList) of(job int) []int64 { return l.mins[l.off[job]:l.off[job+1]]
 
 // jobMinutes builds the minute list from runs grouped by job, each group in
 // increasing start order (simulate builds them that way).
-func jobMinutes(nJobs int, runs []run, from, to int64) minuteList {
-	l := minuteList{mins: make([]int64, 0, len(runs)), off: make([]int, nJobs+1)}
+func jobMinutes(nJobs int, runs []run, from, to int64, buf []int64) minuteList {
+	l := minuteList{mins: grow(buf, len(runs)), off: make([]int, nJobs+1)}
 	job := int32(-1)
 	for _, r := range runs {
 		if r.start < from || r.start >= to {

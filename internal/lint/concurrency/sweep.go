@@ -281,6 +281,21 @@ func (sw *sweeper) sweepEvents(jobs []Job, runs []run, from, to int64) {
 	}
 }
 
+// scratch holds the large buffers of a sweep so that a second sweep (the
+// check of the proposal) reuses them once the first one's are dead.
+type scratch struct {
+	runs []run
+	mins []int64
+}
+
+// grow returns buf emptied, with room for n elements.
+func grow[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, 0, n)
+	}
+	return buf[:0]
+}
+
 // simulate is one sweep over jobs (sorted by sortJobs) with optional
 // per-job offsets. full adds the profile and the busiest day, which the
 // check of a stagger proposal does not need.
@@ -288,7 +303,7 @@ func (sw *sweeper) sweepEvents(jobs []Job, runs []run, from, to int64) {
 // It also returns the jobs' start minutes (for the stagger proposal) and
 // the number of storm minutes (the lite mode counts storms without listing
 // them), and in full mode which storms share a job set.
-func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Options, full bool) (*Result, minuteList, int, stormSets) {
+func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Options, full bool, buf *scratch) (*Result, minuteList, int, stormSets) {
 	loc := opts.Loc
 	fromMS, toMS := ms(from), ms(to)
 	res := &Result{From: from.In(loc), To: to.In(loc), Loc: loc}
@@ -299,7 +314,8 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 	for _, j := range jobs {
 		total += len(j.Starts)
 	}
-	runs := make([]run, 0, total)
+	runs := grow(buf.runs, total)
+	buf.runs = runs
 	for ji, j := range jobs {
 		var off int64
 		if offsets != nil {
@@ -345,7 +361,8 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 		return cmp.Compare(a.Job, b.Job)
 	})
 
-	mins := jobMinutes(len(jobs), runs, fromMS, toMS)
+	mins := jobMinutes(len(jobs), runs, fromMS, toMS, buf.mins)
+	buf.mins = mins.mins
 	var nStorms int
 	var sets stormSets
 	if full {

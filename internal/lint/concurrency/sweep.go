@@ -2,7 +2,9 @@ package concurrency
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
+	"sort"
 	"time"
 )
 
@@ -316,6 +318,8 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 	}
 	runs := grow(buf.runs, total)
 	buf.runs = runs
+	// Job ji's runs are runs[jobRuns[ji]:jobRuns[ji+1]].
+	jobRuns := make([]int, len(jobs)+1)
 	for ji, j := range jobs {
 		var off int64
 		if offsets != nil {
@@ -351,6 +355,7 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 		if so.Count > 0 {
 			res.SelfOverlaps = append(res.SelfOverlaps, so)
 		}
+		jobRuns[ji+1] = len(runs)
 	}
 	res.Unknown = slices.Compact(res.Unknown)
 	res.UnknownResources = slices.Compact(res.UnknownResources)
@@ -419,7 +424,7 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 			n++
 		}
 	}
-	snapshots(jobs, runs, queries, loc)
+	snapshots(jobs, runs, jobRuns, queries, loc)
 	slices.SortStableFunc(res.OverBudget, func(a, b Excess) int { return a.Start.Compare(b.Start) })
 
 	if full {
@@ -462,10 +467,12 @@ type query struct {
 // instant on (all events at or before the instant applied): the runs with
 // a known duration and start <= t < end. Every query is before the window's
 // end, so runs ending at or after it (whose end events are never applied)
-// count too. Runs are grouped by job in start order, so one forward walk
-// per job with two pointers (first run not yet ended, first run not yet
-// started) serves every query: O(runs + jobs*queries) and no event list.
-func snapshots(jobs []Job, runs []run, queries []query, loc *time.Location) {
+// count too. A job's runs are in start order and share one duration, so
+// its ends are in order too and the running runs are those between the
+// first not yet ended and the first not yet started: two binary searches
+// per job and query, or, when there are many queries, one forward walk of
+// both pointers. No event list is needed.
+func snapshots(jobs []Job, runs []run, jobRuns []int, queries []query, loc *time.Location) {
 	if len(queries) == 0 {
 		return
 	}
@@ -475,33 +482,34 @@ func snapshots(jobs []Job, runs []run, queries []query, loc *time.Location) {
 	for k := range snaps {
 		snaps[k].Jobs = []string{}
 	}
-	for lo := 0; lo < len(runs); {
-		ji := runs[lo].job
-		hi := lo
-		for hi < len(runs) && runs[hi].job == ji {
-			hi++
+	for ji := range jobs {
+		jr := runs[jobRuns[ji]:jobRuns[ji+1]]
+		if len(jr) == 0 || jr[0].end <= jr[0].start {
+			continue
 		}
 		j := &jobs[ji]
-		if jr := runs[lo:hi]; jr[0].end > jr[0].start {
-			started, ended := 0, 0
-			for k, q := range queries {
+		search := len(queries)*bits.Len(uint(len(jr))) < len(jr)
+		started, ended := 0, 0
+		for k, q := range queries {
+			if search {
+				started = sort.Search(len(jr), func(i int) bool { return jr[i].start > q.t })
+				ended = sort.Search(started, func(i int) bool { return jr[i].end > q.t })
+			} else {
 				for started < len(jr) && jr[started].start <= q.t {
 					started++
 				}
 				for ended < started && jr[ended].end <= q.t {
 					ended++
 				}
-				// Ends are in start order too (one duration per job), so
-				// the runs in [ended, started) are exactly those running.
-				for range started - ended {
-					snaps[k].Jobs = append(snaps[k].Jobs, j.Name)
-				}
-				snaps[k].Count += started - ended
-				cpus[k] += (started - ended) * j.CPU
-				snaps[k].MemoryMiB += (started - ended) * j.MemoryMiB
 			}
+			n := started - ended
+			for range n {
+				snaps[k].Jobs = append(snaps[k].Jobs, j.Name)
+			}
+			snaps[k].Count += n
+			cpus[k] += n * j.CPU
+			snaps[k].MemoryMiB += n * j.MemoryMiB
 		}
-		lo = hi
 	}
 	for k, q := range queries {
 		s := snaps[k]

@@ -63,29 +63,6 @@ type minuteList struct {
 
 func (l minuteList) of(job int) []int64 { return l.mins[l.off[job]:l.off[job+1]] }
 
-// jobMinutes builds the minute list from runs grouped by job, each group in
-// increasing start order (simulate builds them that way).
-func jobMinutes(nJobs int, runs []run, from, to int64, buf []int64) minuteList {
-	l := minuteList{mins: grow(buf, len(runs)), off: make([]int, nJobs+1)}
-	job := int32(-1)
-	for _, r := range runs {
-		if r.start < from || r.start >= to {
-			continue
-		}
-		m := floorDiv(r.start, msPerMinute)
-		if r.job == job && l.mins[len(l.mins)-1] == m {
-			continue
-		}
-		job = r.job
-		l.mins = append(l.mins, m)
-		l.off[r.job+1]++
-	}
-	for i := 1; i < len(l.off); i++ {
-		l.off[i] += l.off[i-1]
-	}
-	return l
-}
-
 func countMinutes(l minuteList, from, to int64) *minuteCounter {
 	c := newMinuteCounter(from, to)
 	for _, m := range l.mins {

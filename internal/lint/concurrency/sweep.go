@@ -318,8 +318,11 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 	}
 	runs := grow(buf.runs, total)
 	buf.runs = runs
-	// Job ji's runs are runs[jobRuns[ji]:jobRuns[ji+1]].
+	// Job ji's runs are runs[jobRuns[ji]:jobRuns[ji+1]]. The start
+	// minutes are collected in the same pass, not in another walk of runs.
 	jobRuns := make([]int, len(jobs)+1)
+	mins := minuteList{mins: grow(buf.mins, total), off: make([]int, len(jobs)+1)}
+	buf.mins = mins.mins
 	for ji, j := range jobs {
 		var off int64
 		if offsets != nil {
@@ -351,11 +354,17 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 			}
 			runs = append(runs, r)
 			prev = r
+			if t >= fromMS {
+				if m := floorDiv(t, msPerMinute); len(mins.mins) == mins.off[ji] || mins.mins[len(mins.mins)-1] != m {
+					mins.mins = append(mins.mins, m)
+				}
+			}
 		}
 		if so.Count > 0 {
 			res.SelfOverlaps = append(res.SelfOverlaps, so)
 		}
 		jobRuns[ji+1] = len(runs)
+		mins.off[ji+1] = len(mins.mins)
 	}
 	res.Unknown = slices.Compact(res.Unknown)
 	res.UnknownResources = slices.Compact(res.UnknownResources)
@@ -366,8 +375,6 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 		return cmp.Compare(a.Job, b.Job)
 	})
 
-	mins := jobMinutes(len(jobs), runs, fromMS, toMS, buf.mins)
-	buf.mins = mins.mins
 	var nStorms int
 	var sets stormSets
 	if full {

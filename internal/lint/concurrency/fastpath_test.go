@@ -118,7 +118,14 @@ func TestBusiestDayOrder(t *testing.T) {
 		for i := range slots {
 			slots[i].peakJobs = 1
 		}
-		got := busiestDay(jobs, runs, slots, jst)
+		jobRuns := make([]int, len(jobs)+1)
+		for _, r := range runs {
+			jobRuns[r.job+1]++
+		}
+		for i := 1; i < len(jobRuns); i++ {
+			jobRuns[i] += jobRuns[i-1]
+		}
+		got := busiestDay(jobs, runs, jobRuns, slots, jst)
 		lo, hi := got.Date.UnixMilli(), got.Date.AddDate(0, 0, 1).UnixMilli()
 		var want []Run
 		for _, r := range runs {

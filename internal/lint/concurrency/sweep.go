@@ -460,7 +460,7 @@ func simulate(jobs []Job, offsets []time.Duration, from, to time.Time, opts Opti
 			h.PeakMemoryMiB = max(h.PeakMemoryMiB, s.peakMem)
 			h.Starts += s.starts
 		}
-		res.BusiestDay = busiestDay(jobs, runs, slots, loc)
+		res.BusiestDay = busiestDay(jobs, runs, jobRuns, slots, loc)
 	}
 	return res, mins, nStorms, sets
 }
@@ -564,7 +564,7 @@ func floorLocalHour(t int64, loc *time.Location) int64 {
 
 // busiestDay picks the local date with the highest peak of running jobs
 // (ties: more starts, then the earlier date) and lists the runs touching it.
-func busiestDay(jobs []Job, runs []run, slots []slot, loc *time.Location) BusiestDay {
+func busiestDay(jobs []Job, runs []run, jobRuns []int, slots []slot, loc *time.Location) BusiestDay {
 	if len(slots) == 0 {
 		return BusiestDay{}
 	}
@@ -586,8 +586,33 @@ func busiestDay(jobs []Job, runs []run, slots []slot, loc *time.Location) Busies
 	dayEnd := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 	lo, hi := ms(dayStart), ms(dayEnd)
 	out := BusiestDay{Date: dayStart, PeakJobs: bestPeak, Starts: bestStarts}
-	touches := func(r run) bool {
-		return r.start < hi && (r.end > lo || r.end == r.start && r.start >= lo)
+	// The runs touching the day start before its end and end after its
+	// start (or, without a duration, start in it). A job's runs are in
+	// start order with one duration, so they are one range per job, found
+	// by binary search instead of testing every run of the window.
+	var spans [][2]int
+	n := 0
+	for ji := range jobs {
+		base := jobRuns[ji]
+		jr := runs[base:jobRuns[ji+1]]
+		if len(jr) == 0 {
+			continue
+		}
+		d := jr[0].end - jr[0].start
+		a := sort.Search(len(jr), func(i int) bool {
+			if d > 0 {
+				return jr[i].end > lo
+			}
+			return jr[i].start >= lo
+		})
+		b := sort.Search(len(jr), func(i int) bool { return jr[i].start >= hi })
+		if a < b {
+			spans = append(spans, [2]int{base + a, base + b})
+			n += b - a
+		}
+	}
+	if n == 0 {
+		return out
 	}
 	// Order the day's runs by start, then name, then end, without sorting
 	// them all: a counting sort by start minute (runs from the day before
@@ -597,24 +622,19 @@ func busiestDay(jobs []Job, runs []run, slots []slot, loc *time.Location) Busies
 	nb := int((hi-lo)/msPerMinute) + 1
 	first := make([]int32, nb+1)
 	bucket := func(t int64) int { return int(max(0, t-lo) / msPerMinute) }
-	n := 0
-	for _, r := range runs {
-		if touches(r) {
+	for _, sp := range spans {
+		for _, r := range runs[sp[0]:sp[1]] {
 			first[bucket(r.start)+1]++
-			n++
 		}
-	}
-	if n == 0 {
-		return out
 	}
 	for i := 1; i < len(first); i++ {
 		first[i] += first[i-1]
 	}
 	order := make([]int32, n)
 	fill := slices.Clone(first)
-	for i, r := range runs {
-		if touches(r) {
-			b := bucket(r.start)
+	for _, sp := range spans {
+		for i := sp[0]; i < sp[1]; i++ {
+			b := bucket(runs[i].start)
 			order[fill[b]] = int32(i)
 			fill[b]++
 		}

@@ -157,7 +157,9 @@ type Excess struct {
 	Peak Snapshot
 }
 
-// Storm is a minute at which many distinct jobs start.
+// Storm is a minute at which many distinct jobs start. Storms with the same
+// jobs share their Jobs and Proposal slices (capped at their length, so an
+// append copies): treat them as read-only.
 type Storm struct {
 	Minute time.Time
 	// Jobs are the jobs starting in that minute, sorted.

@@ -128,5 +128,14 @@ func window(jobs []Job, opts Options) (time.Time, time.Time) {
 	if !opts.To.IsZero() {
 		to = opts.To
 	}
+	// With no runs to take a bound from, an unset bound closes the window
+	// instead of reaching back to year 1 (which would make the hourly
+	// profile millions of buckets long for nothing).
+	if from.IsZero() {
+		from = to
+	}
+	if to.IsZero() || to.Before(from) {
+		to = from
+	}
 	return from, to
 }

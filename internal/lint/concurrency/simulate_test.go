@@ -396,3 +396,19 @@ func BenchmarkSimulate1000Jobs7Days(b *testing.B) {
 		Simulate(jobs, opts)
 	}
 }
+
+// TestWindowWithoutRuns: a bound that is unset, with no run to take it
+// from, closes the window instead of reaching back to year 1.
+func TestWindowWithoutRuns(t *testing.T) {
+	to := time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC)
+	for _, opts := range []Options{{To: to}, {From: to}, {}} {
+		from, end := window([]Job{{Name: "idle"}}, opts)
+		if end.Sub(from) != 0 {
+			t.Errorf("window(%v, %v) = [%v, %v), want an empty window", opts.From, opts.To, from, end)
+		}
+		r := Simulate([]Job{{Name: "idle"}}, opts)
+		if r == nil {
+			t.Fatalf("Simulate(%+v) = nil", opts)
+		}
+	}
+}

@@ -47,7 +47,7 @@ func runConvert(ctx context.Context, env *Env, args []string) int {
 	src.register(fs)
 	format := fs.String("format", "text", "output format: text or json")
 	now := fs.String("now", "", "compute next runs after this instant (RFC 3339; default: the current time)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return flagExit(err)
 	}
 	if fs.NArg() == 0 {

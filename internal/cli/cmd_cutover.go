@@ -24,7 +24,7 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 	at := fs.String("at", "", "the cutover minute: \"YYYY-MM-DD HH:MM\" in the config's timezone, or RFC 3339")
 	cfgPath := fs.String("config", "cronbridge.yaml", "the config file")
 	dryRun := fs.Bool("dry-run", false, "only show the table")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return flagExit(err)
 	}
 	if *at == "" || fs.NArg() != 0 {

@@ -15,7 +15,7 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 	fs.StringVar(&o.Image, "image", "", "image URI for the configured container (required)")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "print the plan and change nothing")
 	fs.IntVar(&o.Keep, "keep", 0, "deregister ACTIVE revisions older than the newest N that no rule references (0: keep all)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return flagExit(err)
 	}
 	if err := o.finish(fs); err != nil {

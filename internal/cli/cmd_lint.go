@@ -29,7 +29,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	format := fs.String("format", "text", "output format: text, json, sarif, github or markdown")
 	failOn := fs.String("fail-on", "", "lowest severity that makes the exit status 1: error, warning or never (default: lint.fail_on, else error)")
 	now := fs.String("now", "", "simulate the 7 days (lint.window) from the next local midnight after this instant (RFC 3339; default: the current time)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return flagExit(err)
 	}
 	fail := func(code int, format string, a ...any) int {

@@ -27,7 +27,7 @@ func runMigrate(ctx context.Context, env *Env, args []string) int {
 	cutoverAt := fs.String("cutover-at", "", "add the cutover table for this minute (\"YYYY-MM-DD HH:MM\" in --timezone, or RFC 3339)")
 	now := fs.String("now", "", "print this generation time (RFC 3339) in MIGRATION.md; by default there is none, so output is reproducible")
 	force := fs.Bool("force", false, "overwrite an existing cronbridge.yaml in --out")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return flagExit(err)
 	}
 	if fs.NArg() != 1 || fs.Arg(0) == "-" {

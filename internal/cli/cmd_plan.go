@@ -16,7 +16,7 @@ func runPlan(ctx context.Context, env *Env, args []string) int {
 	o.register(fs)
 	fs.StringVar(&o.Image, "image", "", "image to deploy (default: the latest revision's image, so only rule changes show)")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when changes are pending")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return flagExit(err)
 	}
 	if err := o.finish(fs); err != nil {

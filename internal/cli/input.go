@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
@@ -81,4 +82,39 @@ func zoneFor(e *crontab.Entry, def *time.Location, cache map[string]*time.Locati
 	}
 	cache[e.TZ] = loc
 	return loc, nil
+}
+
+// parseFlags parses args like fs.Parse, but also accepts flags after the
+// file arguments ("cronbridge lint batch.crontab --system"), as most
+// command-line tools do; Go's flag package alone would take "--system"
+// for a file name. Everything after "--" stays an argument.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			rest = append(rest, args[i+1:]...)
+			i = len(args)
+		case len(a) > 1 && a[0] == '-':
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if strings.Contains(name, "=") {
+				continue
+			}
+			// A flag that is not boolean takes the next argument as its value.
+			if f := fs.Lookup(name); f != nil && !isBoolFlag(f) && i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return fs.Parse(append(append(flags, "--"), rest...))
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }

@@ -172,7 +172,7 @@ func convertFile(name string, src []byte, opts crontab.Options, def *time.Locati
 			File:                 name,
 			Line:                 e.Line,
 			Name:                 names[e],
-			Schedule:             scheduleText(e),
+			Schedule:             e.ScheduleText(),
 			Timezone:             loc.String(),
 			Command:              e.Command.Text,
 			Exact:                res.Exact,
@@ -190,7 +190,7 @@ func convertFile(name string, src []byte, opts crontab.Options, def *time.Locati
 		}
 		if !e.Reboot {
 			for _, lang := range []string{"en", "ja"} {
-				if d, err := schedule.Describe(fieldTexts(e), lang); err == nil {
+				if d, err := schedule.Describe(e.FieldTexts(), lang); err == nil {
 					j.Description[lang] = d
 				}
 			}
@@ -201,23 +201,6 @@ func convertFile(name string, src []byte, opts crontab.Options, def *time.Locati
 		out = append(out, j)
 	}
 	return out, diags, nil
-}
-
-// scheduleText is the schedule as written: the nickname or the five fields.
-func scheduleText(e *crontab.Entry) string {
-	if e.Nickname != nil {
-		return e.Nickname.Text
-	}
-	f := fieldTexts(e)
-	return strings.Join(f[:], " ")
-}
-
-func fieldTexts(e *crontab.Entry) [5]string {
-	var s [5]string
-	for i, f := range e.Fields {
-		s[i] = f.Text
-	}
-	return s
 }
 
 // writeConvertText prints one block per job: what a reviewer needs to check

@@ -3,7 +3,7 @@ package config
 import (
 	"fmt"
 	"os"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
@@ -384,20 +384,5 @@ func mergeEnv(a, b map[string]string) map[string]string {
 }
 
 func sortDiags(ds []crontab.Diagnostic) {
-	sort.SliceStable(ds, func(i, j int) bool {
-		a, b := ds[i], ds[j]
-		if a.Pos.File != b.Pos.File {
-			return a.Pos.File < b.Pos.File
-		}
-		if a.Pos.Line != b.Pos.Line {
-			return a.Pos.Line < b.Pos.Line
-		}
-		if a.Pos.Col != b.Pos.Col {
-			return a.Pos.Col < b.Pos.Col
-		}
-		if a.Code != b.Code {
-			return a.Code < b.Code
-		}
-		return a.Message < b.Message
-	})
+	slices.SortStableFunc(ds, crontab.CompareDiagnostics)
 }

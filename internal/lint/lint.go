@@ -1,10 +1,8 @@
 package lint
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
@@ -240,21 +238,7 @@ func withDefaults(cfg Config) Config {
 // Sort orders diagnostics by file, line, column, code and message and
 // removes exact duplicates, so output never depends on rule order.
 func Sort(diags []crontab.Diagnostic) []crontab.Diagnostic {
-	out := slices.Clone(diags)
-	slices.SortFunc(out, compareDiags)
-	return slices.Compact(out)
-}
-
-func compareDiags(a, b crontab.Diagnostic) int {
-	return cmp.Or(
-		strings.Compare(a.Pos.File, b.Pos.File),
-		cmp.Compare(a.Pos.Line, b.Pos.Line),
-		cmp.Compare(a.Pos.Col, b.Pos.Col),
-		strings.Compare(a.Code, b.Code),
-		strings.Compare(a.Message, b.Message),
-		cmp.Compare(a.Severity, b.Severity),
-		strings.Compare(a.Hint, b.Hint),
-	)
+	return crontab.SortDiagnostics(diags)
 }
 
 // Regrade applies severity overrides (CODE -> error, warning, info or off)

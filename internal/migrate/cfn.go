@@ -91,7 +91,7 @@ func (p *Plan) writeRule(b *strings.Builder, j *Job, i int, expr, id string) {
 	b.WriteString("    Properties:\n")
 	fmt.Fprintf(b, "      Name: %s\n", jsonString(j.RuleNames[i]))
 	fmt.Fprintf(b, "      Description: %s\n", jsonString(truncate(fmt.Sprintf("%s line %d: %s (%s)",
-		p.baseName(), j.Entry.Line, ScheduleText(j.Entry), j.Zone), 512)))
+		p.baseName(), j.Entry.Line, j.Entry.ScheduleText(), j.Zone), 512)))
 	fmt.Fprintf(b, "      ScheduleExpression: %s\n", jsonString(expr))
 	b.WriteString("      State: !Ref RuleState\n")
 	b.WriteString("      Targets:\n")

@@ -59,7 +59,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 		for i, r := range j.Rules {
 			rules[i] = report.TableCodeSpan(r)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s |\n", j.Name, j.Entry.Line, report.TableCodeSpan(ScheduleText(j.Entry)), strings.Join(rules, "<br>"), status)
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s |\n", j.Name, j.Entry.Line, report.TableCodeSpan(j.Entry.ScheduleText()), strings.Join(rules, "<br>"), status)
 	}
 
 	b.WriteString("\n## Jobs\n")
@@ -76,7 +76,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 			if j.Migrated {
 				continue
 			}
-			fmt.Fprintf(&b, "- **%s** (line %d, %s): %s\n", j.Name, j.Entry.Line, report.CodeSpan(ScheduleText(j.Entry)), report.EscapeMarkdown(j.Reason))
+			fmt.Fprintf(&b, "- **%s** (line %d, %s): %s\n", j.Name, j.Entry.Line, report.CodeSpan(j.Entry.ScheduleText()), report.EscapeMarkdown(j.Reason))
 			fmt.Fprintf(&b, "  - command: %s\n", report.CodeSpan(j.Entry.Command.Text))
 			for _, d := range j.Findings {
 				fmt.Fprintf(&b, "  - %s\n", findingText(d))
@@ -100,7 +100,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 func (p *Plan) writeJobSection(b *bytes.Buffer, j *Job) {
 	e := j.Entry
 	fmt.Fprintf(b, "\n### %s\n\n", j.Name)
-	fmt.Fprintf(b, "- source: %s line %d, %s in %s\n", report.CodeSpan(p.baseName()), e.Line, report.CodeSpan(ScheduleText(e)), report.CodeSpan(j.Zone.String()))
+	fmt.Fprintf(b, "- source: %s line %d, %s in %s\n", report.CodeSpan(p.baseName()), e.Line, report.CodeSpan(e.ScheduleText()), report.CodeSpan(j.Zone.String()))
 	if e.User != nil {
 		fmt.Fprintf(b, "- user: runs as %s on the server; in ECS it runs as the image's `USER` (or the task definition's `user`)\n", report.CodeSpan(e.User.Text))
 	}

@@ -260,7 +260,7 @@ func (p *Plan) analyzeEntry(e *crontab.Entry, name string, zones map[string]*tim
 		j.Zone = loc
 	}
 	for _, lang := range []string{"en", "ja"} {
-		if d, ok := describe(fieldTexts(e), lang); ok {
+		if d, ok := describe(e.FieldTexts(), lang); ok {
 			j.Description[lang] = d
 		}
 	}
@@ -421,27 +421,6 @@ func annotationInt(e *crontab.Entry, key string) int {
 		return 0
 	}
 	return n
-}
-
-func fieldTexts(e *crontab.Entry) [5]string {
-	var s [5]string
-	for i, f := range e.Fields {
-		s[i] = f.Text
-	}
-	return s
-}
-
-// ScheduleText is the entry's schedule as written: the nickname or the
-// five fields.
-func ScheduleText(e *crontab.Entry) string {
-	if e.Reboot {
-		return "@reboot"
-	}
-	if e.Nickname != nil {
-		return e.Nickname.Text
-	}
-	f := fieldTexts(e)
-	return strings.Join(f[:], " ")
 }
 
 // DefaultRulePrefix derives a rule prefix from a crontab's file name: the

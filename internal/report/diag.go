@@ -1,43 +1,16 @@
 package report
 
 import (
-	"cmp"
-	"slices"
 	"strconv"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
 )
 
-// SortDiagnostics returns a sorted copy of diags without exact duplicates:
-// by file, line, column, code, then message, hint and severity (most
-// severe first). Every renderer uses this order, so all formats list
-// findings the same way whatever order the checks ran in.
+// SortDiagnostics returns a sorted copy of diags without exact duplicates,
+// in crontab.CompareDiagnostics order. Every renderer uses this order, so
+// all formats list findings the same way whatever order the checks ran in.
 func SortDiagnostics(diags []crontab.Diagnostic) []crontab.Diagnostic {
-	out := slices.Clone(diags)
-	slices.SortFunc(out, compareDiagnostics)
-	return slices.Compact(out)
-}
-
-func compareDiagnostics(a, b crontab.Diagnostic) int {
-	if c := cmp.Compare(a.Pos.File, b.Pos.File); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Pos.Line, b.Pos.Line); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Pos.Col, b.Pos.Col); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Code, b.Code); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Message, b.Message); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Hint, b.Hint); c != 0 {
-		return c
-	}
-	return cmp.Compare(b.Severity, a.Severity)
+	return crontab.SortDiagnostics(diags)
 }
 
 // location formats a position as file:line:col, leaving out what is

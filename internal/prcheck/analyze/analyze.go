@@ -100,7 +100,7 @@ func analyze(opts Options, name string, src, cfgSrc []byte) (*prcheck.Snapshot, 
 	lres := lint.Run(f, diags, lcfg)
 	for _, nj := range named {
 		e := nj.Entry
-		j := prcheck.Job{Name: nj.Name, Pos: e.Pos, Schedule: scheduleText(e), Zone: loc.String(), Command: e.Command.Text}
+		j := prcheck.Job{Name: nj.Name, Pos: e.Pos, Schedule: e.ScheduleText(), Zone: loc.String(), Command: e.Command.Text}
 		j.Resources = resources(cfg.Effective(nj.Name))
 		eloc := loc
 		if e.TZ != "" {
@@ -122,7 +122,7 @@ func analyze(opts Options, name string, src, cfgSrc []byte) (*prcheck.Snapshot, 
 				j.Rules = append(j.Rules, r.Expression)
 			}
 			j.Exact = res.Exact
-			fields := fieldTexts(e)
+			fields := e.FieldTexts()
 			j.En, _ = schedule.Describe(fields, "en")
 			j.Ja, _ = schedule.Describe(fields, "ja")
 			for _, t := range schedule.Next(e.Schedule, eloc, now, 3) {
@@ -187,21 +187,4 @@ func resources(s config.Settings) string {
 		parts = append(parts, "memory="+strconv.Itoa(s.Memory))
 	}
 	return strings.Join(parts, " ")
-}
-
-// scheduleText is the schedule as written: the nickname or the five fields.
-func scheduleText(e *crontab.Entry) string {
-	if e.Nickname != nil {
-		return e.Nickname.Text
-	}
-	f := fieldTexts(e)
-	return strings.Join(f[:], " ")
-}
-
-func fieldTexts(e *crontab.Entry) [5]string {
-	var s [5]string
-	for i, f := range e.Fields {
-		s[i] = f.Text
-	}
-	return s
 }

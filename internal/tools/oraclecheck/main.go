@@ -145,7 +145,7 @@ func checkFile(path, oracle string, tokyo *time.Location, c *counts, out io.Writ
 			}
 			continue
 		}
-		j := job{e: e, sched: scheduleText(e)}
+		j := job{e: e, sched: e.ScheduleText()}
 		for _, r := range res.Rules {
 			j.rules = append(j.rules, r.Expression)
 		}
@@ -186,19 +186,6 @@ func findingText(r schedule.Result) string {
 		s = append(s, f.Code+" "+f.Message)
 	}
 	return strings.Join(s, "; ")
-}
-
-// scheduleText is the entry's schedule as written: the nickname, or the
-// five fields.
-func scheduleText(e *crontab.Entry) string {
-	if e.Nickname != nil {
-		return e.Nickname.Text
-	}
-	var f []string
-	for _, x := range e.Fields {
-		f = append(f, x.Text)
-	}
-	return strings.Join(f, " ")
 }
 
 // runOracle feeds every schedule with a dummy command to the harness and

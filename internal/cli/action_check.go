@@ -13,7 +13,6 @@ import (
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/ghaction"
-	"github.com/cronbridge/cronbridge/internal/lint"
 	"github.com/cronbridge/cronbridge/internal/prcheck"
 	"github.com/cronbridge/cronbridge/internal/prcheck/analyze"
 )
@@ -64,13 +63,9 @@ func (a *actionRun) check(ctx context.Context) int {
 		_ = a.r.Logf("cronbridge: comparing with the base %s (read from the %s)", shortSHA(ev.BaseSHA), how)
 		pin.Base, pin.BaseRef = src, ev.BaseSHA
 	}
-	an := analyze.New(analyze.Options{Zone: in.Timezone, Dialect: in.Dialect, ConfigName: configPath, Now: now,
-		// The mapping `cronbridge lint` uses, so that lint and the check agree.
-		LintConfig: func(cfg *config.Config, names map[int]string, loc *time.Location, now time.Time) lint.Config {
-			lc := lintConfig(cfg, loc, now)
-			lc.JobNames = names
-			return lc
-		}})
+	// analyze's default lint mapping is lintconfig.FromConfig, the one
+	// `cronbridge lint` uses, so lint and the check agree.
+	an := analyze.New(analyze.Options{Zone: in.Timezone, Dialect: in.Dialect, ConfigName: configPath, Now: now})
 	res, err := prcheck.Run(ctx, pin, an)
 	if err != nil {
 		return a.failure("%v", err)

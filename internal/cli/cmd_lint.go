@@ -13,6 +13,7 @@ import (
 	"github.com/cronbridge/cronbridge/internal/deploy"
 	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/lint"
+	"github.com/cronbridge/cronbridge/internal/lintconfig"
 	"github.com/cronbridge/cronbridge/internal/report"
 )
 
@@ -86,7 +87,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		return ExitUsage
 	}
 
-	base := lintConfig(cfg, loc, at)
+	base := lintconfig.FromConfig(cfg, loc, at)
 	// lint.severity may name any code cronbridge prints, deploy's too.
 	if err := lint.CheckConfig(base, config.Codes(), deploy.Codes()); err != nil {
 		return fail(ExitUsage, "%s: %v", *cfgPath, err)

@@ -69,6 +69,11 @@ type JobConfig struct {
 	Duration  time.Duration // expected run time; 0 = unknown
 	CPU       int           // CPU units (1024 = 1 vCPU); 0 = unknown
 	MemoryMiB int           // 0 = unknown
+	// CommandOverridden reports that the config gives the job its own
+	// container command (jobs.<name>.command): the task never runs the
+	// crontab's command, so the rules about that command's text (cd, log
+	// files, locks, sudo, date tests, ...) have nothing to say about it.
+	CommandOverridden bool
 }
 
 // Defaults used when Config leaves a field zero.

@@ -125,11 +125,19 @@ func (p *Pass) Runs(e *crontab.Entry) []time.Time {
 }
 
 // Shell returns the analysis of e's command (never nil).
+//
+// When the config overrides the job's container command, the analysis is
+// empty: what the crontab's command does on the old server no longer
+// happens in the task.
 func (p *Pass) Shell(e *crontab.Entry) *shellcmd.Analysis {
 	ef := p.factsOf(e)
 	if !ef.shellOK {
 		ef.shellOK = true
-		ef.shell = analyzeShell(e)
+		if p.Config.Jobs[p.JobName(e)].CommandOverridden {
+			ef.shell = &shellcmd.Analysis{}
+		} else {
+			ef.shell = analyzeShell(e)
+		}
 	}
 	return ef.shell
 }

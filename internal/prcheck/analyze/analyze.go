@@ -13,6 +13,7 @@ import (
 	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/lint"
 	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/lintconfig"
 	"github.com/cronbridge/cronbridge/internal/prcheck"
 	"github.com/cronbridge/cronbridge/internal/report"
 	"github.com/cronbridge/cronbridge/internal/schedule"
@@ -151,28 +152,11 @@ func analyze(opts Options, name string, src, cfgSrc []byte) (*prcheck.Snapshot, 
 }
 
 // LintConfig is the default mapping of the config onto lint's settings
-// (cfg may be nil: no config file).
+// (cfg may be nil: no config file): lintconfig.FromConfig, the mapping
+// `cronbridge lint` uses, with the file's job names.
 func LintConfig(cfg *config.Config, names map[int]string, loc *time.Location, now time.Time) lint.Config {
-	if cfg == nil {
-		return lint.Config{Loc: loc, Now: now, JobNames: names}
-	}
-	lc := lint.Config{
-		Loc: loc, Now: now, JobNames: names,
-		Severity:          cfg.Lint.Severity,
-		MaxConcurrentJobs: cfg.Lint.MaxConcurrentJobs,
-		Defaults:          lint.JobConfig{Duration: cfg.Defaults.Duration, CPU: cfg.Defaults.CPU, MemoryMiB: cfg.Defaults.Memory},
-		Jobs:              map[string]lint.JobConfig{},
-		SubnetType:        cfg.AWS.SubnetType,
-		AssignPublicIP:    cfg.AWS.AssignPublicIP,
-		ImageSizeMB:       float64(cfg.AWS.ImageSizeMB),
-	}
-	if w := cfg.LintWindow(); w > 0 {
-		lc.WindowDays = int((w + 24*time.Hour - 1) / (24 * time.Hour))
-	}
-	for _, j := range cfg.Jobs {
-		eff := cfg.Effective(j.Name)
-		lc.Jobs[j.Name] = lint.JobConfig{Duration: eff.Duration, CPU: eff.CPU, MemoryMiB: eff.Memory}
-	}
+	lc := lintconfig.FromConfig(cfg, loc, now)
+	lc.JobNames = names
 	return lc
 }
 

@@ -1,4 +1,8 @@
-package cli
+// Package lintconfig maps cronbridge.yaml (internal/config) onto the
+// linter's settings (lint.Config). lint may not import config, and the
+// CLI's lint command, the pull-request check and anything else that lints
+// with a config must agree on the mapping, so it lives here, once.
+package lintconfig
 
 import (
 	"time"
@@ -8,14 +12,14 @@ import (
 	"github.com/cronbridge/cronbridge/internal/lint"
 )
 
-// lintConfig maps cronbridge.yaml onto lint.Config: the one place where the
-// two meet, because lint may not import config. A nil cfg gives lint's
+// FromConfig maps cronbridge.yaml onto lint.Config: the one place where
+// the two meet, because lint may not import config. A nil cfg gives lint's
 // defaults. Job names (JobNames) are filled per file by the caller.
 //
 // jobs.<name> carries only the job's own values (not Effective's merge
 // with defaults) so that lint can apply its documented precedence:
 // jobs.<name>, then the entry's annotation, then defaults.
-func lintConfig(cfg *config.Config, loc *time.Location, now time.Time) lint.Config {
+func FromConfig(cfg *config.Config, loc *time.Location, now time.Time) lint.Config {
 	lc := lint.Config{Loc: loc, Now: now}
 	if cfg == nil {
 		return lc
@@ -34,7 +38,9 @@ func lintConfig(cfg *config.Config, loc *time.Location, now time.Time) lint.Conf
 	lc.Defaults = lint.JobConfig{Duration: cfg.Defaults.Duration, CPU: cfg.Defaults.CPU, MemoryMiB: cfg.Defaults.Memory}
 	lc.Jobs = map[string]lint.JobConfig{}
 	for _, j := range cfg.Jobs {
-		lc.Jobs[j.Name] = lint.JobConfig{Duration: j.Duration, CPU: j.CPU, MemoryMiB: j.Memory}
+		lc.Jobs[j.Name] = lint.JobConfig{Duration: j.Duration, CPU: j.CPU, MemoryMiB: j.Memory,
+			// The task runs the config's command, not the crontab's.
+			CommandOverridden: len(j.Command) > 0}
 	}
 	lc.SubnetType = cfg.AWS.SubnetType
 	lc.AssignPublicIP = cfg.AWS.AssignPublicIP

@@ -3,7 +3,10 @@
 # Build stage: the module download is its own layer so that source changes
 # do not re-download modules.
 ARG GO_VERSION=1.26
-FROM golang:${GO_VERSION}-bookworm AS build
+# The build stage runs on the builder's own platform and cross-compiles
+# (pure Go, CGO off), so the multi-arch release does not emulate arm64.
+FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build
+ARG TARGETOS TARGETARCH
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -11,7 +14,7 @@ COPY . .
 ARG VERSION=dev
 # CGO off and -trimpath: a static, reproducible binary. Time zone data is
 # compiled in (main.go imports time/tzdata), so the final image needs none.
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/cronbridge .
+RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/cronbridge .
 
 # distroless/static has CA certificates (for the AWS and GitHub APIs),
 # /etc/passwd and nothing else: no shell is needed at run time. There is no

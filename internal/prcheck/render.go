@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/report"
 )
 
 // Report is everything the comment shows.
@@ -36,7 +37,7 @@ type Report struct {
 }
 
 // maxBlockLine and maxBlock bound untrusted text in code blocks, for the
-// same reason as MaxCell.
+// same reason as maxCell.
 const (
 	maxCommand   = 300
 	maxBlockLine = 1000
@@ -47,7 +48,7 @@ const (
 func clipBlock(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		lines[i] = clip(l, maxBlockLine)
+		lines[i] = report.Truncate(l, maxBlockLine)
 	}
 	s = strings.Join(lines, "\n")
 	if len(s) > maxBlock {
@@ -65,13 +66,13 @@ func clipBlock(s string) string {
 const maxRows = 50
 
 // Markdown renders the comment (without the sticky marker, which the
-// caller adds). Every piece of crontab text goes through Text, Code or
-// CodeBlock.
+// caller adds). Every piece of crontab text goes through report's
+// Markdown helpers (text, code, report.CodeSpan or report.CodeBlock).
 func Markdown(r Report) string {
 	var b strings.Builder
 	b.WriteString("## cronbridge: schedule check\n\n")
 	counts := Counts(r.Changes)
-	file := Code(r.File)
+	file := report.CodeSpan(report.Truncate(r.File, maxCell))
 	if !HasChanges(r.Changes) {
 		fmt.Fprintf(&b, "**No schedule changes** in %s (%s unchanged).\n\n", file, plural(counts[Unchanged], "job"))
 	} else {
@@ -100,10 +101,10 @@ func Markdown(r Report) string {
 	switch {
 	case r.Plan != "":
 		b.WriteString("<details><summary>Deploy plan</summary>\n\n")
-		b.WriteString(CodeBlock("", clipBlock(r.Plan)))
+		b.WriteString(report.CodeBlock("", clipBlock(r.Plan)))
 		b.WriteString("\n</details>\n\n")
 	case r.PlanNote != "":
-		fmt.Fprintf(&b, "_Deploy plan: %s._\n\n", Text(r.PlanNote))
+		fmt.Fprintf(&b, "_Deploy plan: %s._\n\n", text(r.PlanNote))
 	}
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
@@ -113,7 +114,7 @@ func (r Report) writeJobs(b *strings.Builder) {
 	if zone == "" {
 		zone = "source zone"
 	}
-	fmt.Fprintf(b, "| | Job | Schedule (%s) | Meaning | EventBridge rules (UTC) | Next runs |\n", Text(zone))
+	fmt.Fprintf(b, "| | Job | Schedule (%s) | Meaning | EventBridge rules (UTC) | Next runs |\n", text(zone))
 	b.WriteString("|---|---|---|---|---|---|\n")
 	rows := 0
 	var commands []Change
@@ -145,23 +146,23 @@ func (r Report) writeJobs(b *strings.Builder) {
 			if i > 0 {
 				d.WriteString("\n")
 			}
-			fmt.Fprintf(&d, "# %s (%s)\n", clip(oneLine(c.Name), maxCommand), c.Status)
+			fmt.Fprintf(&d, "# %s (%s)\n", report.OneLine(report.Truncate(c.Name, maxCommand)), c.Status)
 			if c.Old != nil {
-				d.WriteString("- " + clip(oneLine(c.Old.Command), maxCommand) + "\n")
+				d.WriteString("- " + report.OneLine(report.Truncate(c.Old.Command, maxCommand)) + "\n")
 			}
 			if c.New != nil {
-				d.WriteString("+ " + clip(oneLine(c.New.Command), maxCommand) + "\n")
+				d.WriteString("+ " + report.OneLine(report.Truncate(c.New.Command, maxCommand)) + "\n")
 			}
 		}
 		b.WriteString("<details><summary>Commands</summary>\n\n")
-		b.WriteString(CodeBlock("diff", clipBlock(d.String())))
+		b.WriteString(report.CodeBlock("diff", clipBlock(d.String())))
 		b.WriteString("\n</details>\n\n")
 	}
 }
 
 func (r Report) jobCell(c Change) string {
 	j := c.job()
-	name := Text(c.Name)
+	name := text(c.Name)
 	if c.New != nil && r.BlobURL != "" && j.Pos.Line > 0 {
 		return fmt.Sprintf("[%s](%s#L%d)", name, r.BlobURL, j.Pos.Line)
 	}
@@ -174,13 +175,13 @@ func (r Report) jobCell(c Change) string {
 func scheduleCell(c Change) string {
 	switch {
 	case c.Old == nil:
-		return Code(c.New.Schedule)
+		return code(c.New.Schedule)
 	case c.New == nil:
-		return "~~" + Code(c.Old.Schedule) + "~~"
+		return "~~" + code(c.Old.Schedule) + "~~"
 	case c.Old.Schedule != c.New.Schedule || c.Old.Zone != c.New.Zone:
-		return Code(c.Old.Schedule) + zoneNote(c.Old, c.New) + " → " + Code(c.New.Schedule) + zoneNote(c.New, c.Old)
+		return code(c.Old.Schedule) + zoneNote(c.Old, c.New) + " → " + code(c.New.Schedule) + zoneNote(c.New, c.Old)
 	}
-	return Code(c.New.Schedule)
+	return code(c.New.Schedule)
 }
 
 // zoneNote names j's zone when the two sides differ in zone (CRON_TZ).
@@ -188,7 +189,7 @@ func zoneNote(j, other *Job) string {
 	if j.Zone == other.Zone {
 		return ""
 	}
-	return " (" + Text(j.Zone) + ")"
+	return " (" + text(j.Zone) + ")"
 }
 
 func meaningCell(c Change) string {
@@ -196,12 +197,12 @@ func meaningCell(c Change) string {
 	var parts []string
 	for _, s := range []string{j.En, j.Ja} {
 		if s != "" {
-			parts = append(parts, Text(s))
+			parts = append(parts, text(s))
 		}
 	}
 	// A reviewer compares meanings, not field syntax: say what it was.
 	if c.Status == Changed && c.Old.En != "" && c.Old.En != j.En {
-		parts = append(parts, "_was: "+Text(c.Old.En)+"_")
+		parts = append(parts, "_was: "+text(c.Old.En)+"_")
 	}
 	return strings.Join(parts, "<br>")
 }
@@ -216,7 +217,7 @@ func rulesCell(c Change) string {
 	}
 	parts := make([]string, 0, len(j.Rules))
 	for _, r := range j.Rules {
-		parts = append(parts, Code(r))
+		parts = append(parts, code(r))
 	}
 	s := strings.Join(parts, "<br>")
 	if !j.Exact {
@@ -265,11 +266,11 @@ func (r Report) findingsTable(b *strings.Builder, ds []crontab.Diagnostic) {
 				line = fmt.Sprintf("[%d](%s#L%d)", d.Pos.Line, r.BlobURL, d.Pos.Line)
 			}
 		}
-		msg := Text(d.Message)
+		msg := text(d.Message)
 		if d.Hint != "" {
-			msg += "<br>_" + Text(d.Hint) + "_"
+			msg += "<br>_" + text(d.Hint) + "_"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", d.Severity, line, Text(d.Code), msg)
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", d.Severity, line, text(d.Code), msg)
 	}
 }
 

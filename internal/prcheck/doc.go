@@ -11,6 +11,7 @@
 // logic is tested on hand-written snapshots.
 //
 // Everything from the crontab is untrusted (it comes from the pull
-// request): the Markdown helpers here render it inert, so it cannot break
-// out of code, inject HTML or mention people.
+// request): report's Markdown helpers (the project's one fuzzed set) render
+// it inert, so it cannot break out of code, inject HTML or mention people;
+// this package only bounds how much of it each cell shows.
 package prcheck

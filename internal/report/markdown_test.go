@@ -283,3 +283,20 @@ func FuzzCodeBlock(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkEscapeMarkdown measures a typical finding message with some
+// punctuation to escape.
+func BenchmarkEscapeMarkdown(b *testing.B) {
+	s := `output goes to log/daily_sales.log on the task's disk (drop ">> log/x.log 2>&1": stdout becomes one CloudWatch log stream per run) — see *Notifications*`
+	for b.Loop() {
+		EscapeMarkdown(s)
+	}
+}
+
+// BenchmarkCodeSpan measures a typical crontab command.
+func BenchmarkCodeSpan(b *testing.B) {
+	s := "cd /app && bin/rails runner -e production 'Batch.run' >> log/x.log 2>&1"
+	for b.Loop() {
+		TableCodeSpan(s)
+	}
+}

@@ -363,20 +363,12 @@ const notificationPattern = `{
   }
 }`
 
-// fenced writes text as a fenced code block whose fence is longer than any
-// backtick run inside it, so that untrusted text cannot close it.
+// fenced writes text as a fenced code block with report.CodeBlock, the
+// project's one fuzzed implementation: untrusted text cannot close the
+// fence, its control and bidi characters show, and no line of it reads as
+// a workflow command.
 func fenced(lang, text string) string {
-	longest, run := 0, 0
-	for _, r := range text {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", max(3, longest+1))
-	return fence + lang + "\n" + strings.TrimSuffix(text, "\n") + "\n" + fence + "\n"
+	return report.CodeBlock(lang, text)
 }
 
 // indent prefixes every non-empty line, to nest a block in a list item.

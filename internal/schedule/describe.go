@@ -96,11 +96,21 @@ func Describe(fields [5]string, lang string) (string, error) {
 		// describe the days of "0 0 ...", whose text starts "At 00:00".
 		minText, hourText = "0", "0"
 	}
-	expr := strings.Join([]string{minText, hourText, fields[2], fields[3], dowText}, " ")
+	// lnquy reads a day-of-month step as a period ("every 2 days"), but cron
+	// restarts it every month: */2 runs on the 31st and again on the 1st.
+	// Name the days instead.
+	domText := fields[2]
+	if strings.Contains(domText, "/") {
+		domText = strings.Trim(strings.ReplaceAll(fmt.Sprint(bitList(dom, 1, 31)), " ", ","), "[]")
+	}
+	expr := strings.Join([]string{minText, hourText, domText, fields[3], dowText}, " ")
 	expr = leadingZeros.ReplaceAllString(expr, "$1")
 	out, err := d.ToDescription(expr, lnquy.Locale_en)
 	if err != nil {
 		return "", fmt.Errorf("describe %q: %w", strings.Join(fields[:], " "), err)
+	}
+	if domText != fields[2] {
+		out = oddEvenDays(out, bitList(dom, 1, 31))
 	}
 	if rest, ok := strings.CutPrefix(out, "At 00:00"); ok && times != "" {
 		out = "At " + times + rest
@@ -232,4 +242,29 @@ func bitList(v uint64, lo, hi int) []int {
 		}
 	}
 	return out
+}
+
+// oddEvenDays shortens lnquy's list of every odd (or every even) day of the
+// month, which a day-of-month step such as */2 produces, to its name.
+func oddEvenDays(out string, days []int) string {
+	odd, even := true, true
+	for i, d := range days {
+		odd = odd && d == 2*i+1
+		even = even && d == 2*i+2
+	}
+	var name string
+	switch {
+	case odd && len(days) == 16:
+		name = "on odd-numbered days of the month (1, 3, ..., 29, 31: the 31st and the next 1st both run)"
+	case even && len(days) == 15:
+		name = "on even-numbered days of the month (2, 4, ..., 28, 30)"
+	default:
+		return out
+	}
+	parts := make([]string, len(days))
+	for i, d := range days {
+		parts[i] = strconv.Itoa(d)
+	}
+	list := strings.Join(parts[:len(parts)-1], ", ") + ", and " + parts[len(parts)-1]
+	return strings.Replace(out, "on day "+list+" of the month", name, 1)
 }

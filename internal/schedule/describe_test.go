@@ -132,7 +132,13 @@ func TestDescribeEn(t *testing.T) {
 		{"0 12 * * *", "At 12:00"},
 		{"*/10 * * * sun-tue", "Every 10 minutes, Sunday through Tuesday"},
 		{"0 0 1 jan *", "At 00:00, on day 1 of the month, only in January"},
-		{"0 12 */2 * 1", "At 12:00, every 2 days, and on Monday (only on days matching both the day of the month and the day of the week, because one day field starts with '*')"},
+		{"0 12 */2 * 1", "At 12:00, on odd-numbered days of the month (1, 3, ..., 29, 31: the 31st and the next 1st both run), and on Monday (only on days matching both the day of the month and the day of the week, because one day field starts with '*')"},
+		// A day-of-month step restarts every month: name the days, never
+		// "every N days".
+		{"0 3 */2 * *", "At 03:00, on odd-numbered days of the month (1, 3, ..., 29, 31: the 31st and the next 1st both run)"},
+		{"0 3 2-30/2 * *", "At 03:00, on even-numbered days of the month (2, 4, ..., 28, 30)"},
+		{"0 3 1-31/10 * *", "At 03:00, on day 1, 11, 21, and 31 of the month"},
+		{"0 3 */7 * *", "At 03:00, on day 1, 8, 15, 22, and 29 of the month"},
 		{"30 4 1,15 * 5", "At 04:30, on day 1 and 15 of the month, and on Friday (on days matching either the day of the month or the day of the week)"},
 		{"0 12 1-7 * */7", "At 12:00, between day 1 and 7 of the month, and on Sunday (only on days matching both the day of the month and the day of the week, because one day field starts with '*')"},
 		{"0 12 1-31 * 1", "At 12:00, between day 1 and 31 of the month, and on Monday (that is every day: either field matching suffices, and one of them covers every day)"},
@@ -154,7 +160,7 @@ func TestDescribeEn(t *testing.T) {
 		{"00 05 * * *", "At 05:00"},
 		{"0 0 01-05 * *", "At 00:00, between day 1 and 5 of the month"},
 		{"0 12 * * 1-7", "At 12:00"},
-		{"0 0 */2 * 0-7", "At 00:00, every 2 days"},
+		{"0 0 */2 * 0-7", "At 00:00, on odd-numbered days of the month (1, 3, ..., 29, 31: the 31st and the next 1st both run)"},
 		// A few minutes in one hour are clock times, in order.
 		{"16,8 19 * * 5", "At 19:08 and 19:16, only on Friday"},
 		{"3,56,20 9 3 * *", "At 09:03, 09:20 and 09:56, on day 3 of the month"},

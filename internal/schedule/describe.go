@@ -103,9 +103,15 @@ func Describe(fields [5]string, lang string) (string, error) {
 	if strings.Contains(domText, "/") {
 		domText = strings.Trim(strings.ReplaceAll(fmt.Sprint(bitList(dom, 1, 31)), " ", ","), "[]")
 	}
-	expr := strings.Join([]string{minText, hourText, domText, fields[3], dowText}, " ")
+	// A month step restarts every year too (*/5: January, June, November,
+	// then January again), so months are named as well.
+	monText := fields[3]
+	if strings.Contains(monText, "/") {
+		monText = strings.Trim(strings.ReplaceAll(fmt.Sprint(bitList(months, 1, 12)), " ", ","), "[]")
+	}
+	expr := strings.Join([]string{minText, hourText, domText, monText, dowText}, " ")
 	expr = leadingZeros.ReplaceAllString(expr, "$1")
-	out, err := d.ToDescription(expr, lnquy.Locale_en)
+	out, err := lnquyDescription(d, expr)
 	if err != nil {
 		return "", fmt.Errorf("describe %q: %w", strings.Join(fields[:], " "), err)
 	}
@@ -267,4 +273,16 @@ func oddEvenDays(out string, days []int) string {
 	}
 	list := strings.Join(parts[:len(parts)-1], ", ") + ", and " + parts[len(parts)-1]
 	return strings.Replace(out, "on day "+list+" of the month", name, 1)
+}
+
+// lnquyDescription runs lnquy's describer, turning a panic into an error:
+// lnquy/cron v1.1.1 indexes out of range on some inputs (a month field
+// "1,1/1", found by fuzzing), and a description is never worth a crash.
+func lnquyDescription(d *lnquy.ExpressionDescriptor, expr string) (out string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = "", fmt.Errorf("lnquy/cron cannot describe %q: %v", expr, r)
+		}
+	}()
+	return d.ToDescription(expr, lnquy.Locale_en)
 }

@@ -320,3 +320,22 @@ func BenchmarkDescribe(b *testing.B) {
 		})
 	}
 }
+
+// TestLnquyPanicIsAnError: lnquy/cron v1.1.1 panics on some month fields;
+// Describe must return an error instead of crashing the command.
+func TestLnquyPanicIsAnError(t *testing.T) {
+	d, err := descriptor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lnquyDescription(d, "0 0 1 1,1/1 0"); err == nil {
+		t.Log("lnquy no longer panics on this input; the guard stays for others")
+	}
+	// Describe itself names the months of a step, so lnquy never sees it.
+	if got, err := Describe([5]string{"0", "0", "1", "1,1/1", "0"}, "en"); err != nil || got == "" {
+		t.Errorf("Describe = %q, %v; want a description", got, err)
+	}
+	if got, err := Describe([5]string{"0", "3", "1", "*/5", "*"}, "en"); err != nil || !strings.Contains(got, "January, June, and November") {
+		t.Errorf("Describe(*/5 months) = %q, %v; want the months named", got, err)
+	}
+}

@@ -62,6 +62,11 @@ func EscapeMarkdown(s string) string {
 	rest := s[lead:]
 	if lead < 4 {
 		rest = escapeLineStart(&b, rest)
+	} else if strings.HasPrefix(rest, "::") || strings.HasPrefix(rest, "##[") {
+		// Indented code is inert Markdown, but the Actions runner still
+		// reads a workflow command after blanks when the text is logged.
+		b.WriteString(`\` + rest[:1])
+		rest = rest[1:]
 	}
 	prev := rune(' ')
 	if b.Len() > 0 {

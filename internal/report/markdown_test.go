@@ -40,6 +40,7 @@ func TestEscapeMarkdown(t *testing.T) {
 		{"thematic break", "***", `\*\*\*`},
 		{"indented line start", "  - x", `  \- x`},
 		{"workflow command", "::error::x", `\::error::x`},
+		{"workflow command after blanks (indented code, still read by the runner)", "    ::error::x", `    \::error::x`},
 		{"legacy workflow command", "##[error]x", `\##\[error\]x`},
 		{"indented code is inert", "    # x", "    # x"},
 		{"empty", "", ""},

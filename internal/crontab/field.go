@@ -321,15 +321,9 @@ func (p *parser) fieldCronie(sp *fieldSpec, s string, base int) (bits uint64, ok
 			lo, hi = sp.low, sp.high
 			i++
 			if i < len(s) && s[i] == '/' {
-				v, j, ok := p.number(sp, s, i+1, base, true)
-				if !ok {
+				if step, i, ok = p.step(sp, s, item, i, base); !ok {
 					return 0, false, false
 				}
-				if v == 0 {
-					p.addField(base+i+1, sp.code, fmt.Sprintf("%s %q has step 0: cron rejects it", sp.label, s[item:j]))
-					return 0, false, false
-				}
-				step, i = v, j
 			}
 		case i < len(s) && s[i] == '~':
 			lo, rnd = sp.low, true
@@ -355,15 +349,9 @@ func (p *parser) fieldCronie(sp *fieldSpec, s string, base int) (bits uint64, ok
 				}
 				hi, i = v, j
 				if i < len(s) && s[i] == '/' {
-					v, j, ok := p.number(sp, s, i+1, base, true)
-					if !ok {
+					if step, i, ok = p.step(sp, s, item, i, base); !ok {
 						return 0, false, false
 					}
-					if v == 0 {
-						p.addField(base+i+1, sp.code, fmt.Sprintf("%s %q has step 0: cron rejects it", sp.label, s[item:j]))
-						return 0, false, false
-					}
-					step, i = v, j
 				} else if lo > hi && hi == 0 {
 					hi, wrapped = 7, true
 				}
@@ -416,4 +404,18 @@ func (p *parser) fieldCronie(sp *fieldSpec, s string, base int) (bits uint64, ok
 		}
 		return bits, true, random
 	}
+}
+
+// step reads the step after the '/' at s[slash] (the item starts at
+// s[item]); a step of 0 is an error cron reports too.
+func (p *parser) step(sp *fieldSpec, s string, item, slash, base int) (int, int, bool) {
+	v, j, ok := p.number(sp, s, slash+1, base, true)
+	if !ok {
+		return 0, 0, false
+	}
+	if v == 0 {
+		p.addField(base+slash+1, sp.code, fmt.Sprintf("%s %q has step 0: cron rejects it", sp.label, s[item:j]))
+		return 0, 0, false
+	}
+	return v, j, true
 }

@@ -76,6 +76,8 @@ func TestScheduleBits(t *testing.T) {
 		{"0 0 * 13 * x", DialectDebian, "invalid"},
 		{"0 0 * * 8 x", DialectCronie, "invalid"},
 		{"*/0 * * * * x", DialectDebian, "invalid"},
+		{"0-5/0 * * * * x", DialectCronie, "invalid"},
+		{"0 1-5/2 * * * x", DialectCronie, "0|1,3,5|1-31|1-12|0-6|true|true"},
 		{"0 0 1- * * x", DialectDebian, "invalid"},
 		{"0 0 * jan-mar/2 * x", DialectDebian, "0|0|1-31|1,3|0-6|true|true"},
 		{"0 0 * * 99999999999 x", DialectDebian, "invalid"},

@@ -499,21 +499,11 @@ func (an *analyzer) walk(node syntax.Node, c *ctx) {
 				text = "`"
 			}
 			an.fact(c, KindCmdSubst, n.Left, text, "")
-			sc := *c
-			sc.inSubst = true
-			sc.first = false
-			for _, s := range n.Stmts {
-				an.walk(s, &sc)
-			}
+			an.walkSubst(n.Stmts, c)
 			return false
 		case *syntax.ProcSubst:
 			an.fact(c, KindCmdSubst, n.OpPos, n.Op.String(), "")
-			sc := *c
-			sc.inSubst = true
-			sc.first = false
-			for _, s := range n.Stmts {
-				an.walk(s, &sc)
-			}
+			an.walkSubst(n.Stmts, c)
 			return false
 		case *syntax.ParamExp:
 			if n.Param != nil && !n.Param.ValuePos.IsRecovered() {
@@ -1061,5 +1051,16 @@ func (r *Rails) tasks(args []Word) {
 		default:
 			r.Tasks = append(r.Tasks, t)
 		}
+	}
+}
+
+// walkSubst walks the statements of a command or process substitution: what
+// runs there is never the job's main command.
+func (an *analyzer) walkSubst(stmts []*syntax.Stmt, c *ctx) {
+	sc := *c
+	sc.inSubst = true
+	sc.first = false
+	for _, s := range stmts {
+		an.walk(s, &sc)
 	}
 }

@@ -249,7 +249,9 @@ func (p *parser) rangeNotes(sp *fieldSpec, text string, n1, n2, step, off int, z
 	switch {
 	case zeroWrapped:
 		what := "a quirk meant for sunday as 0"
-		if sp.code == CodeBadDow {
+		// n1 may be out of range here ("10-0"): that error is reported
+		// separately, so only name a real weekday.
+		if sp.code == CodeBadDow && n1 >= 0 && n1 < len(sp.names) {
 			what = sp.names[n1] + "-sun"
 		}
 		p.add(off, SeverityWarning, CodeReversedRange,

@@ -2,99 +2,32 @@ package crontab
 
 import (
 	"fmt"
-	"strconv"
+
+	"github.com/cronbridge/cronbridge/internal/diag"
 )
 
-// Pos is a position in a source file. Line and Col are 1-based; Col counts
-// Unicode characters (runes), not bytes, because that is what editors and
-// GitHub annotations show. The zero Pos means "no position".
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
+// The reporting vocabulary lives in internal/diag, which every package
+// shares; these aliases keep the parser's API readable.
+type (
+	// Pos is diag.Pos.
+	Pos = diag.Pos
+	// Severity is diag.Severity.
+	Severity = diag.Severity
+	// Diagnostic is diag.Diagnostic.
+	Diagnostic = diag.Diagnostic
+	// CodeDoc is diag.CodeDoc.
+	CodeDoc = diag.CodeDoc
+)
 
-// String formats the position as file:line:col, the form compilers use.
-func (p Pos) String() string {
-	return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
-}
-
-// Severity of a diagnostic. The order matters: higher is more severe.
-type Severity int
-
+// The severities (diag's).
 const (
-	SeverityInfo Severity = iota
-	SeverityWarning
-	SeverityError
+	SeverityInfo    = diag.SeverityInfo
+	SeverityWarning = diag.SeverityWarning
+	SeverityError   = diag.SeverityError
 )
 
-// String returns "info", "warning" or "error": the words the JSON contract uses.
-func (s Severity) String() string {
-	switch s {
-	case SeverityInfo:
-		return "info"
-	case SeverityWarning:
-		return "warning"
-	case SeverityError:
-		return "error"
-	}
-	return "severity(" + strconv.Itoa(int(s)) + ")"
-}
-
-// MarshalText makes severities render as words in JSON and YAML.
-func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// UnmarshalText accepts the words String produces.
-func (s *Severity) UnmarshalText(b []byte) error {
-	v, err := ParseSeverity(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
-}
-
-// ParseSeverity parses "info", "warning" or "error".
-func ParseSeverity(s string) (Severity, error) {
-	switch s {
-	case "info":
-		return SeverityInfo, nil
-	case "warning":
-		return SeverityWarning, nil
-	case "error":
-		return SeverityError, nil
-	}
-	return 0, fmt.Errorf("unknown severity %q (want error, warning or info)", s)
-}
-
-// Diagnostic is a finding about the input: a value, never a Go error.
-// Every package (parser, converter, linter) reports with this one type so
-// that users see a single, uniformly sorted stream.
-type Diagnostic struct {
-	Pos      Pos
-	Severity Severity
-	// Code is a stable identifier such as "CB001". Codes are never reused.
-	Code    string
-	Message string
-	// Hint is an optional second line: what to do about it.
-	Hint string
-}
-
-// String formats the diagnostic in compiler style: file:line:col: severity: message [CODE].
-func (d Diagnostic) String() string {
-	return d.Pos.String() + ": " + d.Severity.String() + ": " + d.Message + " [" + d.Code + "]"
-}
-
-// CodeDoc documents one diagnostic code. Packages that emit codes export a
-// table of these so that the lint registry and docs/rules.md can list every
-// code the tool can print.
-type CodeDoc struct {
-	Code     string
-	Name     string // short kebab-case slug, e.g. "bad-minute"
-	Severity Severity
-	Summary  string // one sentence
-	Example  string // a crontab line that triggers it
-}
+// ParseSeverity is diag.ParseSeverity.
+func ParseSeverity(s string) (Severity, error) { return diag.ParseSeverity(s) }
 
 // Dialect selects whose crontab(5) the file is written for. The dialects
 // differ exactly where cron-semantics.md §1.2 says.

@@ -1,34 +1,16 @@
 package crontab
 
 import (
-	"cmp"
-	"slices"
 	"strings"
+
+	"github.com/cronbridge/cronbridge/internal/diag"
 )
 
-// CompareDiagnostics is the one order in which cronbridge lists
-// diagnostics: by file, line, column, code, message and hint, the most
-// severe first when all of those are equal. Every package and renderer
-// uses it, so output never depends on the order checks ran in.
-func CompareDiagnostics(a, b Diagnostic) int {
-	return cmp.Or(
-		strings.Compare(a.Pos.File, b.Pos.File),
-		cmp.Compare(a.Pos.Line, b.Pos.Line),
-		cmp.Compare(a.Pos.Col, b.Pos.Col),
-		strings.Compare(a.Code, b.Code),
-		strings.Compare(a.Message, b.Message),
-		strings.Compare(a.Hint, b.Hint),
-		cmp.Compare(b.Severity, a.Severity),
-	)
-}
+// CompareDiagnostics is diag.Compare: the one order of diagnostics.
+func CompareDiagnostics(a, b Diagnostic) int { return diag.Compare(a, b) }
 
-// SortDiagnostics returns a copy of ds in CompareDiagnostics order, with
-// exact duplicates removed.
-func SortDiagnostics(ds []Diagnostic) []Diagnostic {
-	out := slices.Clone(ds)
-	slices.SortFunc(out, CompareDiagnostics)
-	return slices.Compact(out)
-}
+// SortDiagnostics is diag.Sort.
+func SortDiagnostics(ds []Diagnostic) []Diagnostic { return diag.Sort(ds) }
 
 // FieldTexts returns the five time fields as written (for a nickname, the
 // equivalent fields the parser filled in).

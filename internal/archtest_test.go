@@ -21,6 +21,7 @@ func TestImportDirection(t *testing.T) {
 		"shellcmd":   {},
 		"jobs":       {"crontab", "shellcmd"},
 		"config":     {"crontab"},
+		"analysis":   {"diag", "crontab", "schedule", "shellcmd", "jobs", "config"},
 		"lint":       {"crontab", "schedule", "shellcmd", "jobs"},
 		"lintconfig": {"config", "lint", "crontab"},
 		"deploy":     {"schedule", "config", "crontab"},

@@ -3,16 +3,15 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/jobs"
+	"github.com/cronbridge/cronbridge/internal/analysis"
+	"github.com/cronbridge/cronbridge/internal/diag"
 	"github.com/cronbridge/cronbridge/internal/report"
-	"github.com/cronbridge/cronbridge/internal/schedule"
 )
 
 // convertOutput is the JSON contract of `cronbridge convert --format json`
@@ -29,6 +28,7 @@ type convertedJob struct {
 	Schedule             string            `json:"schedule"`
 	Timezone             string            `json:"timezone"`
 	Command              string            `json:"command"`
+	Enabled              bool              `json:"enabled"`
 	Stdin                *string           `json:"stdin,omitempty"`
 	Description          map[string]string `json:"description"`
 	Rules                []convertedRule   `json:"rules"`
@@ -42,165 +42,114 @@ type convertedRule struct {
 }
 
 func runConvert(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "convert", "convert [--timezone TZ] [--dialect cronie|debian] [--system] [--format text|json] FILE...")
+	fs := newFlagSet(env, "convert", "convert [--config F] [--timezone TZ] [--dialect cronie|debian] [--system] [--format text|json] [--now RFC3339] [FILE...]")
 	var src sourceFlags
 	src.register(fs)
+	cfgPath := fs.String("config", "", "cronbridge.yaml: its zone, dialect, job names (match) and enabled flags apply; its crontab list is converted when no FILE is given")
 	format := fs.String("format", "text", "output format: text or json")
-	now := fs.String("now", "", "compute next runs after this instant (RFC 3339; default: the current time)")
+	now := fs.String("now", "", "compute next runs after this instant (RFC 3339, e.g. 2026-12-01T00:00:00+09:00; default: the current time)")
 	if err := parseFlags(fs, args); err != nil {
 		return flagExit(err)
 	}
-	if fs.NArg() == 0 {
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "cronbridge convert: "+format+"\n", a...)
+		return code
+	}
+	if fs.NArg() == 0 && *cfgPath == "" {
 		fmt.Fprintln(env.Stderr, "cronbridge convert: no crontab given (use - for standard input)")
 		fs.Usage()
 		return ExitUsage
 	}
 	if *format != "text" && *format != "json" {
-		fmt.Fprintf(env.Stderr, "cronbridge convert: unknown format %q (want text or json)\n", *format)
-		return ExitUsage
+		return fail(ExitUsage, "unknown format %q (want text or json)", *format)
 	}
-	opts, loc, err := src.resolve()
+	if _, _, err := src.resolve(); err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	at, err := parseNow(*now)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "cronbridge convert: %v\n", err)
-		return ExitUsage
+		return fail(ExitUsage, "%v", err)
 	}
-	at := time.Now()
-	if *now != "" {
-		if at, err = time.Parse(time.RFC3339, *now); err != nil {
-			fmt.Fprintf(env.Stderr, "cronbridge convert: --now: %v\n", err)
-			return ExitUsage
+	req := modelRequest{ConfigPath: *cfgPath, Files: fs.Args()}
+	src.overrides(fs, &req)
+	m, err := loadModel(env, req)
+	if err != nil {
+		if usageError(err) {
+			return fail(ExitUsage, "%v", err)
 		}
+		return fail(ExitFailure, "%s", failureMessage(err))
 	}
 
-	var out convertOutput
-	var diags []crontab.Diagnostic
-	lines := map[string][]string{}
-	for _, path := range fs.Args() {
-		name, b, err := readInput(env, path)
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "cronbridge convert: %v\n", err)
-			return ExitFailure
-		}
-		js, ds, err := convertFile(name, b, opts, loc, at, lines)
-		if err != nil {
-			var mm *schedule.MismatchError
-			if errors.As(err, &mm) {
-				fmt.Fprintf(env.Stderr, "cronbridge convert: internal error: the verifier rejected a conversion (please report this bug): %v\n", err)
-			} else {
-				fmt.Fprintf(env.Stderr, "cronbridge convert: %v\n", err)
-			}
-			return ExitFailure
-		}
-		out.Jobs = append(out.Jobs, js...)
-		diags = append(diags, ds...)
-	}
-	diags = report.SortDiagnostics(diags)
-	out.Diagnostics = report.JSONDiagnostics(diags)
-	if out.Jobs == nil {
-		out.Jobs = []convertedJob{}
-	}
-
+	diags := diag.Sort(append(slices.Clone(m.ConfigDiags), m.Diagnostics()...))
+	out := convertOutput{Jobs: convertJobs(m.Model, at), Diagnostics: report.JSONDiagnostics(diags)}
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(out); err != nil {
-			fmt.Fprintf(env.Stderr, "cronbridge convert: %v\n", err)
-			return ExitFailure
+			return fail(ExitFailure, "%v", err)
 		}
 	default:
 		writeConvertText(env.Stdout, out.Jobs)
 		if len(diags) > 0 {
 			fmt.Fprintln(env.Stdout)
-			if err := report.WriteText(env.Stdout, diags, report.Options{Sources: lines, ShowSource: true}); err != nil {
-				fmt.Fprintf(env.Stderr, "cronbridge convert: %v\n", err)
-				return ExitFailure
+			if err := report.WriteText(env.Stdout, diags, report.Options{Sources: m.Sources, ShowSource: true}); err != nil {
+				return fail(ExitFailure, "%v", err)
 			}
 		}
 	}
-	for _, d := range diags {
-		if d.Severity == crontab.SeverityError {
-			return ExitFindings
-		}
+	if diag.HasError(diags) {
+		return ExitFindings
 	}
 	return ExitOK
 }
 
-// convertFile parses one crontab and converts every valid entry. The error
-// is an internal failure (a verifier mismatch); findings are diagnostics.
-func convertFile(name string, src []byte, opts crontab.Options, def *time.Location, now time.Time, lines map[string][]string) ([]convertedJob, []crontab.Diagnostic, error) {
-	f, diags := crontab.Parse(name, src, opts)
-	lines[name] = f.Lines
-	named, jdiags := jobs.Assign(f, nil)
-	diags = append(diags, jdiags...)
-	names := make(map[*crontab.Entry]string, len(named))
-	for _, j := range named {
-		names[j.Entry] = j.Name
-	}
-	// Lines the parser already reported as errors need no second word; an
-	// entry dropped for a lesser reason (cronie's random "~") must not
-	// vanish silently, so the converter's refusal is reported for it.
-	errLines := map[int]bool{}
-	for _, d := range diags {
-		if d.Severity == crontab.SeverityError && d.Pos.File == name {
-			errLines[d.Pos.Line] = true
-		}
-	}
-	zones := map[string]*time.Location{}
-	var out []convertedJob
-	for _, e := range f.Entries {
-		if !e.Valid {
-			if !errLines[e.Line] {
-				res, _ := schedule.Convert(e, def)
-				diags = append(diags, withPos(res.Findings, e.Pos)...)
-			}
+// convertJobs is the JSON view of the model's jobs: every entry without a
+// syntax error, in file order.
+func convertJobs(m *analysis.Model, now time.Time) []convertedJob {
+	out := []convertedJob{}
+	for _, j := range m.Jobs {
+		e := j.Entry
+		if !e.Valid && !e.Reboot {
 			continue
 		}
-		loc, err := zoneFor(e, def, zones)
-		if err != nil {
-			diags = append(diags, crontab.Diagnostic{Pos: e.TZPos, Severity: crontab.SeverityError, Code: schedule.CodeUnknownZone,
-				Message: fmt.Sprintf("unknown time zone %q in CRON_TZ: entries below it cannot be converted", e.TZ)})
-			continue
-		}
-		res, err := schedule.Convert(e, loc)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s:%d: %w", name, e.Line, err)
-		}
-		diags = append(diags, withPos(res.Findings, e.Pos)...)
-		j := convertedJob{
-			File:                 name,
+		cj := convertedJob{
+			File:                 j.File.Name,
 			Line:                 e.Line,
-			Name:                 names[e],
+			Name:                 j.Name,
 			Schedule:             e.ScheduleText(),
-			Timezone:             loc.String(),
 			Command:              e.Command.Text,
-			Exact:                res.Exact,
-			DuplicateInvocations: res.DuplicateInvocations,
+			Enabled:              j.Enabled,
+			Exact:                j.Conversion.Exact,
+			DuplicateInvocations: j.Conversion.DuplicateInvocations,
 			Rules:                []convertedRule{},
 			NextRuns:             []string{},
 			Description:          map[string]string{},
 		}
+		if j.Zone != nil {
+			cj.Timezone = j.Zone.String()
+		} else {
+			cj.Timezone = e.TZ
+		}
 		if e.HasStdin {
 			s := e.Stdin
-			j.Stdin = &s
+			cj.Stdin = &s
 		}
-		for _, r := range res.Rules {
-			j.Rules = append(j.Rules, convertedRule{ScheduleExpression: r.Expression})
+		for _, r := range j.Rules() {
+			cj.Rules = append(cj.Rules, convertedRule{ScheduleExpression: r})
 		}
-		if !e.Reboot {
-			for _, lang := range []string{"en", "ja"} {
-				if d, err := schedule.Describe(e.FieldTexts(), lang); err == nil {
-					j.Description[lang] = d
-				}
-			}
-			for _, t := range schedule.Next(e.Schedule, loc, now, 3) {
-				j.NextRuns = append(j.NextRuns, t.In(loc).Format(time.RFC3339))
+		for _, lang := range []string{"en", "ja"} {
+			if d := j.Describe(lang); d != "" {
+				cj.Description[lang] = d
 			}
 		}
-		out = append(out, j)
+		for _, t := range j.Next(now, 3) {
+			cj.NextRuns = append(cj.NextRuns, t.In(j.Zone).Format(time.RFC3339))
+		}
+		out = append(out, cj)
 	}
-	return out, diags, nil
+	return out
 }
 
 // writeConvertText prints one block per job: what a reviewer needs to check
@@ -232,6 +181,9 @@ func writeConvertText(w io.Writer, js []convertedJob) {
 				fmt.Fprintf(w, "  %s %s\n", label, r.ScheduleExpression)
 			}
 		}
+		if !j.Enabled {
+			fmt.Fprintf(w, "  enabled:   no (the config sets enabled: false: the job stays on the server)\n")
+		}
 		exact := "yes, verified"
 		if !j.Exact {
 			exact = "no"
@@ -245,16 +197,4 @@ func writeConvertText(w io.Writer, js []convertedJob) {
 			fmt.Fprintf(w, "  next runs: %s\n", strings.Join(j.NextRuns, ", "))
 		}
 	}
-}
-
-// withPos gives converter findings, which carry no position, the entry's.
-func withPos(ds []crontab.Diagnostic, p crontab.Pos) []crontab.Diagnostic {
-	out := make([]crontab.Diagnostic, len(ds))
-	for i, d := range ds {
-		if d.Pos == (crontab.Pos{}) {
-			d.Pos = p
-		}
-		out[i] = d
-	}
-	return out
 }

@@ -118,3 +118,15 @@ func isBoolFlag(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()
 }
+
+// parseNow parses a --now flag: RFC 3339 ("" = the current time).
+func parseNow(v string) (time.Time, error) {
+	if v == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--now %q: not an RFC 3339 instant; write it like 2026-12-01T03:00:00+09:00", v)
+	}
+	return t, nil
+}

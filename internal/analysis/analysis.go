@@ -1,0 +1,466 @@
+// Package analysis is the one model of a job: it loads a config and its
+// crontabs once and returns the jobs, each with its source position, its
+// name (one naming rule, the config's matchers applied), its zone, its
+// conversion, its container command and environment, its effective
+// settings and whether it is enabled. Every command (convert, lint, plan,
+// deploy, the pull-request check, migrate and cutover) consumes this model
+// and none re-derives any of it, so they cannot disagree about a crontab.
+package analysis
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+	"time"
+
+	"github.com/cronbridge/cronbridge/internal/config"
+	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/diag"
+	"github.com/cronbridge/cronbridge/internal/jobs"
+	"github.com/cronbridge/cronbridge/internal/schedule"
+)
+
+// Source is one crontab's bytes under the name diagnostics use.
+type Source struct {
+	Name string
+	Src  []byte
+}
+
+// Options shape an analysis. Flags given on the command line are set here
+// and win over the config.
+type Options struct {
+	// Config is the parsed cronbridge.yaml; nil means no config file.
+	Config *config.Config
+	// Zone overrides the config's timezone ("" = the config's, else
+	// Asia/Tokyo).
+	Zone string
+	// Dialect overrides the config's dialect ("" = the config's, else cronie).
+	Dialect string
+	// System, when set, overrides the config's system flag.
+	System *bool
+	// AppRoot is the application directory that "cd DIR &&" prefixes
+	// enter on the old server ("" = guess it per file from the commands).
+	AppRoot string
+}
+
+// Model is an analysed config with its crontabs.
+type Model struct {
+	// Config is the config the jobs were read with; never nil (an empty
+	// config when there was no file). HasConfig tells the two apart.
+	Config    *config.Config
+	HasConfig bool
+	// Loc is the default zone; Parse the parser options used.
+	Loc   *time.Location
+	Parse crontab.Options
+	// Files are the crontabs in the order given; Jobs all their entries
+	// in that order, file by file, line by line.
+	Files []*File
+	Jobs  []*Job
+}
+
+// File is one analysed crontab.
+type File struct {
+	Name   string
+	Src    []byte
+	Parsed *crontab.File
+	// AppRoot is the application directory used to rewrite commands;
+	// AppRootGuessed says it was guessed from the commands.
+	AppRoot        string
+	AppRootGuessed bool
+	// Diagnostics are the parser's, the namer's and the converter's
+	// findings for this file, in diag order, before any suppression or
+	// severity override (lint applies those).
+	Diagnostics []diag.Diagnostic
+	Jobs        []*Job
+}
+
+// Lines returns the source lines, for reports that quote them.
+func (f *File) Lines() []string { return f.Parsed.Lines }
+
+// Job is one crontab entry as every command sees it.
+type Job struct {
+	Name       string
+	NameSource jobs.Source
+	File       *File
+	Entry      *crontab.Entry
+	// Zone is the zone the schedule is read in (the default or CRON_TZ);
+	// nil when CRON_TZ names an unknown zone.
+	Zone *time.Location
+	// Enabled is false when the config sets jobs.<name>.enabled: false: the
+	// job stays on the old server, gets no rule, and lint says nothing
+	// about it beyond syntax.
+	Enabled bool
+	// Converted is true when the converter ran (a valid, enabled entry in a
+	// known zone); Conversion is then its result.
+	Converted  bool
+	Conversion schedule.Result
+	// Command is the container command: the config's jobs.<name>.command
+	// when set (CommandOverridden), else jobs.Command's rewrite of the
+	// crontab's command.
+	Command           jobs.CommandResult
+	CommandOverridden bool
+	// Environment is what the task gets: the crontab's variable lines in
+	// force for the entry (those the container needs, see EnvFate), then
+	// what the command set for itself, then the config's defaults and the
+	// job's own environment, later ones winning.
+	Environment map[string]string
+	// Settings are the effective settings (see settings for the order).
+	Settings Settings
+}
+
+// Settings are what is known about a job's runs and its task.
+type Settings struct {
+	Duration time.Duration // expected run time; 0 = unknown
+	CPU      int           // CPU units (1024 = 1 vCPU); 0 = the task definition's
+	Memory   int           // MiB; 0 = the task definition's
+	// Retry and DeadLetterQueue are the config's (nil/"" = EventBridge's defaults).
+	Retry           *config.Retry
+	DeadLetterQueue string
+}
+
+// Pos is the entry's position.
+func (j *Job) Pos() diag.Pos { return j.Entry.Pos }
+
+// Schedulable reports whether the job has a schedule that fires at known
+// instants: a valid entry, not @reboot, in a known zone.
+func (j *Job) Schedulable() bool {
+	return j.Entry.Valid && !j.Entry.Reboot && j.Zone != nil
+}
+
+// Fires returns the job's start instants in [from, to) (none when the job
+// is not Schedulable). It is internal/schedule's, the one fire-time
+// computation every command uses.
+func (j *Job) Fires(from, to time.Time) []time.Time {
+	if !j.Schedulable() {
+		return nil
+	}
+	return schedule.Fires(j.Entry.Schedule, j.Zone, from, to)
+}
+
+// Next returns the next n start instants after t.
+func (j *Job) Next(after time.Time, n int) []time.Time {
+	if !j.Schedulable() {
+		return nil
+	}
+	return schedule.Next(j.Entry.Schedule, j.Zone, after, n)
+}
+
+// Rules returns the converted EventBridge expressions (none when the job
+// was not converted or cannot be).
+func (j *Job) Rules() []string {
+	out := make([]string, 0, len(j.Conversion.Rules))
+	for _, r := range j.Conversion.Rules {
+		out = append(out, r.Expression)
+	}
+	return out
+}
+
+// Describe returns the schedule in plain language ("en" or "ja"), or ""
+// when it cannot be described.
+func (j *Job) Describe(lang string) string {
+	if j.Entry.Reboot {
+		return rebootDescription[lang]
+	}
+	d, err := schedule.Describe(j.Entry.FieldTexts(), lang)
+	if err != nil {
+		return ""
+	}
+	return d
+}
+
+// rebootDescription says what @reboot means; it has no fields to describe.
+var rebootDescription = map[string]string{
+	"en": "When the server boots (no schedule)",
+	"ja": "サーバー起動時（時刻指定なし）",
+}
+
+// Analyze parses, names and converts every source. The error is for
+// options that cannot be used (an unknown zone or dialect) and for
+// internal failures (a verifier mismatch, a *schedule.MismatchError);
+// everything about the input is a diagnostic.
+func Analyze(srcs []Source, opts Options) (*Model, error) {
+	m := &Model{Config: opts.Config, HasConfig: opts.Config != nil}
+	if m.Config == nil {
+		m.Config = &config.Config{}
+	}
+	cfg := m.Config
+	zone := opts.Zone
+	if zone == "" {
+		zone = cfg.TimezoneName()
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil || zone == "" || zone == "Local" {
+		return nil, &OptionError{fmt.Sprintf("unknown time zone %q: use an IANA name such as Asia/Tokyo", zone)}
+	}
+	m.Loc = loc
+	m.Parse = cfg.CrontabOptions()
+	if opts.Dialect != "" {
+		if m.Parse.Dialect, err = crontab.ParseDialect(opts.Dialect); err != nil {
+			return nil, &OptionError{err.Error()}
+		}
+	}
+	if opts.System != nil {
+		m.Parse.System = *opts.System
+	}
+	a := &analyzer{m: m, opts: opts, zones: map[string]*time.Location{}, conv: map[convKey]schedule.Result{}}
+	for _, s := range srcs {
+		f, err := a.file(s)
+		if err != nil {
+			return nil, err
+		}
+		m.Files = append(m.Files, f)
+		m.Jobs = append(m.Jobs, f.Jobs...)
+	}
+	return m, nil
+}
+
+// OptionError is an option Analyze cannot use (an unknown zone or
+// dialect): a usage error, not a failure.
+type OptionError struct{ Msg string }
+
+func (e *OptionError) Error() string { return e.Msg }
+
+// IsMismatch reports whether err is a verifier mismatch: a bug in the
+// converter, never a property of the input.
+func IsMismatch(err error) bool {
+	var mm *schedule.MismatchError
+	return errors.As(err, &mm)
+}
+
+// Diagnostics returns every file's diagnostics in diag order.
+func (m *Model) Diagnostics() []diag.Diagnostic {
+	var out []diag.Diagnostic
+	for _, f := range m.Files {
+		out = append(out, f.Diagnostics...)
+	}
+	return diag.Sort(out)
+}
+
+// Job returns the job with the name, or nil.
+func (m *Model) Job(name string) *Job {
+	for _, j := range m.Jobs {
+		if j.Name == name {
+			return j
+		}
+	}
+	return nil
+}
+
+// Lines returns every file's source lines by name, for reports.
+func (m *Model) Lines() map[string][]string {
+	out := make(map[string][]string, len(m.Files))
+	for _, f := range m.Files {
+		out[f.Name] = f.Parsed.Lines
+	}
+	return out
+}
+
+type analyzer struct {
+	m     *Model
+	opts  Options
+	zones map[string]*time.Location
+	// conv memoizes conversions: entries with the same schedule in the
+	// same zone convert identically, and the verifier is the costly part.
+	conv map[convKey]schedule.Result
+	// names maps each job name to the first entry that has it, across
+	// files: two files may not both define "backup" (their rules would
+	// collide).
+	names map[string]diag.Pos
+}
+
+type convKey struct {
+	s    crontab.Schedule
+	zone string
+}
+
+func (a *analyzer) file(s Source) (*File, error) {
+	cfg := a.m.Config
+	pf, diags := crontab.Parse(s.Name, s.Src, a.m.Parse)
+	f := &File{Name: s.Name, Src: s.Src, Parsed: pf, AppRoot: a.opts.AppRoot}
+	if f.AppRoot == "" {
+		f.AppRoot = jobs.AppRoot(pf)
+		f.AppRootGuessed = f.AppRoot != ""
+	}
+	named, nd := jobs.Assign(pf, matchers(cfg))
+	diags = append(diags, nd...)
+	// Lines the parser already reported as errors need no second word; an
+	// entry dropped for a lesser reason (cronie's random "~") must not
+	// vanish silently, so the converter's refusal is reported for it.
+	errLines := map[int]bool{}
+	for _, d := range diags {
+		if d.Severity == diag.SeverityError && d.Pos.File == s.Name {
+			errLines[d.Pos.Line] = true
+		}
+	}
+	if a.names == nil {
+		a.names = map[string]diag.Pos{}
+	}
+	for _, nj := range named {
+		e := nj.Entry
+		name := nj.Name
+		if name == "" {
+			name = "line-" + strconv.Itoa(e.Line)
+		}
+		j := &Job{Name: name, NameSource: nj.Source, File: f, Entry: e, Enabled: cfg.JobEnabled(name)}
+		f.Jobs = append(f.Jobs, j)
+		j.Settings = settings(cfg, name, e)
+		if p, dup := a.names[name]; dup && e.Valid {
+			diags = append(diags, diag.Diagnostic{Pos: e.Pos, Severity: diag.SeverityError, Code: config.CodeDuplicateKey,
+				Message: fmt.Sprintf("job name %q is also used at %s: rule names would collide", name, p),
+				Hint:    "give one of them another name with a \"# cronbridge: name=...\" annotation"})
+		} else if e.Valid {
+			a.names[name] = e.Pos
+		}
+		loc, zd := a.zoneOf(e)
+		j.Zone = loc
+		if zd != nil && j.Enabled {
+			diags = append(diags, *zd)
+		}
+		a.command(j)
+		if !j.Enabled {
+			continue // stays on the server: nothing to convert
+		}
+		if !e.Valid {
+			if !errLines[e.Line] && !e.Reboot {
+				res, _ := schedule.Convert(e, a.m.Loc)
+				diags = append(diags, withPos(res.Findings, e)...)
+			}
+			continue
+		}
+		if loc == nil {
+			continue
+		}
+		k := convKey{s: e.Schedule, zone: loc.String()}
+		res, ok := a.conv[k]
+		if !ok || e.Reboot {
+			var err error
+			res, err = schedule.Convert(e, loc)
+			if err != nil {
+				return nil, fmt.Errorf("%s: convert job %q: %w", e.Pos, name, err)
+			}
+			if !e.Reboot {
+				a.conv[k] = res
+			}
+		}
+		j.Converted, j.Conversion = true, res
+		diags = append(diags, withPos(res.Findings, e)...)
+	}
+	f.Diagnostics = diag.Sort(diags)
+	return f, nil
+}
+
+// zoneOf returns the zone of e's schedule, or nil with a diagnostic when
+// its CRON_TZ names no known zone.
+func (a *analyzer) zoneOf(e *crontab.Entry) (*time.Location, *diag.Diagnostic) {
+	if e.TZ == "" {
+		return a.m.Loc, nil
+	}
+	if loc, ok := a.zones[e.TZ]; ok {
+		return loc, nil
+	}
+	loc, err := time.LoadLocation(e.TZ)
+	if err != nil || e.TZ == "Local" {
+		pos := e.TZPos
+		if pos.Line == 0 {
+			pos = e.Pos
+		}
+		return nil, &diag.Diagnostic{Pos: pos, Severity: diag.SeverityError, Code: schedule.CodeUnknownZone,
+			Message: fmt.Sprintf("unknown time zone %q in CRON_TZ: the entries below it cannot be converted", e.TZ),
+			Hint:    "use an IANA zone name such as Asia/Tokyo"}
+	}
+	a.zones[e.TZ] = loc
+	return loc, nil
+}
+
+// command sets the job's container command and environment.
+func (a *analyzer) command(j *Job) {
+	cfg := a.m.Config
+	if cj := cfg.Job(j.Name); cj != nil && len(cj.Command) > 0 {
+		j.Command = jobs.CommandResult{Exec: append([]string(nil), cj.Command...)}
+		j.CommandOverridden = true
+	} else if j.Entry.Command.Text != "" {
+		j.Command = jobs.Command(j.Entry, jobs.CommandOptions{AppRoot: j.File.AppRoot})
+	}
+	env := map[string]string{}
+	for _, v := range j.Entry.Env {
+		if EnvFate(v.Name) == EnvCopied {
+			env[v.Name] = v.Value
+		}
+	}
+	maps.Copy(env, j.Command.Env)
+	maps.Copy(env, cfg.Effective(j.Name).Environment)
+	if len(env) > 0 {
+		j.Environment = env
+	}
+}
+
+// settings resolves a job's settings. Precedence, most specific first:
+// cronbridge.yaml jobs.<name>, then the entry's "# cronbridge:
+// duration=... cpu=... memory=..." annotation, then the config's
+// defaults. The config wins over the annotation because it is what deploy
+// puts into the target; the annotation wins over the defaults because it
+// is about this one job.
+func settings(cfg *config.Config, name string, e *crontab.Entry) Settings {
+	eff := cfg.Effective(name) // the job's own values over the defaults
+	s := Settings{Duration: eff.Duration, CPU: eff.CPU, Memory: eff.Memory, Retry: eff.Retry, DeadLetterQueue: eff.DeadLetterQueue}
+	own := cfg.Job(name)
+	if own == nil {
+		own = &config.Job{}
+	}
+	if a, ok := e.Annotation("duration"); ok && own.Duration == 0 {
+		if d, err := time.ParseDuration(a.Value); err == nil && d > 0 {
+			s.Duration = d
+		}
+	}
+	if n := annotationInt(e, "cpu"); n > 0 && own.CPU == 0 {
+		s.CPU = n
+	}
+	if n := annotationInt(e, "memory"); n > 0 && own.Memory == 0 {
+		s.Memory = n
+	}
+	return s
+}
+
+func annotationInt(e *crontab.Entry, key string) int {
+	a, ok := e.Annotation(key)
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(a.Value)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// matchers are the config's jobs.<name>.match entries, in file order.
+func matchers(cfg *config.Config) []jobs.Matcher {
+	var ms []jobs.Matcher
+	for _, j := range cfg.Jobs {
+		if j.Match != "" {
+			pos := cfg.Pos("jobs." + j.Name + ".match")
+			if pos.Line == 0 {
+				pos = j.Pos
+			}
+			ms = append(ms, jobs.Matcher{Name: j.Name, Match: j.Match, Pos: pos})
+		}
+	}
+	return ms
+}
+
+// withPos gives converter findings, which carry no position, the entry's
+// (its nickname's when it has one).
+func withPos(ds []diag.Diagnostic, e *crontab.Entry) []diag.Diagnostic {
+	out := make([]diag.Diagnostic, len(ds))
+	for i, d := range ds {
+		if d.Pos.Line == 0 {
+			d.Pos = e.Pos
+			if e.Nickname != nil {
+				d.Pos = e.Nickname.Pos
+			}
+		}
+		out[i] = d
+	}
+	return out
+}

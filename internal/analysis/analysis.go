@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -33,8 +34,9 @@ type Options struct {
 	// Config is the parsed cronbridge.yaml; nil means no config file.
 	Config *config.Config
 	// Zone overrides the config's timezone ("" = the config's, else
-	// Asia/Tokyo).
-	Zone string
+	// Asia/Tokyo); Location, when set, wins over both.
+	Zone     string
+	Location *time.Location
 	// Dialect overrides the config's dialect ("" = the config's, else cronie).
 	Dialect string
 	// System, when set, overrides the config's system flag.
@@ -175,11 +177,8 @@ var rebootDescription = map[string]string{
 	"ja": "サーバー起動時（時刻指定なし）",
 }
 
-// Analyze parses, names and converts every source. The error is for
-// options that cannot be used (an unknown zone or dialect) and for
-// internal failures (a verifier mismatch, a *schedule.MismatchError);
-// everything about the input is a diagnostic.
-func Analyze(srcs []Source, opts Options) (*Model, error) {
+// newModel resolves the options into an empty model.
+func newModel(opts Options) (*Model, error) {
 	m := &Model{Config: opts.Config, HasConfig: opts.Config != nil}
 	if m.Config == nil {
 		m.Config = &config.Config{}
@@ -190,7 +189,10 @@ func Analyze(srcs []Source, opts Options) (*Model, error) {
 		zone = cfg.TimezoneName()
 	}
 	loc, err := time.LoadLocation(zone)
-	if err != nil || zone == "" || zone == "Local" {
+	switch {
+	case opts.Location != nil:
+		loc = opts.Location
+	case err != nil || zone == "" || zone == "Local":
 		return nil, &OptionError{fmt.Sprintf("unknown time zone %q: use an IANA name such as Asia/Tokyo", zone)}
 	}
 	m.Loc = loc
@@ -203,16 +205,56 @@ func Analyze(srcs []Source, opts Options) (*Model, error) {
 	if opts.System != nil {
 		m.Parse.System = *opts.System
 	}
+	return m, nil
+}
+
+// Analyze parses, names and converts every source. The error is for
+// options that cannot be used (an unknown zone or dialect, an
+// *OptionError) and for internal failures (a verifier mismatch, see
+// IsMismatch); everything about the input is a diagnostic.
+func Analyze(srcs []Source, opts Options) (*Model, error) {
+	m, err := newModel(opts)
+	if err != nil {
+		return nil, err
+	}
+	parsed := make([]Parsed, len(srcs))
+	for i, s := range srcs {
+		f, d := crontab.Parse(s.Name, s.Src, m.Parse)
+		parsed[i] = Parsed{File: f, Src: s.Src, Diagnostics: d}
+	}
+	return m, m.add(parsed, opts)
+}
+
+// Parsed is a crontab the caller has parsed already, with the parser's
+// diagnostics.
+type Parsed struct {
+	File        *crontab.File
+	Src         []byte
+	Diagnostics []diag.Diagnostic
+}
+
+// AnalyzeParsed is Analyze for crontabs parsed by the caller (with the
+// parser options it chose; opts' dialect and system flag are then only
+// recorded). Tests of the packages built on the model use it.
+func AnalyzeParsed(files []Parsed, opts Options) (*Model, error) {
+	m, err := newModel(opts)
+	if err != nil {
+		return nil, err
+	}
+	return m, m.add(files, opts)
+}
+
+func (m *Model) add(files []Parsed, opts Options) error {
 	a := &analyzer{m: m, opts: opts, zones: map[string]*time.Location{}, conv: map[convKey]schedule.Result{}}
-	for _, s := range srcs {
-		f, err := a.file(s)
+	for _, p := range files {
+		f, err := a.file(p)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		m.Files = append(m.Files, f)
 		m.Jobs = append(m.Jobs, f.Jobs...)
 	}
-	return m, nil
+	return nil
 }
 
 // OptionError is an option Analyze cannot use (an unknown zone or
@@ -274,10 +316,11 @@ type convKey struct {
 	zone string
 }
 
-func (a *analyzer) file(s Source) (*File, error) {
+func (a *analyzer) file(p Parsed) (*File, error) {
 	cfg := a.m.Config
-	pf, diags := crontab.Parse(s.Name, s.Src, a.m.Parse)
-	f := &File{Name: s.Name, Src: s.Src, Parsed: pf, AppRoot: a.opts.AppRoot}
+	pf := p.File
+	diags := slices.Clone(p.Diagnostics)
+	f := &File{Name: pf.Name, Src: p.Src, Parsed: pf, AppRoot: a.opts.AppRoot}
 	if f.AppRoot == "" {
 		f.AppRoot = jobs.AppRoot(pf)
 		f.AppRootGuessed = f.AppRoot != ""
@@ -289,7 +332,7 @@ func (a *analyzer) file(s Source) (*File, error) {
 	// vanish silently, so the converter's refusal is reported for it.
 	errLines := map[int]bool{}
 	for _, d := range diags {
-		if d.Severity == diag.SeverityError && d.Pos.File == s.Name {
+		if d.Severity == diag.SeverityError && d.Pos.File == pf.Name {
 			errLines[d.Pos.Line] = true
 		}
 	}

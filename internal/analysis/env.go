@@ -22,7 +22,7 @@ const (
 // container, and why.
 var notCopied = map[string]string{
 	"PATH":         "the image's PATH applies in the container; compare it with this one",
-	"SHELL":        "cron's shell runs commands that need one: the container command uses the same shell (bash -c when SHELL is bash)",
+	"SHELL":        "the container command runs without a login shell; commands that need this shell keep an explicit sh -c",
 	"HOME":         "the image defines the home directory",
 	"LOGNAME":      "cron sets it to the crontab's owner; ECS does not",
 	"USER":         "the image's USER applies in the container",

@@ -14,7 +14,6 @@ import (
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/ghaction"
 	"github.com/cronbridge/cronbridge/internal/prcheck"
-	"github.com/cronbridge/cronbridge/internal/prcheck/analyze"
 )
 
 // check is `command: check`: parse, convert and lint the crontab, compare
@@ -25,14 +24,14 @@ func (a *actionRun) check(ctx context.Context) int {
 	var headCfg []byte
 	var err error
 	if in.Config != "" {
-		if headCfg, err = os.ReadFile(in.Config); err != nil {
+		if headCfg, err = os.ReadFile(a.ws.abs(in.Config)); err != nil {
 			return a.failure("read config: %v", err)
 		}
 	}
-	crontabFile := a.checkCrontab(headCfg)
+	crontabFile := a.ws.abs(a.checkCrontab(headCfg))
 	head, err := os.ReadFile(crontabFile)
 	if err != nil {
-		return a.failure("read crontab: %v", err)
+		return a.failure("read crontab: %v", a.ws.relError(err))
 	}
 	now := time.Now()
 	// CRONBRIDGE_NOW pins "now" (RFC 3339) so that next runs in tests are
@@ -63,9 +62,9 @@ func (a *actionRun) check(ctx context.Context) int {
 		_ = a.r.Logf("cronbridge: comparing with the base %s (read from the %s)", shortSHA(ev.BaseSHA), how)
 		pin.Base, pin.BaseRef = src, ev.BaseSHA
 	}
-	// analyze's default lint mapping is lintconfig.FromConfig, the one
-	// `cronbridge lint` uses, so lint and the check agree.
-	an := analyze.New(analyze.Options{Zone: in.Timezone, Dialect: in.Dialect, ConfigName: configPath, Now: now})
+	// The analyzer reads the same model and lint.FromConfig mapping as
+	// `cronbridge lint`, so lint and the check agree.
+	an := prcheck.NewAnalyzer(prcheck.Options{Zone: in.Timezone, Dialect: in.Dialect, ConfigName: configPath, Now: now})
 	res, err := prcheck.Run(ctx, pin, an)
 	if err != nil {
 		return a.failure("%v", err)
@@ -233,11 +232,11 @@ func (a *actionRun) checkPlan(ctx context.Context) (plan, note string) {
 	if !hasAWSCredentials(a.env.Getenv) {
 		return "", "not computed (no AWS credentials in this job)"
 	}
-	out, code := a.runCLI(ctx, "plan", a.cliArgs("plan", "text"))
-	if code != ExitOK {
+	var out strings.Builder
+	if _, code := a.runDeploy(ctx, ghaction.CommandPlan, "text", &out); code != ExitOK {
 		return "", "not computed (cronbridge plan failed; see the log)"
 	}
-	return out, ""
+	return out.String(), ""
 }
 
 // hasAWSCredentials reports whether the SDK's default chain has something

@@ -3,8 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,28 +14,31 @@ import (
 	"github.com/cronbridge/cronbridge/internal/ghaction"
 )
 
-// delegate runs plan, deploy or migrate through the CLI command itself, so
-// that the action and `cronbridge plan|deploy|migrate` are one code path.
+// delegate runs plan, deploy or migrate through the same functions as the
+// CLI commands, with typed options built from the inputs: an input is
+// always a value (a path, an image), never a flag, and nothing is parsed
+// back from the commands' printed output.
 func (a *actionRun) delegate(ctx context.Context) int {
 	if a.in.Command == ghaction.CommandMigrate {
 		return a.migrate(ctx)
 	}
 	cmd := a.in.Command
-	out, code := a.runCLI(ctx, cmd, a.cliArgs(cmd, "json"))
-	res := parseCLIResult(out)
+	var out strings.Builder
+	res, code := a.runDeploy(ctx, cmd, "json", &out)
 	var md strings.Builder
 	fmt.Fprintf(&md, "## cronbridge %s\n\n", cmd)
-	path, err := a.ws.outputFile(cmd+".json", []byte(out))
+	path, err := a.ws.outputFile(cmd+".json", []byte(out.String()))
 	if err != nil {
 		return a.failure("%v", err)
 	}
-	kv := [][2]string{{"plan-json", path}, {"changed", strconv.FormatBool(res.Changed)}}
-	if res.TaskDefinitionARN != "" {
+	changed := res != nil && res.Changed
+	kv := [][2]string{{"plan-json", path}, {"changed", strconv.FormatBool(changed)}}
+	if res != nil && res.TaskDefinitionARN != "" && cmd == ghaction.CommandDeploy {
 		kv = append(kv, [2]string{"task-definition-arn", res.TaskDefinitionARN})
 		fmt.Fprintf(&md, "Task definition: %s\n\n", codeSpan(res.TaskDefinitionARN))
 	}
-	if p := parsePlan(cmd, out); p != nil {
-		if err := p.WriteMarkdown(&md); err != nil {
+	if res != nil && res.Plan != nil {
+		if err := res.Plan.WriteMarkdown(&md); err != nil {
 			return a.failure("%v", err)
 		}
 		md.WriteString("\n")
@@ -45,28 +48,78 @@ func (a *actionRun) delegate(ctx context.Context) int {
 	} else {
 		fmt.Fprintf(&md, "Result: exit code %d (see the log).\n\n", code)
 	}
-	if out != "" {
-		md.WriteString("<details><summary>Result as JSON</summary>\n\n" + codeBlock(out) + "\n</details>\n")
+	if out.Len() > 0 {
+		md.WriteString("<details><summary>Result as JSON</summary>\n\n" + codeBlock(out.String()) + "\n</details>\n")
 	}
 	return a.finishDelegate(md.String(), kv, code)
 }
 
-// migrate runs `cronbridge migrate` into .cronbridge/migration and puts its
+// deployOptions maps the inputs onto plan's and deploy's options: the one
+// place to change when those change. Paths are resolved against
+// working-directory here, so the process never changes directory.
+func (a *actionRun) deployOptions(cmd, format string) deployOptions {
+	in := a.in
+	o := deployOptions{Image: in.Image, Format: format, Prune: in.Prune, Timezone: in.Timezone, Dialect: in.Dialect}
+	if in.Config != "" {
+		o.Config = a.ws.abs(in.Config)
+	}
+	if in.Crontab != "" {
+		o.Crontabs = []string{a.ws.abs(in.Crontab)}
+	}
+	switch cmd {
+	case ghaction.CommandPlan:
+		o.DryRun, o.Plan = true, true
+	case ghaction.CommandDeploy:
+		o.DryRun = in.DryRun
+	}
+	return o
+}
+
+// runDeploy runs plan or deploy with the inputs as typed options. What
+// the command prints goes to out; its diagnostics and errors to the log,
+// with workflow commands suspended (they can quote crontab text).
+func (a *actionRun) runDeploy(ctx context.Context, cmd, format string, out io.Writer) (*deploy.Result, int) {
+	var errb bytes.Buffer
+	sub := &Env{IO: IO{Stdin: bytes.NewReader(nil), Stdout: out, Stderr: &errb}, Getenv: a.env.Getenv, Version: a.env.Version}
+	o := a.deployOptions(cmd, format)
+	if err := o.validate(); err != nil {
+		fmt.Fprintf(&errb, "cronbridge %s: %v\n", cmd, err)
+		_ = a.r.LogUntrusted(errb.String())
+		return nil, ExitUsage
+	}
+	switch {
+	case o.Config == "":
+		fmt.Fprintf(&errb, "cronbridge %s: the config input is required\n", cmd)
+	case cmd == ghaction.CommandDeploy && o.Image == "":
+		fmt.Fprintf(&errb, "cronbridge %s: the image input is required\n", cmd)
+	}
+	if errb.Len() > 0 {
+		_ = a.r.LogUntrusted(errb.String())
+		return nil, ExitUsage
+	}
+	_ = a.r.Logf("cronbridge: running cronbridge %s", cmd)
+	res, code := deployRun(ctx, sub, cmd, o)
+	if errb.Len() > 0 {
+		_ = a.r.LogUntrusted(errb.String())
+	}
+	return res, code
+}
+
+// migrate runs the migration into .cronbridge/migration and puts its
 // MIGRATION.md in the job summary.
 func (a *actionRun) migrate(ctx context.Context) int {
 	outDir := filepath.Join(a.ws.root, ".cronbridge", "migration")
-	var args []string
-	if a.in.Timezone != "" {
-		args = append(args, "--timezone", a.in.Timezone)
+	var out, errb bytes.Buffer
+	sub := &Env{IO: IO{Stdin: bytes.NewReader(nil), Stdout: &out, Stderr: &errb}, Getenv: a.env.Getenv, Version: a.env.Version}
+	_ = a.r.Logf("cronbridge: running cronbridge migrate")
+	code := doMigrate(ctx, sub, migrateOptions{Crontab: a.ws.abs(a.crontab()), Out: outDir, Force: true,
+		Zone: a.in.Timezone, Dialect: a.in.Dialect})
+	if log := out.String() + errb.String(); log != "" {
+		_ = a.r.LogUntrusted(log)
 	}
-	if a.in.Dialect != "" {
-		args = append(args, "--dialect", a.in.Dialect)
-	}
-	args = append(args, "--out", outDir, "--force", a.crontab())
-	out, code := a.runCLI(ctx, "migrate", args)
 	md, err := os.ReadFile(filepath.Join(outDir, "MIGRATION.md"))
 	if err != nil {
-		md = []byte("## cronbridge migrate\n\nNo report was written (exit code " + strconv.Itoa(code) + "); see the log.\n\n" + codeBlock(out))
+		md = []byte("## cronbridge migrate\n\nNo report was written (exit code " + strconv.Itoa(code) + "); see the log.\n\n" + codeBlock(out.String()+errb.String()))
 	}
 	return a.finishDelegate(string(md), nil, code)
 }
@@ -97,36 +150,6 @@ func (a *actionRun) crontab() string {
 	return a.in.Crontab
 }
 
-// cliArgs maps the inputs onto plan's and deploy's flags: the one place to
-// change when their flags change.
-func (a *actionRun) cliArgs(cmd, format string) []string {
-	in := a.in
-	var args []string
-	if in.Config != "" {
-		args = append(args, "--config", in.Config)
-	}
-	if in.Timezone != "" {
-		args = append(args, "--timezone", in.Timezone)
-	}
-	if in.Dialect != "" {
-		args = append(args, "--dialect", in.Dialect)
-	}
-	if in.Image != "" {
-		args = append(args, "--image", in.Image)
-	}
-	if in.Prune {
-		args = append(args, "--prune")
-	}
-	if cmd == ghaction.CommandDeploy && in.DryRun {
-		args = append(args, "--dry-run")
-	}
-	args = append(args, "--format", format)
-	if in.Crontab != "" {
-		args = append(args, in.Crontab)
-	}
-	return args
-}
-
 // codeSpan and codeBlock quote text from the commands' output, which can
 // hold crontab text, so that it stays inert Markdown.
 func codeSpan(s string) string {
@@ -138,54 +161,6 @@ func codeSpan(s string) string {
 func codeBlock(s string) string {
 	fence := strings.Repeat("`", max(3, longestBacktickRun(s)+1))
 	return fence + "\n" + strings.TrimRight(s, "\n") + "\n" + fence + "\n"
-}
-
-// cliResult is what the action reads from `plan|deploy --format json`.
-type cliResult struct {
-	Changed           bool   `json:"changed"`
-	TaskDefinitionARN string `json:"task_definition_arn"`
-}
-
-// parsePlan reads the plan back from plan's JSON (the plan itself) or
-// deploy's (the result, which holds the plan applied), for the summary.
-func parsePlan(cmd, out string) *deploy.Plan {
-	if cmd == ghaction.CommandPlan {
-		var p deploy.Plan
-		if json.Unmarshal([]byte(out), &p) != nil {
-			return nil
-		}
-		return &p
-	}
-	var r deploy.Result
-	if json.Unmarshal([]byte(out), &r) != nil {
-		return nil
-	}
-	return r.Plan
-}
-
-func parseCLIResult(out string) cliResult {
-	var r cliResult
-	_ = json.Unmarshal([]byte(out), &r) // a failed command prints no JSON
-	return r
-}
-
-// runCLI runs one of the CLI's commands with its output captured. What it
-// printed goes to the log with workflow commands suspended: it can quote
-// crontab text.
-func (a *actionRun) runCLI(ctx context.Context, name string, args []string) (string, int) {
-	var out, errb bytes.Buffer
-	sub := &Env{IO: IO{Stdin: bytes.NewReader(nil), Stdout: &out, Stderr: &errb}, Getenv: a.env.Getenv, Version: a.env.Version}
-	code := ExitUsage
-	for _, c := range commands() {
-		if c.name == name {
-			_ = a.r.Logf("cronbridge: running cronbridge %s", name)
-			code = c.run(ctx, sub, args)
-		}
-	}
-	if log := out.String() + errb.String(); log != "" {
-		_ = a.r.LogUntrusted(log)
-	}
-	return out.String(), code
 }
 
 func longestBacktickRun(s string) int {

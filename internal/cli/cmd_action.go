@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +17,9 @@ import (
 // summary, annotations and, on pull requests, one sticky comment. The
 // inputs map onto the same code as the CLI commands: check is lint plus
 // the pull-request comparison (action_check.go); plan, deploy and migrate
-// run the CLI commands themselves (action_delegate.go).
+// call the commands' functions with typed options (action_delegate.go).
+// Path inputs are relative to working-directory; the process never
+// changes directory, it resolves them (workspace.abs).
 func runAction(ctx context.Context, env *Env, args []string) int {
 	r := ghaction.NewRunner(env.Stdout, env.Getenv)
 	fail := func(code int, format string, a ...any) int {
@@ -41,12 +45,6 @@ func runAction(ctx context.Context, env *Env, args []string) int {
 	ws, err := resolveWorkspace(env.Getenv, in.WorkingDirectory)
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
-	}
-	// The process is the action's alone: moving into working-directory
-	// lets every path input (and the CLI commands run below) be relative
-	// to it, as in a run: step with working-directory.
-	if err := os.Chdir(ws.dir); err != nil {
-		return fail(ExitUsage, "working-directory: %v", err)
 	}
 	a := &actionRun{env: env, r: r, in: in, ev: ev, ws: ws}
 	switch in.Command {
@@ -98,6 +96,24 @@ func resolveWorkspace(getenv func(string) string, wd string) (workspace, error) 
 		return workspace{}, fmt.Errorf("working-directory %q is not a directory in the workspace", wd)
 	}
 	return workspace{root: root, dir: dir}, nil
+}
+
+// abs resolves a path input against the working directory.
+func (w workspace) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(w.dir, p)
+}
+
+// relError words a file error with the path relative to the workspace,
+// as the user wrote it, not the absolute path inside the container.
+func (w workspace) relError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: pe.Op, Path: w.repoPath(pe.Path), Err: pe.Err}
+	}
+	return err
 }
 
 // repoPath turns a path relative to the working directory into the

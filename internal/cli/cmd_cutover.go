@@ -10,7 +10,6 @@ import (
 
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/deploy"
-	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/migrate"
 	"github.com/cronbridge/cronbridge/internal/report"
 	"github.com/cronbridge/cronbridge/internal/schedule"
@@ -55,10 +54,6 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "cronbridge cutover: %s names no crontab\n", *cfgPath)
 		return ExitUsage
 	}
-	var matchers []jobs.Matcher
-	for _, m := range cfg.Matchers() {
-		matchers = append(matchers, jobs.Matcher{Name: m[0], Match: m[1], Pos: cfg.Pos("jobs." + m[0] + ".match")})
-	}
 
 	var rows []migrate.CutoverRow
 	for _, rel := range cfg.Crontab {
@@ -73,7 +68,7 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 		}
 		plan, err := migrate.Analyze(src, migrate.Options{
 			Name: p, Parse: cfg.CrontabOptions(), Zone: loc,
-			RulePrefix: cfg.AWS.RulePrefix, Matchers: matchers,
+			RulePrefix: cfg.AWS.RulePrefix, Config: cfg,
 		})
 		if err != nil {
 			var mm *schedule.MismatchError
@@ -131,9 +126,9 @@ const cutoverMaxWait = time.Hour
 
 // cutoverEnable enables the rules during the minute before at: enabling
 // earlier would let EventBridge run jobs the server still runs, enabling
-// at or after at would skip runs. It waits for that minute, then runs a
-// deploy of the config with every rule's state set to ENABLED (the only
-// change when the config is what was deployed).
+// at or after at would skip runs. It waits for that minute, then enables
+// the rules deploy created disabled (deploy.Enable: owned rules with their
+// target in place, nothing else changed).
 func cutoverEnable(ctx context.Context, env *Env, cfgPath string, at time.Time, loc *time.Location) int {
 	now := time.Now()
 	if s := env.Getenv("CRONBRIDGE_NOW"); s != "" {
@@ -172,24 +167,28 @@ func cutoverEnable(ctx context.Context, env *Env, cfgPath string, at time.Time, 
 		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
 		return ExitFailure
 	}
-	for i, j := range in.desired.Jobs {
+	// Only the rules of jobs waiting for the cutover: a job whose own
+	// section says state: disabled stays off.
+	want := in.desired
+	want.Jobs = nil
+	for _, j := range in.desired.Jobs {
 		if !keptDisabled(in.cfg, j.Name) {
-			in.desired.Jobs[i].State = "ENABLED"
+			want.Jobs = append(want.Jobs, j)
 		}
 	}
-	clients, err := awsClients(ctx, in.desired.Region)
+	clients, err := awsClients(ctx, want.Region)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
 		return ExitFailure
 	}
-	res, err := deploy.Deploy(ctx, clients, in.desired, deploy.Options{})
+	enabled, err := deploy.Enable(ctx, clients, want)
+	for _, n := range enabled {
+		fmt.Fprintf(env.Stdout, "enabled %s\n", n)
+	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
 		fmt.Fprintln(env.Stderr, "cronbridge cutover: run it again, or enable the rules with `aws events enable-rule --name RULE`")
 		return ExitFailure
-	}
-	if res.Plan != nil {
-		fmt.Fprintf(env.Stdout, "%s\n", res.Plan.Summary())
 	}
 	fmt.Fprintf(env.Stdout, "rules enabled; the first runs on EventBridge are in the table above.\nnow set aws.state to enabled in %s so that the next deploy keeps them enabled (docs/migration.md).\n", cfgPath)
 	return ExitOK

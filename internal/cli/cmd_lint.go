@@ -3,17 +3,12 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"path/filepath"
-	"time"
 
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/deploy"
-	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/lint"
-	"github.com/cronbridge/cronbridge/internal/lintconfig"
 	"github.com/cronbridge/cronbridge/internal/report"
 )
 
@@ -41,81 +36,46 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-	at := time.Now()
-	if *now != "" {
-		if at, err = time.Parse(time.RFC3339, *now); err != nil {
-			return fail(ExitUsage, "--now: %v", err)
-		}
-	}
-
-	var cfg *config.Config
-	var diags []crontab.Diagnostic
-	lines := map[string][]string{}
-	if *cfgPath != "" {
-		var cdiags []crontab.Diagnostic
-		cfg, cdiags, err = config.Load(*cfgPath)
-		if err != nil {
-			return fail(ExitFailure, "%v", err)
-		}
-		diags = append(diags, cdiags...)
-		if name, b, err := readInput(env, *cfgPath); err == nil {
-			lines[name] = splitLines(b)
-		}
-		applyConfigSource(fs, &src, cfg)
-	}
-	opts, loc, err := src.resolve()
+	at, err := parseNow(*now)
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
+	}
+
+	req := modelRequest{ConfigPath: *cfgPath, Files: fs.Args()}
+	src.overrides(fs, &req)
+	if _, _, err := src.resolve(); err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	m, err := loadModel(env, req)
+	if err != nil {
+		if usageError(err) {
+			fs.Usage()
+			return fail(ExitUsage, "%v", err)
+		}
+		return fail(ExitFailure, "%s", failureMessage(err))
+	}
+	var cfg *config.Config
+	if m.HasConfig {
+		cfg = m.Config
 	}
 	threshold, err := lintFailOn(*failOn, cfg)
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-
-	files := fs.Args()
-	if len(files) == 0 && cfg != nil {
-		for _, rel := range cfg.Crontab {
-			if !filepath.IsAbs(rel) {
-				rel = filepath.Join(filepath.Dir(*cfgPath), rel)
-			}
-			files = append(files, rel)
-		}
-	}
-	if len(files) == 0 {
-		fmt.Fprintln(env.Stderr, "cronbridge lint: no crontab given (use - for standard input, or --config with a crontab list)")
-		fs.Usage()
-		return ExitUsage
-	}
-
-	base := lintconfig.FromConfig(cfg, loc, at)
+	base := lint.FromConfig(cfg, m.Loc, at)
 	// lint.severity may name any code cronbridge prints, deploy's too.
 	if err := lint.CheckConfig(base, config.Codes(), deploy.Codes()); err != nil {
 		return fail(ExitUsage, "%s: %v", *cfgPath, err)
 	}
-	diags = lint.Regrade(diags, base.Severity) // the config file's own findings
-	// All files go through one RunAll: their jobs share the account's
+	diags := lint.Regrade(m.ConfigDiags, base.Severity) // the config file's own findings
+	// All files go through one Check: their jobs share the account's
 	// budgets, so the overlap simulation covers them together.
-	var inputs []lint.Input
-	for _, path := range files {
-		name, b, err := readInput(env, path)
-		if err != nil {
-			return fail(ExitFailure, "%v", err)
-		}
-		file, pd := crontab.Parse(name, b, opts)
-		lines[name] = file.Lines
-		named, jd := jobs.Assign(file, lintMatchers(cfg))
-		in := lint.Input{File: file, ParseDiags: append(pd, jd...), JobNames: make(map[int]string, len(named))}
-		for _, j := range named {
-			in.JobNames[j.Entry.Line] = j.Name
-		}
-		inputs = append(inputs, in)
-	}
-	res := lint.RunAll(inputs, base)
+	res := lint.Check(m.Model, base)
 	if len(res.Failures) > 0 {
 		return fail(ExitFailure, "internal error (please report this bug): %v", errors.Join(res.Failures...))
 	}
-	diags = append(diags, res.Diagnostics...)
-	diags = lint.Sort(diags)
+	diags = lint.Sort(append(diags, res.Diagnostics...))
+	lines := m.Sources
 
 	docs := append(lint.Codes(), config.Codes()...)
 	ropts := report.Options{Sources: lines, ShowSource: true, ToolVersion: env.Version,
@@ -129,22 +89,6 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		}
 	}
 	return ExitOK
-}
-
-// applyConfigSource lets cronbridge.yaml choose the zone, dialect and
-// format unless the flag was given explicitly: flags win.
-func applyConfigSource(fs *flag.FlagSet, src *sourceFlags, cfg *config.Config) {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if !set["timezone"] {
-		src.timezone = cfg.TimezoneName()
-	}
-	if !set["dialect"] && cfg.Dialect != "" {
-		src.dialect = cfg.Dialect
-	}
-	if !set["system"] && cfg.System {
-		src.system = true
-	}
 }
 
 // lintFailOn resolves --fail-on (else lint.fail_on, else error) to the
@@ -163,18 +107,4 @@ func lintFailOn(flagValue string, cfg *config.Config) (crontab.Severity, error) 
 		return -1, nil
 	}
 	return 0, fmt.Errorf("--fail-on %q: want error, warning or never", v)
-}
-
-// lintMatchers are the config's job matchers for internal/jobs.
-func lintMatchers(cfg *config.Config) []jobs.Matcher {
-	if cfg == nil {
-		return nil
-	}
-	var ms []jobs.Matcher
-	for _, j := range cfg.Jobs {
-		if j.Match != "" {
-			ms = append(ms, jobs.Matcher{Name: j.Name, Match: j.Match, Pos: cfg.Pos("jobs." + j.Name + ".match")})
-		}
-	}
-	return ms
 }

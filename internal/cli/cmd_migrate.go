@@ -2,17 +2,30 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/migrate"
 	"github.com/cronbridge/cronbridge/internal/report"
-	"github.com/cronbridge/cronbridge/internal/schedule"
 )
+
+// migrateOptions are migrate's inputs, from its flags or the Action's
+// inputs (typed values: an input can never become a flag).
+type migrateOptions struct {
+	Crontab    string // the crontab file
+	Out        string // directory the files are written to
+	Zone       string // "" = Asia/Tokyo
+	Dialect    string // "" = cronie
+	System     bool
+	AppRoot    string
+	RulePrefix string
+	Emit       string // "" or "cloudformation"
+	CutoverAt  string
+	Now        string
+	Force      bool
+}
 
 // runMigrate implements `cronbridge migrate`: it reads one crontab and
 // writes the migration files into --out without touching AWS.
@@ -20,13 +33,14 @@ func runMigrate(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "migrate", "migrate [--system] [--dialect cronie|debian] [--timezone TZ] [--app-root DIR] [--rule-prefix P] [--out DIR] [--emit cloudformation] [--cutover-at TIME] [--force] CRONTAB")
 	var src sourceFlags
 	src.register(fs)
-	appRoot := fs.String("app-root", "", "application directory that commands `cd` into (default: guessed from the commands)")
-	prefix := fs.String("rule-prefix", "", "prefix of the rule names (default: the crontab's file name, e.g. rails-batch-)")
-	out := fs.String("out", "migration", "directory to write the files to")
-	emit := fs.String("emit", "", "extra output: cloudformation")
-	cutoverAt := fs.String("cutover-at", "", "add the cutover table for this minute (\"YYYY-MM-DD HH:MM\" in --timezone, or RFC 3339)")
-	now := fs.String("now", "", "print this generation time (RFC 3339) in MIGRATION.md; by default there is none, so output is reproducible")
-	force := fs.Bool("force", false, "overwrite an existing cronbridge.yaml in --out")
+	var o migrateOptions
+	fs.StringVar(&o.AppRoot, "app-root", "", "application directory that the commands cd into first on the server (default: guessed from the commands)")
+	fs.StringVar(&o.RulePrefix, "rule-prefix", "", "prefix of the rule names (default: the crontab's file name, e.g. rails-batch-)")
+	fs.StringVar(&o.Out, "out", "migration", "directory to write the files to")
+	fs.StringVar(&o.Emit, "emit", "", "extra output: cloudformation")
+	fs.StringVar(&o.CutoverAt, "cutover-at", "", "add the cutover table for this minute (\"YYYY-MM-DD HH:MM\" in --timezone, or RFC 3339)")
+	fs.StringVar(&o.Now, "now", "", "print this generation time (RFC 3339) in MIGRATION.md; by default there is none, so output is reproducible")
+	fs.BoolVar(&o.Force, "force", false, "overwrite an existing cronbridge.yaml in --out")
 	if err := parseFlags(fs, args); err != nil {
 		return flagExit(err)
 	}
@@ -35,72 +49,73 @@ func runMigrate(ctx context.Context, env *Env, args []string) int {
 		fs.Usage()
 		return ExitUsage
 	}
-	if *emit != "" && *emit != "cloudformation" {
-		fmt.Fprintf(env.Stderr, "cronbridge migrate: unknown --emit %q (want cloudformation)\n", *emit)
-		return ExitUsage
+	o.Crontab, o.Zone, o.Dialect, o.System = fs.Arg(0), src.timezone, src.dialect, src.system
+	return doMigrate(ctx, env, o)
+}
+
+// doMigrate runs a migration with typed options.
+func doMigrate(ctx context.Context, env *Env, o migrateOptions) int {
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "cronbridge migrate: "+format+"\n", a...)
+		return code
+	}
+	if o.Emit != "" && o.Emit != "cloudformation" {
+		return fail(ExitUsage, "unknown --emit %q (want cloudformation)", o.Emit)
+	}
+	src := sourceFlags{timezone: o.Zone, dialect: o.Dialect, system: o.System}
+	if src.timezone == "" {
+		src.timezone = "Asia/Tokyo"
+	}
+	if src.dialect == "" {
+		src.dialect = "cronie"
 	}
 	popts, loc, err := src.resolve()
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "cronbridge migrate: %v\n", err)
-		return ExitUsage
+		return fail(ExitUsage, "%v", err)
 	}
 	opts := migrate.Options{
-		Parse: popts, Zone: loc, AppRoot: *appRoot, RulePrefix: *prefix,
-		CloudFormation: *emit == "cloudformation",
+		Parse: popts, Zone: loc, AppRoot: o.AppRoot, RulePrefix: o.RulePrefix,
+		CloudFormation: o.Emit == "cloudformation",
 	}
-	if *cutoverAt != "" {
-		if opts.CutoverAt, err = migrate.ParseCutoverTime(*cutoverAt, loc); err != nil {
-			fmt.Fprintf(env.Stderr, "cronbridge migrate: --cutover-at: %v\n", err)
-			return ExitUsage
+	if o.CutoverAt != "" {
+		if opts.CutoverAt, err = migrate.ParseCutoverTime(o.CutoverAt, loc); err != nil {
+			return fail(ExitUsage, "--cutover-at: %v", err)
 		}
 	}
-	if *now != "" {
-		if opts.Now, err = time.Parse(time.RFC3339, *now); err != nil {
-			fmt.Fprintf(env.Stderr, "cronbridge migrate: --now: %v\n", err)
-			return ExitUsage
+	if o.Now != "" {
+		if opts.Now, err = parseNow(o.Now); err != nil {
+			return fail(ExitUsage, "%v", err)
 		}
 	}
 
-	name, b, err := readInput(env, fs.Arg(0))
+	name, b, err := readInput(env, o.Crontab)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "cronbridge migrate: %v\n", err)
-		return ExitFailure
+		return fail(ExitFailure, "%v", err)
 	}
 	opts.Name = name
-	if opts.ConfigCrontab, err = relativeTo(*out, name); err != nil {
-		fmt.Fprintf(env.Stderr, "cronbridge migrate: %v\n", err)
-		return ExitFailure
+	if opts.ConfigCrontab, err = relativeTo(o.Out, name); err != nil {
+		return fail(ExitFailure, "%v", err)
 	}
-	cfgPath := filepath.Join(*out, migrate.FileConfig)
-	if _, err := os.Stat(cfgPath); err == nil && !*force {
-		fmt.Fprintf(env.Stderr, "cronbridge migrate: %s exists and may hold your edits; use --force to overwrite it or choose another --out\n", cfgPath)
-		return ExitUsage
+	cfgPath := filepath.Join(o.Out, migrate.FileConfig)
+	if _, err := os.Stat(cfgPath); err == nil && !o.Force {
+		return fail(ExitUsage, "%s exists and may hold your edits; use --force to overwrite it or choose another --out", cfgPath)
 	}
 
 	plan, err := migrate.Analyze(b, opts)
 	if err != nil {
-		var mm *schedule.MismatchError
-		if errors.As(err, &mm) {
-			fmt.Fprintf(env.Stderr, "cronbridge migrate: internal error: the verifier rejected a conversion (please report this bug): %v\n", err)
-		} else {
-			fmt.Fprintf(env.Stderr, "cronbridge migrate: %v\n", err)
-		}
-		return ExitFailure
+		return fail(ExitFailure, "%s", failureMessage(err))
 	}
 	files, err := plan.Files()
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "cronbridge migrate: %v\n", err)
-		return ExitFailure
+		return fail(ExitFailure, "%v", err)
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		fmt.Fprintf(env.Stderr, "cronbridge migrate: %v\n", err)
-		return ExitFailure
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return fail(ExitFailure, "%v", err)
 	}
 	for _, f := range files {
-		p := filepath.Join(*out, f.Name)
+		p := filepath.Join(o.Out, f.Name)
 		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			fmt.Fprintf(env.Stderr, "cronbridge migrate: %v\n", err)
-			return ExitFailure
+			return fail(ExitFailure, "%v", err)
 		}
 		fmt.Fprintf(env.Stdout, "wrote %s\n", filepath.ToSlash(p))
 	}
@@ -113,8 +128,7 @@ func runMigrate(ctx context.Context, env *Env, args []string) int {
 	if len(plan.Diagnostics) > 0 {
 		fmt.Fprintln(env.Stdout)
 		if err := report.WriteText(env.Stdout, plan.Diagnostics, report.Options{}); err != nil {
-			fmt.Fprintf(env.Stderr, "cronbridge migrate: %v\n", err)
-			return ExitFailure
+			return fail(ExitFailure, "%v", err)
 		}
 	}
 	if migrateAnyError(plan.Diagnostics) {

@@ -2,16 +2,11 @@ package cli
 
 import (
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"time"
+	"slices"
 
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/deploy"
-	"github.com/cronbridge/cronbridge/internal/jobs"
-	"github.com/cronbridge/cronbridge/internal/schedule"
 )
 
 // errFindings marks a desired state that cannot be built because the
@@ -26,38 +21,24 @@ type deployInput struct {
 	lines   map[string][]string
 }
 
-// loadDesired reads the config and its crontabs and builds the desired
-// state: config → crontab.Parse → jobs.Assign → schedule.Convert →
-// command (config override, else jobs.Command). It returns
-// errFindings when a diagnostic is an error: deploying a config that
-// failed to convert would leave jobs without rules (and --prune would
-// delete them).
+// loadDesired reads the config and its crontabs into the analysis model
+// and builds the desired state from its jobs. It returns errFindings when
+// a diagnostic is an error: deploying a config that failed to convert
+// would leave jobs without rules (and --prune would delete them).
+//
+// Jobs the config disables (enabled: false) are not converted by the
+// model at all, and conversion findings the crontab ignores
+// ("# cronbridge:ignore CB100") are dropped: both are how a user deploys
+// a crontab with an @reboot line.
 func loadDesired(opts deployOptions) (*deployInput, error) {
 	cfgPath := opts.Config
 	cfg, diags, err := config.Load(cfgPath)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Timezone != "" {
-		cfg.Timezone = opts.Timezone
-	}
-	if opts.Dialect != "" {
-		cfg.Dialect = opts.Dialect
-	}
-	if opts.System != nil {
-		cfg.System = *opts.System
-	}
-	crontabs := cfg.Crontab
-	relTo := filepath.Dir(cfgPath)
-	if len(opts.Crontabs) > 0 {
-		crontabs, relTo = opts.Crontabs, "."
-	}
 	in := &deployInput{cfg: cfg, lines: map[string][]string{}}
-	if src, err := os.ReadFile(cfgPath); err == nil {
-		in.lines[cfgPath] = splitLines(src)
-	}
 	diags = append(diags, cfg.CheckDeploy()...)
-	if len(crontabs) == 0 {
+	if len(cfg.Crontab) == 0 && len(opts.Crontabs) == 0 {
 		diags = append(diags, crontab.Diagnostic{Pos: crontab.Pos{File: cfgPath, Line: 1, Col: 1}, Severity: crontab.SeverityError,
 			Code: config.CodeMissing, Message: "crontab is required for plan and deploy (in the config or as an argument)"})
 	}
@@ -65,34 +46,26 @@ func loadDesired(opts deployOptions) (*deployInput, error) {
 		in.diags = diags
 		return in, errFindings
 	}
-	loc, err := cfg.Location()
+	m, err := loadModel(&Env{}, modelRequest{ConfigPath: cfgPath, Files: opts.Crontabs,
+		Zone: opts.Timezone, Dialect: opts.Dialect, System: opts.System})
 	if err != nil {
 		return nil, err
 	}
-	var matchers []jobs.Matcher
-	for _, m := range cfg.Jobs {
-		if m.Match != "" {
-			matchers = append(matchers, jobs.Matcher{Name: m.Name, Match: m.Match, Pos: cfg.Pos("jobs." + m.Name + ".match")})
-		}
-	}
+	in.lines = m.Sources
 	var inputs []deploy.JobInput
-	seen := map[string]crontab.Pos{}
-	for _, rel := range crontabs {
-		path := rel
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(relTo, filepath.FromSlash(rel))
+	for _, f := range m.Files {
+		for _, d := range f.Diagnostics {
+			if !ignored(f.Parsed, d) {
+				diags = append(diags, d)
+			}
 		}
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("read crontab: %w", err)
+		for _, j := range f.Jobs {
+			if !j.Enabled || !j.Converted || len(j.Conversion.Rules) == 0 {
+				continue // disabled, or a finding says why (@reboot, never fires)
+			}
+			inputs = append(inputs, deploy.JobInput{Name: j.Name, Expressions: j.Rules(), Command: j.Command.Exec,
+				Environment: j.Environment, Description: j.Entry.Raw, Pos: j.Entry.Pos})
 		}
-		ins, ds, err := jobInputs(path, src, cfg.CrontabOptions(), loc, matchers, seen, cfg.JobEnabled)
-		if err != nil {
-			return nil, err
-		}
-		in.lines[path] = splitLines(src)
-		inputs = append(inputs, ins...)
-		diags = append(diags, ds...)
 	}
 	if !hasError(diags) {
 		in.desired = deploy.FromConfig(cfg, opts.Image, inputs)
@@ -108,76 +81,18 @@ func loadDesired(opts deployOptions) (*deployInput, error) {
 	return in, nil
 }
 
-// jobInputs converts one crontab into job inputs. The error is an internal
-// failure (a verifier mismatch); findings are diagnostics.
-//
-// Jobs the config disables (enabled: false) are not converted at all, and
-// conversion findings the crontab ignores ("# cronbridge:ignore CB100")
-// are dropped: both are how a user deploys a crontab with an @reboot line.
-func jobInputs(name string, src []byte, opts crontab.Options, def *time.Location, matchers []jobs.Matcher, seen map[string]crontab.Pos, enabled func(string) bool) ([]deploy.JobInput, []crontab.Diagnostic, error) {
-	f, diags := crontab.Parse(name, src, opts)
-	named, jd := jobs.Assign(f, matchers)
-	diags = append(diags, jd...)
-	// The app root is the directory most commands cd into first: on the
-	// old server it was the checkout, in the image it is the working
-	// directory, so "cd <root> &&" is dropped.
-	appRoot := jobs.AppRoot(f)
-	zones := map[string]*time.Location{}
-	var out []deploy.JobInput
-	for _, j := range named {
-		e := j.Entry
-		if !e.Valid || !enabled(j.Name) {
-			continue
+// ignored reports whether an ignore directive of the file, or of the
+// entry the diagnostic is on, covers its code.
+func ignored(f *crontab.File, d crontab.Diagnostic) bool {
+	igs := slices.Clone(f.Ignores)
+	for _, e := range f.Entries {
+		if e.Line == d.Pos.Line {
+			igs = append(igs, e.Ignores...)
 		}
-		if p, dup := seen[j.Name]; dup {
-			diags = append(diags, crontab.Diagnostic{Pos: e.Pos, Severity: crontab.SeverityError, Code: config.CodeDuplicateKey,
-				Message: fmt.Sprintf("job name %q is also used at %s: rule names would collide", j.Name, p)})
-			continue
-		}
-		seen[j.Name] = e.Pos
-		loc, err := zoneFor(e, def, zones)
-		if err != nil {
-			diags = append(diags, crontab.Diagnostic{Pos: e.TZPos, Severity: crontab.SeverityError, Code: schedule.CodeUnknownZone,
-				Message: fmt.Sprintf("unknown time zone %q in CRON_TZ: entries below it cannot be converted", e.TZ)})
-			continue
-		}
-		res, err := schedule.Convert(e, loc)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: convert job %q: %w", e.Pos, j.Name, err)
-		}
-		for _, d := range res.Findings {
-			if ignored(f, e, d.Code) {
-				continue
-			}
-			if d.Pos == (crontab.Pos{}) {
-				d.Pos = e.Pos
-			}
-			diags = append(diags, d)
-		}
-		if len(res.Rules) == 0 {
-			continue // @reboot or never fires: a finding says so
-		}
-		// jobs.Command is migrate's builder too: an entry with '%' keeps
-		// its standard input, and the template migrate writes starts the
-		// same process as the rules deploy puts.
-		cmd := jobs.Command(e, jobs.CommandOptions{AppRoot: appRoot})
-		in := deploy.JobInput{Name: j.Name, Command: cmd.Exec, Environment: cmd.Env, Description: e.Raw, Pos: e.Pos}
-		for _, r := range res.Rules {
-			in.Expressions = append(in.Expressions, r.Expression)
-		}
-		out = append(out, in)
 	}
-	return out, diags, nil
-}
-
-// ignored reports whether an ignore directive of the entry or the file
-// covers code.
-func ignored(f *crontab.File, e *crontab.Entry, code string) bool {
-	for _, ig := range append(append([]crontab.Ignore(nil), f.Ignores...), e.Ignores...) {
-		for _, c := range ig.Codes {
-			if c == code {
-				return true
-			}
+	for _, ig := range igs {
+		if slices.Contains(ig.Codes, d.Code) {
+			return true
 		}
 	}
 	return false

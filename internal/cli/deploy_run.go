@@ -65,6 +65,12 @@ func (o *deployOptions) finish(fs *flag.FlagSet) error {
 			o.Crontabs = append(o.Crontabs, a)
 		}
 	}
+	return o.validate()
+}
+
+// validate checks the options whichever way they were set (flags or the
+// Action's inputs).
+func (o *deployOptions) validate() error {
 	if !validFormat(o.Format) {
 		return fmt.Errorf("unknown format %q (want text, json or markdown)", o.Format)
 	}

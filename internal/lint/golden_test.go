@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/jobs"
 )
 
 // lintText renders diagnostics the way the text report does (compiler
@@ -49,12 +48,7 @@ func TestGoldenCrontabs(t *testing.T) {
 			// System crontabs are named so: /etc/crontab, /etc/cron.d/*.
 			opts := crontab.Options{System: strings.HasPrefix(base, "etc-") || strings.Contains(base, "system")}
 			f, diags := crontab.Parse(base, src, opts)
-			named, jd := jobs.Assign(f, nil)
-			names := map[int]string{}
-			for _, j := range named {
-				names[j.Entry.Line] = j.Name
-			}
-			res := Run(f, append(diags, jd...), Config{WindowStart: testWindowStart(t), JobNames: names})
+			res := Run(f, diags, Config{WindowStart: testWindowStart(t)})
 			for _, err := range res.Failures {
 				t.Errorf("failure: %v", err)
 			}

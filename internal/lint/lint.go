@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
 )
@@ -40,13 +41,6 @@ type Config struct {
 	// (default 3; negative disables the check).
 	StartStorm int
 
-	// Defaults apply to every job; Jobs (by job name) override them.
-	Defaults JobConfig
-	Jobs     map[string]JobConfig
-	// JobNames names each entry (by line number). Lines without a name get
-	// "line-N". internal/cli fills it from internal/jobs.
-	JobNames map[int]string
-
 	// SubnetType is "private" or "public" ("" = unknown: no network check).
 	SubnetType string
 	// AssignPublicIP is "ENABLED" or "DISABLED" ("" = unknown).
@@ -64,16 +58,12 @@ type Config struct {
 	ConfigPos crontab.Pos
 }
 
-// JobConfig is what is known about one job's runs.
+// JobConfig is what is known about one job's runs (the model's
+// settings, in the simulation's units).
 type JobConfig struct {
 	Duration  time.Duration // expected run time; 0 = unknown
 	CPU       int           // CPU units (1024 = 1 vCPU); 0 = unknown
 	MemoryMiB int           // 0 = unknown
-	// CommandOverridden reports that the config gives the job its own
-	// container command (jobs.<name>.command): the task never runs the
-	// crontab's command, so the rules about that command's text (cd, log
-	// files, locks, sudo, date tests, ...) have nothing to say about it.
-	CommandOverridden bool
 }
 
 // Defaults used when Config leaves a field zero.
@@ -147,38 +137,53 @@ func parseLevel(s string) (level crontab.Severity, err error) {
 	return crontab.ParseSeverity(s)
 }
 
-// Run lints one parsed file. parseDiags are the parser's diagnostics for
-// it; they pass through the same suppression, severity and sorting as the
-// rules' findings so that users see one stream.
+// Run lints one parsed file as a model of its own (tests and fuzzing use
+// it; commands call Check with the model they loaded). parseDiags are the
+// parser's diagnostics for it.
 func Run(f *crontab.File, parseDiags []crontab.Diagnostic, cfg Config) *Result {
-	return RunAll([]Input{{File: f, ParseDiags: parseDiags, JobNames: cfg.JobNames}}, cfg)
+	return RunAll([]Input{{File: f, ParseDiags: parseDiags}}, cfg)
 }
 
 // Input is one parsed file for RunAll.
 type Input struct {
 	File       *crontab.File
 	ParseDiags []crontab.Diagnostic
-	// JobNames names the file's entries by line (Config.JobNames is
-	// ignored by RunAll: line numbers are per file).
-	JobNames map[int]string
 }
 
-// RunAll lints files whose jobs run in the same account: every rule runs
-// per file, but the overlap simulation (CB5xx) covers the jobs of all
-// files at once, because budgets such as the Fargate vCPU quota are
-// shared. Each finding is reported once, in the file of the job it names,
-// and goes through that file's suppressions.
+// RunAll lints parsed files as one model, with no config: Check with
+// analysis.AnalyzeParsed's model.
 func RunAll(inputs []Input, cfg Config) *Result {
 	cfg = withDefaults(cfg)
-	passes := make([]*Pass, len(inputs))
+	ps := make([]analysis.Parsed, len(inputs))
 	for i, in := range inputs {
-		c := cfg
-		c.JobNames = in.JobNames
-		passes[i] = newPass(in.File, c)
+		ps[i] = analysis.Parsed{File: in.File, Diagnostics: in.ParseDiags}
 	}
+	m, err := analysis.AnalyzeParsed(ps, analysis.Options{Location: cfg.Loc})
+	if err != nil {
+		return &Result{Failures: []error{err}}
+	}
+	return Check(m, cfg)
+}
+
+// Check lints the analysed files of m, whose jobs run in the same account:
+// every rule runs per file, but the overlap simulation (CB5xx) covers the
+// jobs of all files at once, because budgets such as the Fargate vCPU
+// quota are shared. Each finding is reported once, in the file of the job
+// it names, and goes through that file's suppressions. The model's own
+// findings (parser, names, conversion) go through the same suppressions
+// and severity overrides, so users see one stream.
+//
+// Jobs the config disables (enabled: false) stay on the old server: rules
+// do not see them, and the model has not converted them.
+func Check(m *analysis.Model, cfg Config) *Result {
+	cfg = withDefaults(cfg)
 	res := &Result{}
-	if len(passes) == 0 {
+	if len(m.Files) == 0 {
 		return res
+	}
+	passes := make([]*Pass, len(m.Files))
+	for i, f := range m.Files {
+		passes[i] = newPass(f, cfg)
 	}
 	sim := buildSimulation(passes)
 	var all []crontab.Diagnostic
@@ -197,8 +202,8 @@ func RunAll(inputs []Input, cfg Config) *Result {
 			}
 			own = append(own, d)
 		}
-		diags := append(slices.Clone(inputs[i].ParseDiags), own...)
-		diags = applySuppressions(p.File, diags)
+		diags := append(slices.Clone(m.Files[i].Diagnostics), own...)
+		diags = applySuppressions(m.Files[i].Parsed, diags)
 		all = append(all, applySeverities(diags, cfg.Severity)...)
 		res.Failures = append(res.Failures, p.failures...)
 	}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cronbridge/cronbridge/internal/analysis"
+	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 )
 
@@ -39,6 +41,7 @@ type expectation struct {
 type harnessFile struct {
 	opts  crontab.Options
 	cfg   Config
+	conf  config.Config // what a cronbridge.yaml would say about jobs
 	only  map[string]bool
 	wants []*expectation
 }
@@ -137,15 +140,12 @@ func (h *harnessFile) set(k, v string) error {
 		h.cfg.WindowStart = h.cfg.WindowStart.In(loc)
 	case "default_duration":
 		d, err := time.ParseDuration(v)
-		h.cfg.Defaults.Duration = d
+		h.conf.Defaults.Duration = d
 		return err
 	case "job_duration": // name:duration
 		name, ds, _ := strings.Cut(v, ":")
 		d, err := time.ParseDuration(ds)
-		if h.cfg.Jobs == nil {
-			h.cfg.Jobs = map[string]JobConfig{}
-		}
-		h.cfg.Jobs[name] = JobConfig{Duration: d}
+		h.conf.Jobs = append(h.conf.Jobs, config.Job{Name: name, Settings: config.Settings{Duration: d}})
 		return err
 	case "severity": // CODE:level,...
 		h.cfg.Severity = map[string]string{}
@@ -166,12 +166,13 @@ func (h *harnessFile) set(k, v string) error {
 
 // checked reports whether the harness compares diagnostics of code. By
 // default every code except CB505, which every entry without a duration
-// gets, is checked.
+// gets, and CB094 (identical commands need explicit names, which the rule
+// fixtures repeat on purpose; internal/jobs tests it) is checked.
 func (h *harnessFile) checked(code string) bool {
 	if h.only != nil {
 		return h.only[code]
 	}
-	return code != "CB505"
+	return code != "CB505" && code != "CB094"
 }
 
 // TestRules runs every testdata/<slug>/*.crontab and compares the
@@ -197,7 +198,11 @@ func TestRules(t *testing.T) {
 			h := readHarness(t, path, src)
 			name := filepath.Base(path)
 			f, pd := crontab.Parse(name, src, h.opts)
-			res := Run(f, pd, h.cfg)
+			m, err := analysis.AnalyzeParsed([]analysis.Parsed{{File: f, Diagnostics: pd}}, analysis.Options{Config: &h.conf, Location: withDefaults(h.cfg).Loc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := Check(m, h.cfg)
 			for _, err := range res.Failures {
 				t.Errorf("failure: %v", err)
 			}

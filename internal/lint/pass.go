@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/shellcmd"
 )
@@ -11,6 +12,9 @@ import (
 // Pass is what a rule sees: the file, the configuration, facts computed once
 // per entry (zone, runs in the window, job name, shell analysis) and a sink
 // for findings. Rules never see each other's findings.
+//
+// File holds only the entries of enabled jobs: a job the config disables
+// stays on the old server, so nothing about moving it applies.
 type Pass struct {
 	File   *crontab.File
 	Config Config
@@ -20,34 +24,43 @@ type Pass struct {
 	failures []error
 	window   Window
 
+	// jobs are the analysis model's jobs by entry: names, zones, settings
+	// and fire times come from there, never from a second derivation.
+	jobs  map[*crontab.Entry]*analysis.Job
 	facts map[*crontab.Entry]*entryFacts
-	zones map[string]*time.Location
 	sim   *simulation
 }
 
 // entryFacts are computed lazily and cached: several rules need the same
 // run times or shell analysis.
 type entryFacts struct {
-	loc     *time.Location
-	locErr  error
 	runs    []time.Time
 	runsOK  bool
 	shell   *shellcmd.Analysis
 	shellOK bool
 }
 
-func newPass(f *crontab.File, cfg Config) *Pass {
+func newPass(f *analysis.File, cfg Config) *Pass {
 	start := cfg.WindowStart
 	if start.IsZero() {
 		n := cfg.Now.In(cfg.Loc)
 		start = time.Date(n.Year(), n.Month(), n.Day()+1, 0, 0, 0, 0, cfg.Loc)
 	}
+	view := *f.Parsed
+	view.Entries = nil
+	jobs := make(map[*crontab.Entry]*analysis.Job, len(f.Jobs))
+	for _, j := range f.Jobs {
+		if j.Enabled {
+			view.Entries = append(view.Entries, j.Entry)
+			jobs[j.Entry] = j
+		}
+	}
 	return &Pass{
-		File:   f,
+		File:   &view,
 		Config: cfg,
 		window: Window{Start: start, End: start.AddDate(0, 0, cfg.WindowDays)},
+		jobs:   jobs,
 		facts:  map[*crontab.Entry]*entryFacts{},
-		zones:  map[string]*time.Location{},
 	}
 }
 
@@ -82,33 +95,23 @@ func (p *Pass) factsOf(e *crontab.Entry) *entryFacts {
 	ef := p.facts[e]
 	if ef == nil {
 		ef = &entryFacts{}
-		ef.loc, ef.locErr = p.zoneOf(e)
 		p.facts[e] = ef
 	}
 	return ef
 }
 
+// Job returns the model's job of e.
+func (p *Pass) Job(e *crontab.Entry) *analysis.Job { return p.jobs[e] }
+
 // Zone returns the zone e's schedule is read in: its CRON_TZ (set by the
 // parser only under cronie) or the configured default. An unknown zone is
-// an error; callers skip time-based checks for that entry.
+// an error (the model has reported it); callers skip time-based checks
+// for that entry.
 func (p *Pass) Zone(e *crontab.Entry) (*time.Location, error) {
-	ef := p.factsOf(e)
-	return ef.loc, ef.locErr
-}
-
-func (p *Pass) zoneOf(e *crontab.Entry) (*time.Location, error) {
-	if e.TZ == "" {
-		return p.Config.Loc, nil
+	if j := p.jobs[e]; j != nil && j.Zone != nil {
+		return j.Zone, nil
 	}
-	if loc, ok := p.zones[e.TZ]; ok {
-		return loc, nil
-	}
-	loc, err := time.LoadLocation(e.TZ)
-	if err != nil {
-		return nil, fmt.Errorf("CRON_TZ %q: %w", e.TZ, err)
-	}
-	p.zones[e.TZ] = loc
-	return loc, nil
+	return nil, fmt.Errorf("CRON_TZ %q: unknown time zone", e.TZ)
 }
 
 // Runs returns e's start times within the window (nil for invalid entries,
@@ -117,8 +120,8 @@ func (p *Pass) Runs(e *crontab.Entry) []time.Time {
 	ef := p.factsOf(e)
 	if !ef.runsOK {
 		ef.runsOK = true
-		if e.Valid && !e.Reboot && ef.locErr == nil {
-			ef.runs = fires(e.Schedule, ef.loc, p.window.Start, p.window.End)
+		if j := p.jobs[e]; j != nil {
+			ef.runs = j.Fires(p.window.Start, p.window.End)
 		}
 	}
 	return ef.runs
@@ -133,7 +136,7 @@ func (p *Pass) Shell(e *crontab.Entry) *shellcmd.Analysis {
 	ef := p.factsOf(e)
 	if !ef.shellOK {
 		ef.shellOK = true
-		if p.Config.Jobs[p.JobName(e)].CommandOverridden {
+		if j := p.jobs[e]; j != nil && j.CommandOverridden {
 			ef.shell = &shellcmd.Analysis{}
 		} else {
 			ef.shell = analyzeShell(e)
@@ -144,8 +147,8 @@ func (p *Pass) Shell(e *crontab.Entry) *shellcmd.Analysis {
 
 // JobName is the stable job name of e.
 func (p *Pass) JobName(e *crontab.Entry) string {
-	if n, ok := p.Config.JobNames[e.Line]; ok && n != "" {
-		return n
+	if j := p.jobs[e]; j != nil {
+		return j.Name
 	}
 	return fmt.Sprintf("line-%d", e.Line)
 }

@@ -63,7 +63,6 @@ func Rules() []Rule {
 		localhost{},     // CB406
 		sudo{},          // CB407
 		inlineComment{}, // CB408
-		conversion{},    // the converter's CB100-CB149
 
 		// CB5xx overlap and concurrency (one simulation, shared)
 		selfOverlap{},     // CB501

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/schedule"
 )
 
 // dayFieldsOr flags entries whose day-of-month and day-of-week fields are
@@ -33,7 +34,7 @@ func (dayFieldsOr) Check(p *Pass) {
 			continue
 		}
 		dom, dow := e.Fields[crontab.FieldDom], e.Fields[crontab.FieldDow]
-		days := nextDays(s, loc, p.window.Start, 3, 400)
+		days := schedule.Days(s, loc, p.window.Start, 3, 400)
 		hint := "if you meant days matching both, schedule on the day of week (" + dow.Text + ") and test the day of month in the command"
 		if k, ok := weekBlock(s.Dom); ok {
 			if w, ok := singleBit(s.Dow); ok {

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/schedule"
 )
 
 // starStepAnd flags the Vixie quirk: a day field that starts with '*' but
@@ -41,6 +42,6 @@ func (starStepAnd) Check(p *Pass) {
 		}
 		p.Reportf(star.Pos, "if you meant either day, write the field without the leading * (for example 1-31/2)",
 			"%s starts with *, so cron runs only on days matching both day of month %s and day of week %s, not either (next: %s)",
-			star.Text, dom.Text, dow.Text, fmtDays(nextDays(s, loc, p.window.Start, 3, 800)))
+			star.Text, dom.Text, dow.Text, fmtDays(schedule.Days(s, loc, p.window.Start, 3, 800)))
 	}
 }

@@ -9,14 +9,14 @@ import (
 
 // TestRunAll checks that the simulation spans files: two files each within
 // the budget exceed it together; the finding is reported once, in the file
-// of the earliest job, under that file's suppressions; colliding job names
-// get the file as a suffix.
+// of the earliest job, under that file's suppressions. (Two files may not
+// share a job name: the model reports that, see TestDuplicateNameAcrossFiles.)
 func TestRunAll(t *testing.T) {
-	const a = "# cronbridge: duration=1h\n0 3 * * * /opt/a/backup.sh\n"
-	const b = "# cronbridge: duration=1h\n0 3 * * * /opt/b/backup.sh\n"
+	const a = "# cronbridge: duration=1h name=backup-a\n0 3 * * * /opt/a/backup.sh\n"
+	const b = "# cronbridge: duration=1h name=backup-b\n0 3 * * * /opt/b/backup.sh\n"
 	parse := func(name, src string) Input {
 		f, pd := crontab.Parse(name, []byte(src), crontab.Options{})
-		return Input{File: f, ParseDiags: pd, JobNames: map[int]string{2: "backup"}}
+		return Input{File: f, ParseDiags: pd}
 	}
 	cfg := Config{WindowStart: testWindowStart(t), MaxConcurrentJobs: 1}
 
@@ -27,7 +27,7 @@ func TestRunAll(t *testing.T) {
 			got = append(got, d.String())
 		}
 	}
-	want := "a.crontab:2:1: warning: 2 jobs run at once at 2026-01-05 03:00 Mon JST, above the budget of 1 (lint.max_concurrent_jobs): backup, backup@a.crontab; over budget 7 times in 7 days [CB502]"
+	want := "a.crontab:2:1: warning: 2 jobs run at once at 2026-01-05 03:00 Mon JST, above the budget of 1 (lint.max_concurrent_jobs): backup-a, backup-b; over budget 7 times in 7 days [CB502]"
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("CB502 findings:\n%s\nwant exactly:\n%s", strings.Join(got, "\n"), want)
 	}
@@ -49,8 +49,6 @@ func TestRunAll(t *testing.T) {
 		silent bool
 	}{{ignore + a, b, true}, {a, ignore + b, false}} {
 		in := []Input{parse("a.crontab", tc.a), parse("b.crontab", tc.b)}
-		in[0].JobNames = map[int]string{strings.Count(tc.a, "\n"): "backup"}
-		in[1].JobNames = map[int]string{strings.Count(tc.b, "\n"): "backup"}
 		found := false
 		for _, d := range RunAll(in, cfg).Diagnostics {
 			found = found || d.Code == "CB502"
@@ -58,5 +56,24 @@ func TestRunAll(t *testing.T) {
 		if found == tc.silent {
 			t.Errorf("ignore in a=%v: CB502 reported=%v", strings.HasPrefix(tc.a, "#"+" cronbridge:ignore"), found)
 		}
+	}
+}
+
+// TestDuplicateNameAcrossFiles: the same job name in two files would give
+// two rules one name; lint reports it as deploy refuses it.
+func TestDuplicateNameAcrossFiles(t *testing.T) {
+	const a = "0 3 * * * /opt/a/backup.sh\n"
+	const b = "0 4 * * * /opt/b/backup.sh\n"
+	fa, pa := crontab.Parse("a.crontab", []byte(a), crontab.Options{})
+	fb, pb := crontab.Parse("b.crontab", []byte(b), crontab.Options{})
+	var got []string
+	for _, d := range RunAll([]Input{{File: fa, ParseDiags: pa}, {File: fb, ParseDiags: pb}}, Config{WindowStart: testWindowStart(t)}).Diagnostics {
+		if d.Code == "CB158" {
+			got = append(got, d.String())
+		}
+	}
+	want := `b.crontab:1:1: error: job name "backup" is also used at a.crontab:1:1: rule names would collide [CB158]`
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("CB158 findings: %q, want exactly %q", got, want)
 	}
 }

@@ -1,9 +1,6 @@
 package lint
 
 import (
-	"strconv"
-	"time"
-
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
 )
@@ -22,41 +19,15 @@ type simJob struct {
 	cfg   JobConfig
 }
 
-// JobConfig returns what is known about e's runs. Precedence, most
-// specific first: cronbridge.yaml jobs.<name>, then the entry's
-// "# cronbridge: duration=... cpu=... memory=..." annotation, then
-// cronbridge.yaml defaults. The configuration wins over the annotation
-// because it is what deploy puts into the task definition; the annotation
-// wins over the defaults because it is about this one job.
+// JobConfig returns what is known about e's runs: the model's effective
+// settings (cronbridge.yaml jobs.<name>, then the entry's annotation, then
+// the config's defaults).
 func (p *Pass) JobConfig(e *crontab.Entry) JobConfig {
-	jc := p.Config.Defaults
-	if a, ok := e.Annotation("duration"); ok {
-		if d, err := time.ParseDuration(a.Value); err == nil && d > 0 {
-			jc.Duration = d
-		}
+	j := p.jobs[e]
+	if j == nil {
+		return JobConfig{}
 	}
-	if a, ok := e.Annotation("cpu"); ok {
-		if n, err := strconv.Atoi(a.Value); err == nil && n > 0 {
-			jc.CPU = n
-		}
-	}
-	if a, ok := e.Annotation("memory"); ok {
-		if n, err := strconv.Atoi(a.Value); err == nil && n > 0 {
-			jc.MemoryMiB = n
-		}
-	}
-	if c, ok := p.Config.Jobs[p.JobName(e)]; ok {
-		if c.Duration > 0 {
-			jc.Duration = c.Duration
-		}
-		if c.CPU > 0 {
-			jc.CPU = c.CPU
-		}
-		if c.MemoryMiB > 0 {
-			jc.MemoryMiB = c.MemoryMiB
-		}
-	}
-	return jc
+	return JobConfig{Duration: j.Settings.Duration, CPU: j.Settings.CPU, MemoryMiB: j.Settings.Memory}
 }
 
 // simulate returns the pass's simulation, running it over the pass's own
@@ -79,8 +50,8 @@ func buildSimulation(passes []*Pass) *simulation {
 	var jobs []concurrency.Job
 	for _, p := range passes {
 		for _, e := range p.validEntries() {
-			loc, err := p.Zone(e)
-			if err != nil {
+			j := p.jobs[e]
+			if j == nil || !j.Schedulable() {
 				continue
 			}
 			jc := p.JobConfig(e)
@@ -92,7 +63,7 @@ func buildSimulation(passes []*Pass) *simulation {
 			}
 			// Runs that started before the window may still be running at
 			// its start: include them so the window begins in steady state.
-			starts := fires(e.Schedule, loc, p.window.Start.Add(-jc.Duration), p.window.End)
+			starts := j.Fires(p.window.Start.Add(-jc.Duration), p.window.End)
 			if len(starts) == 0 {
 				continue
 			}

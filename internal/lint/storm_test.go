@@ -18,8 +18,7 @@ func TestStartStormGrouping(t *testing.T) {
 # cronbridge: name=d
 0 3 * * * /opt/d.sh
 `
-	names := map[int]string{2: "a", 4: "b", 6: "c", 8: "d"}
-	res := lintSource(t, src, Config{JobNames: names})
+	res := lintSource(t, src, Config{})
 	var storms []string
 	for _, d := range res.Diagnostics {
 		if d.Code == "CB504" {

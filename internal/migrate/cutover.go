@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/cronbridge/cronbridge/internal/schedule"
 )
 
 // CutoverRow is one job's switch-over at a chosen minute.
@@ -43,20 +45,20 @@ func (p *Plan) Cutover(at time.Time) ([]CutoverRow, error) {
 	for _, j := range p.Migrated() {
 		r := CutoverRow{Job: j.Name, Line: j.Entry.Line}
 		for _, span := range searchSpans {
-			if fs := entryFires(j.Entry, j.Zone, at.Add(-span), at); len(fs) > 0 {
+			if fs := schedule.Fires(j.Entry.Schedule, j.Zone, at.Add(-span), at); len(fs) > 0 {
 				r.LastOld = fs[len(fs)-1]
 				break
 			}
 		}
 		for _, span := range searchSpans {
-			if fs := entryFires(j.Entry, j.Zone, at, at.Add(span)); len(fs) > 0 {
+			if fs := schedule.Fires(j.Entry.Schedule, j.Zone, at, at.Add(span)); len(fs) > 0 {
 				r.Expected = fs[0]
 				break
 			}
 		}
 		for _, span := range searchSpans {
 			for i, expr := range j.Rules {
-				fs, err := ruleFires(expr, at, at.Add(span))
+				fs, err := schedule.RuleFires(expr, at, at.Add(span))
 				if err != nil {
 					return nil, fmt.Errorf("job %s: rule %s: %w", j.Name, expr, err)
 				}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/lint"
@@ -151,30 +152,24 @@ func TestConfigRoundTrip(t *testing.T) {
 				}
 			}
 
-			// Lint the crontab with what the config says about the jobs,
-			// the way `cronbridge lint --config` does. Entries that stay on
-			// the server were explained and disabled; their findings are
-			// not the migrated config's.
+			// Lint the crontab with the generated config exactly as
+			// `cronbridge lint --config` does: the model with the config,
+			// then lint with the config's settings. Entries that stay on
+			// the server are disabled in the config, so lint has nothing
+			// to say about them: no error at all.
 			crontabSrc, err := os.ReadFile(filepath.Join("..", "..", "testdata", "crontabs", c.crontab))
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, parseDiags := crontab.Parse(c.crontab, crontabSrc, cfg.CrontabOptions())
-			loc, err := cfg.Location()
+			m, err := analysis.Analyze([]analysis.Source{{Name: c.crontab, Src: crontabSrc}}, analysis.Options{Config: cfg})
 			if err != nil {
 				t.Fatal(err)
 			}
-			lc := lint.Config{Loc: loc, WindowStart: referenceStart(loc), JobNames: map[int]string{}, Jobs: map[string]lint.JobConfig{},
-				SubnetType: cfg.AWS.SubnetType, AssignPublicIP: cfg.AWS.AssignPublicIP}
-			kept := map[int]bool{}
-			for _, j := range p.Jobs {
-				lc.JobNames[j.Entry.Line] = j.Name
-				s := cfg.Effective(j.Name)
-				lc.Jobs[j.Name] = lint.JobConfig{Duration: s.Duration, CPU: s.CPU, MemoryMiB: s.Memory}
-				kept[j.Entry.Line] = !j.Migrated
-			}
-			for _, d := range lint.Run(f, parseDiags, lc).Diagnostics {
-				if d.Severity == crontab.SeverityError && !kept[d.Pos.Line] {
+			start := referenceStart(m.Loc)
+			lc := lint.FromConfig(cfg, m.Loc, start)
+			lc.WindowStart = start
+			for _, d := range lint.Check(m, lc).Diagnostics {
+				if d.Severity == crontab.SeverityError {
 					t.Errorf("lint: %s", d)
 				}
 			}

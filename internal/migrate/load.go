@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/schedule"
 )
 
 // Load is the concurrency of the migrated jobs over the reference year.
@@ -53,7 +54,7 @@ func simulate(p *Plan) *Load {
 		wTo := wFrom.AddDate(0, 0, 7)
 		cj := make([]concurrency.Job, 0, len(migrated))
 		for _, j := range migrated {
-			starts := entryFires(j.Entry, j.Zone, wFrom.AddDate(0, 0, -1), wTo)
+			starts := schedule.Fires(j.Entry.Schedule, j.Zone, wFrom.AddDate(0, 0, -1), wTo)
 			for _, t := range starts {
 				if !t.Before(wFrom) {
 					l.Starts[j.Name]++

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/schedule"
 )
 
 // TestWeeklyMergeMatchesYear: simulating week by week and merging must
@@ -30,7 +31,7 @@ func TestWeeklyMergeMatchesYear(t *testing.T) {
 			var cj []concurrency.Job
 			for _, j := range p.Migrated() {
 				cj = append(cj, concurrency.Job{Name: j.Name, Pos: j.Entry.Pos,
-					Starts:   entryFires(j.Entry, j.Zone, l.From.AddDate(0, 0, -1), l.To),
+					Starts:   schedule.Fires(j.Entry.Schedule, j.Zone, l.From.AddDate(0, 0, -1), l.To),
 					Duration: j.Duration, CPU: j.CPU, MemoryMiB: j.Memory})
 			}
 			year := concurrency.Simulate(cj, concurrency.Options{From: l.From, To: l.To, Loc: p.Options.Zone})

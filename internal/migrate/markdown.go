@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
@@ -200,7 +201,7 @@ func (p *Plan) writeEnvSection(b *bytes.Buffer) {
 		fmt.Fprintf(b, "- %s (line %d): copied into the environment of the jobs below it.\n", report.CodeSpan(v.Name+"="+v.Raw), v.Pos.Line)
 	}
 	for _, v := range env.Reported {
-		fmt.Fprintf(b, "- %s (line %d): not copied; %s.\n", report.CodeSpan(v.Name+"="+v.Raw), v.Pos.Line, notCopied[v.Name])
+		fmt.Fprintf(b, "- %s (line %d): not copied; %s.\n", report.CodeSpan(v.Name+"="+v.Raw), v.Pos.Line, analysis.EnvReason(v.Name))
 	}
 	for _, v := range env.Mail {
 		fmt.Fprintf(b, "- %s (line %d): not copied; cron mailed the jobs' output, ECS does not. See *Notifications* in the checklist.\n", report.CodeSpan(v.Name+"="+v.Raw), v.Pos.Line)

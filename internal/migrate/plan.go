@@ -1,18 +1,19 @@
 package migrate
 
 import (
+	"errors"
 	"fmt"
 	"path"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/cronbridge/cronbridge/internal/analysis"
+	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/deploy"
 	"github.com/cronbridge/cronbridge/internal/jobs"
-	"github.com/cronbridge/cronbridge/internal/schedule"
+	"github.com/cronbridge/cronbridge/internal/lint"
 )
 
 // Options control one migration. The zero value is not usable: Name and
@@ -43,9 +44,9 @@ type Options struct {
 	Now time.Time
 	// CloudFormation adds cloudformation.yaml to the output.
 	CloudFormation bool
-	// Matchers are the config's jobs.<name>.match entries (cutover reads
-	// an existing config; migrate has none).
-	Matchers []jobs.Matcher
+	// Config is an existing config whose job names (match) and settings
+	// apply (cutover reads the deployed config; migrate has none).
+	Config *config.Config
 }
 
 // Plan is the analysed crontab: what happens to every entry. Build it with
@@ -75,6 +76,9 @@ type Plan struct {
 	Diagnostics []crontab.Diagnostic
 	// Load is the concurrency simulation over the reference year.
 	Load *Load
+	// Model is the analysis every command shares: names, zones,
+	// conversions, container commands, settings.
+	Model *analysis.Model
 }
 
 // Job is the migration of one crontab entry.
@@ -149,22 +153,6 @@ type EnvReport struct {
 	Mail []crontab.EnvVar
 }
 
-// notCopied explains the environment names that are not handed to the
-// container, and why. The reasons end up in MIGRATION.md.
-var notCopied = map[string]string{
-	"PATH":         "the image's PATH applies in the container; compare it with this one",
-	"SHELL":        "the container command runs without a login shell; commands that need this shell keep an explicit sh -c",
-	"HOME":         "the image defines the home directory",
-	"LOGNAME":      "cron sets it to the crontab's owner; ECS does not",
-	"USER":         "the image's USER applies in the container",
-	"CRON_TZ":      "cron reads it for the schedule; the UTC rules already include the zone",
-	"RANDOM_DELAY": "cronie's random start delay has no EventBridge equivalent",
-}
-
-// mailVars are replaced by notifications (EventBridge rule on ECS task
-// state changes), not copied.
-var mailVars = map[string]bool{"MAILTO": true, "MAILFROM": true, "CONTENT_TYPE": true, "CONTENT_TRANSFER_ENCODING": true}
-
 // Analyze parses and analyses one crontab. The error is for internal
 // failures only (a verifier mismatch in the converter); everything about
 // the input is a diagnostic or a job's Reason.
@@ -172,8 +160,14 @@ func Analyze(src []byte, opts Options) (*Plan, error) {
 	if opts.Zone == nil {
 		return nil, fmt.Errorf("migrate %s: no time zone given", opts.Name)
 	}
-	f, parseDiags := parseCrontab(opts.Name, src, opts.Parse)
-	p := &Plan{Options: opts, File: f, Src: src}
+	m, err := analysis.Analyze([]analysis.Source{{Name: opts.Name, Src: src}}, analysis.Options{
+		Config: opts.Config, Location: opts.Zone, Dialect: opts.Parse.Dialect.String(), System: &opts.Parse.System, AppRoot: opts.AppRoot})
+	if err != nil {
+		return nil, fmt.Errorf("migrate %s: %w", opts.Name, err)
+	}
+	mf := m.Files[0]
+	f := mf.Parsed
+	p := &Plan{Options: opts, File: f, Src: src, Model: m}
 	if p.Options.ConfigCrontab == "" {
 		p.Options.ConfigCrontab = path.Base(strings.ReplaceAll(opts.Name, "\\", "/"))
 	}
@@ -181,29 +175,26 @@ func Analyze(src []byte, opts Options) (*Plan, error) {
 	if p.RulePrefix == "" {
 		p.RulePrefix = DefaultRulePrefix(opts.Name)
 	}
-	p.AppRoot = opts.AppRoot
-	if p.AppRoot == "" {
-		p.AppRoot = jobs.AppRoot(f)
-		p.AppRootGuessed = p.AppRoot != ""
-	}
+	p.AppRoot, p.AppRootGuessed = mf.AppRoot, mf.AppRootGuessed
 	p.Env = classifyEnv(f.Env)
 
-	names, nameDiags := assignNames(f, opts.Matchers)
-	diags := slices.Clone(parseDiags)
-	diags = append(diags, nameDiags...)
-	zones := map[string]*time.Location{}
-	for _, e := range f.Entries {
-		j, ds, err := p.analyzeEntry(e, names[e], zones)
-		if err != nil {
-			return nil, err
-		}
-		diags = append(diags, ds...)
+	var extra []crontab.Diagnostic
+	for _, mj := range mf.Jobs {
+		j, ds := p.analyzeEntry(mj)
+		extra = append(extra, ds...)
 		p.Jobs = append(p.Jobs, j)
 	}
 	p.DefaultEnv = sharedEnv(p.Jobs)
-	// The linter passes the other stages' findings through the same
-	// suppressions and severity overrides as its own.
-	p.Diagnostics = sortDiags(lintFile(f, diags, p))
+	// The linter passes the model's findings through the same suppressions
+	// and severity overrides as its own. The window is the plan's
+	// reference week so that the findings do not depend on the day
+	// migrate runs.
+	start := referenceStart(p.Options.Zone)
+	lres := lint.Check(m, lint.Config{Loc: p.Options.Zone, WindowStart: start, Now: start})
+	if len(lres.Failures) > 0 {
+		return nil, errors.Join(lres.Failures...)
+	}
+	p.Diagnostics = lint.Sort(append(lres.Diagnostics, extra...))
 	for _, j := range p.Jobs {
 		for _, d := range p.Diagnostics {
 			if d.Pos.File == f.Name && d.Pos.Line == j.Entry.Line {
@@ -223,64 +214,46 @@ func Analyze(src []byte, opts Options) (*Plan, error) {
 	return p, nil
 }
 
-// analyzeEntry converts and rewrites one entry.
-func (p *Plan) analyzeEntry(e *crontab.Entry, name string, zones map[string]*time.Location) (*Job, []crontab.Diagnostic, error) {
-	if name == "" {
-		name = "line-" + strconv.Itoa(e.Line)
-	}
-	j := &Job{Name: name, Entry: e, Zone: p.Options.Zone, Description: map[string]string{}}
-	j.CPU = annotationInt(e, "cpu")
-	j.Memory = annotationInt(e, "memory")
-	if a, ok := e.Annotation("duration"); ok {
-		if d, err := time.ParseDuration(a.Value); err == nil && d > 0 {
-			j.Duration = d
-		}
+// analyzeEntry decides what happens to one job of the model: migrated,
+// or kept on the server with the reason. The diagnostics are migrate's
+// own (a target input too large for EventBridge).
+func (p *Plan) analyzeEntry(mj *analysis.Job) (*Job, []crontab.Diagnostic) {
+	e := mj.Entry
+	j := &Job{Name: mj.Name, Entry: e, Zone: mj.Zone, Description: map[string]string{},
+		CPU: mj.Settings.CPU, Memory: mj.Settings.Memory, Duration: mj.Settings.Duration}
+	if j.Zone == nil {
+		j.Zone = p.Options.Zone
 	}
 	switch {
 	case !e.Valid:
 		j.Reason = "the line has errors (see the findings); fix it and run migrate again"
-		return j, nil, nil
+		return j, nil
 	case e.Reboot:
 		j.Reason = "@reboot runs when the server boots; a process that must run continuously belongs in an ECS service, one-off setup in the image or the task's entry point"
-		return j, nil, nil
-	}
-	if e.TZ != "" {
-		loc, ok := zones[e.TZ]
-		if !ok {
-			var err error
-			loc, err = time.LoadLocation(e.TZ)
-			if err != nil {
-				j.Reason = fmt.Sprintf("CRON_TZ=%s is not a known time zone", e.TZ)
-				d := crontab.Diagnostic{Pos: e.TZPos, Severity: crontab.SeverityError, Code: schedule.CodeUnknownZone,
-					Message: fmt.Sprintf("unknown time zone %q in CRON_TZ: entries below it cannot be converted", e.TZ)}
-				return j, []crontab.Diagnostic{d}, nil
-			}
-			zones[e.TZ] = loc
-		}
-		j.Zone = loc
+		return j, nil
+	case mj.Zone == nil:
+		j.Reason = fmt.Sprintf("CRON_TZ=%s is not a known time zone", e.TZ)
+		return j, nil
 	}
 	for _, lang := range []string{"en", "ja"} {
-		if d, ok := describe(e.FieldTexts(), lang); ok {
+		if d := mj.Describe(lang); d != "" {
 			j.Description[lang] = d
 		}
 	}
-	res, err := convertEntry(e, j.Zone)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s:%d: %w", p.File.Name, e.Line, err)
-	}
-	var diags []crontab.Diagnostic
-	for _, d := range res.Findings {
-		if d.Pos == (crontab.Pos{}) {
-			d.Pos = e.Pos
+	res := mj.Conversion
+	var findings []crontab.Diagnostic
+	for _, d := range mj.File.Diagnostics {
+		if d.Pos.Line == e.Line {
+			findings = append(findings, d)
 		}
-		diags = append(diags, d)
 	}
-	for _, r := range res.Rules {
-		j.Rules = append(j.Rules, r.Expression)
-	}
+	j.Rules = mj.Rules()
 	j.Exact, j.Duplicates = res.Exact, res.DuplicateInvocations
-	j.Command = p.rewrite(e)
-	j.Env = jobEnv(e, j.Command.Env)
+	j.Command = commandOf(mj.Command)
+	j.Env = mj.Environment
+	if j.Env == nil {
+		j.Env = map[string]string{}
+	}
 	// The rule's target Input carries the command and environment, and
 	// EventBridge refuses one over 8192 characters: the whole stack would
 	// fail to deploy. The container name is a template parameter, so the
@@ -289,33 +262,36 @@ func (p *Plan) analyzeEntry(e *crontab.Entry, name string, zones map[string]*tim
 	var tooLarge []crontab.Diagnostic
 	if len(j.Rules) > 0 {
 		tooLarge = deploy.CheckInputs(deploy.Desired{Jobs: []deploy.DesiredJob{dj}})
-		diags = append(diags, tooLarge...)
 	}
+	findings = append(findings, tooLarge...)
 	switch {
-	case len(j.Rules) == 0 && neverFires(e, j.Zone):
-		j.Reason = "the schedule never fires (such as 30 February), so there is nothing to run on EventBridge" + findingSummary(diags)
+	case len(j.Rules) == 0 && neverFires(mj):
+		j.Reason = "the schedule never fires (such as 30 February), so there is nothing to run on EventBridge" + findingSummary(findings)
 		j.Rules = nil
 	case len(j.Rules) == 0:
-		j.Reason = "no EventBridge rule can express this schedule" + findingSummary(diags)
+		j.Reason = "no EventBridge rule can express this schedule" + findingSummary(findings)
 		j.Rules = nil
 	case len(tooLarge) > 0:
 		j.Reason = fmt.Sprintf("its container command and environment make an EventBridge target input of %d characters, over the limit of %d; move the environment into the task definition or the command into a script in the image",
 			utf8.RuneCountInString(deploy.TargetInput("", dj)), deploy.MaxInputChars)
 	case !j.Exact:
-		j.Reason = "the EventBridge rules would not fire at exactly the same minutes" + findingSummary(diags)
+		j.Reason = "the EventBridge rules would not fire at exactly the same minutes" + findingSummary(findings)
 	default:
 		j.Migrated = true
-		j.RuleNames = ruleNames(p.RulePrefix, j.Name, len(j.Rules))
+		j.RuleNames = make([]string, len(j.Rules))
+		for i := range j.RuleNames {
+			j.RuleNames[i] = deploy.RuleName(p.RulePrefix, j.Name, i, len(j.Rules))
+		}
 	}
-	return j, diags, nil
+	return j, tooLarge
 }
 
 // neverFires reports that the entry has no run in the reference window
 // stretched to nine years, which covers every calendar, 29 February
 // included.
-func neverFires(e *crontab.Entry, loc *time.Location) bool {
-	from := referenceStart(loc)
-	return len(entryFires(e, loc, from, from.AddDate(9, 0, 0))) == 0
+func neverFires(j *analysis.Job) bool {
+	from := referenceStart(j.Zone)
+	return len(j.Fires(from, from.AddDate(9, 0, 0))) == 0
 }
 
 // findingSummary appends the converter's messages to a reason.
@@ -332,12 +308,10 @@ func findingSummary(diags []crontab.Diagnostic) string {
 	return ": " + strings.Join(msgs, "; ")
 }
 
-// rewrite turns the entry's command into a container command with
-// jobs.Command, the builder plan and deploy use too, so that the template
-// and the deployed rules start the same process. An entry with '%' keeps
-// a shell that pipes its standard input in.
-func (p *Plan) rewrite(e *crontab.Entry) Command {
-	r := jobs.Command(e, jobs.CommandOptions{AppRoot: p.AppRoot})
+// commandOf is the report's view of the model's container command
+// (jobs.Command, the builder plan and deploy use too, so that the template
+// and the deployed rules start the same process).
+func commandOf(r jobs.CommandResult) Command {
 	c := Command{Exec: r.Exec, Fallback: r.Fallback, Reason: r.Reason}
 	if r.Stdin {
 		return c
@@ -351,23 +325,6 @@ func (p *Plan) rewrite(e *crontab.Entry) Command {
 		c.Dropped[string(n.Kind)] = true
 	}
 	return c
-}
-
-// jobEnv is the environment a job gets: the crontab's variables in force
-// that the container needs, then what the rewrite moved out of the command
-// (which wins: it was closer to the command).
-func jobEnv(e *crontab.Entry, fromCmd map[string]string) map[string]string {
-	env := map[string]string{}
-	for _, v := range e.Env {
-		if _, skip := notCopied[v.Name]; skip || mailVars[v.Name] {
-			continue
-		}
-		env[v.Name] = v.Value
-	}
-	for k, v := range fromCmd {
-		env[k] = v
-	}
-	return env
 }
 
 // sharedEnv returns the variables every migrated job has with the same
@@ -399,28 +356,16 @@ func sharedEnv(jobs []*Job) map[string]string {
 func classifyEnv(vars []crontab.EnvVar) EnvReport {
 	var r EnvReport
 	for _, v := range vars {
-		switch {
-		case mailVars[v.Name]:
+		switch analysis.EnvFate(v.Name) {
+		case analysis.EnvMail:
 			r.Mail = append(r.Mail, v)
-		case notCopied[v.Name] != "":
+		case analysis.EnvReported:
 			r.Reported = append(r.Reported, v)
 		default:
 			r.Copied = append(r.Copied, v)
 		}
 	}
 	return r
-}
-
-func annotationInt(e *crontab.Entry, key string) int {
-	a, ok := e.Annotation(key)
-	if !ok {
-		return 0
-	}
-	n, err := strconv.Atoi(a.Value)
-	if err != nil || n < 0 {
-		return 0
-	}
-	return n
 }
 
 // DefaultRulePrefix derives a rule prefix from a crontab's file name: the

@@ -6,9 +6,9 @@
 // those already there), the busiest day's concurrency and the deploy plan.
 //
 // The package compares Snapshots, plain values that an Analyzer builds from
-// a crontab and its config; the analyzer that runs the real parser,
-// converter and linter is in the analyze subpackage, so that this package's
-// logic is tested on hand-written snapshots.
+// a crontab and its config, so that its logic is tested on hand-written
+// snapshots. NewAnalyzer is the real one: the analysis model, lint over it,
+// and lint's own simulation for the chart.
 //
 // Everything from the crontab is untrusted (it comes from the pull
 // request): report's Markdown helpers (the project's one fuzzed set) render

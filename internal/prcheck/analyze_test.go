@@ -1,12 +1,10 @@
-package analyze
+package prcheck
 
 import (
 	"context"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/cronbridge/cronbridge/internal/prcheck"
 )
 
 // TestAnalyzeAgainstRealPackages runs the real parser, converter and
@@ -14,7 +12,7 @@ import (
 // packages test that).
 func TestAnalyzeAgainstRealPackages(t *testing.T) {
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-	an := New(Options{Zone: "Asia/Tokyo", ConfigName: "cronbridge.yaml", Now: now})
+	an := NewAnalyzer(Options{Zone: "Asia/Tokyo", ConfigName: "cronbridge.yaml", Now: now})
 	base := "# cronbridge: name=backup\n0 3 * * * /opt/app/bin/backup.sh\n# cronbridge: name=report\n30 6 * * 1-5 /opt/app/bin/report.sh\n"
 	head := "# cronbridge: name=backup\n30 3 * * * /opt/app/bin/backup.sh\n# cronbridge: name=report\n30 6 * * 1-5 /opt/app/bin/report.sh\n# cronbridge: name=both\n0 9 1 * 1 /opt/app/bin/both.sh\n"
 	cfg := "jobs:\n  report:\n    cpu: 512\n    memory: 1024\n"
@@ -27,13 +25,13 @@ func TestAnalyzeAgainstRealPackages(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, c := range prcheck.Diff(bs, hs) {
+	for _, c := range Diff(bs, hs) {
 		got = append(got, c.Name+":"+string(c.Status)+"("+strings.Join(c.What, ",")+")")
 	}
 	if want := "backup:changed(schedule) report:changed(resources) both:added()"; strings.Join(got, " ") != want {
 		t.Errorf("diff = %s, want %s", strings.Join(got, " "), want)
 	}
-	var backup prcheck.Job
+	var backup Job
 	for _, j := range hs.Jobs {
 		if j.Name == "backup" {
 			backup = j
@@ -60,8 +58,40 @@ func TestAnalyzeAgainstRealPackages(t *testing.T) {
 }
 
 func TestAnalyzeBadZone(t *testing.T) {
-	an := New(Options{Zone: "Mars/Olympus"})
+	an := NewAnalyzer(Options{Zone: "Mars/Olympus"})
 	if _, err := an(context.Background(), "c", []byte("@daily x\n"), nil); err == nil || !strings.Contains(err.Error(), "Mars/Olympus") {
 		t.Errorf("err = %v, want the unknown zone named", err)
+	}
+}
+
+// TestChartFollowsAnnotations: the comment's busiest-day chart is lint's
+// own simulation, so annotated durations count there exactly as in lint's
+// overlap findings. (The chart once re-ran the simulation without the
+// annotations and showed no overlap where lint reported one.)
+func TestChartFollowsAnnotations(t *testing.T) {
+	const src = `# cronbridge: name=a duration=2h
+0 3 * * * /opt/app/bin/a
+# cronbridge: name=b duration=2h
+30 3 * * * /opt/app/bin/b
+# cronbridge: name=c duration=2h
+0 4 * * * /opt/app/bin/c
+`
+	cfg := "lint:\n  max_concurrent_jobs: 2\n"
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	snap, err := NewAnalyzer(Options{ConfigName: "cronbridge.yaml", Now: now})(context.Background(), "crontab", []byte(src), []byte(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(snap.Gantt, "peak 3 concurrent jobs") {
+		t.Errorf("chart does not show the peak of 3 that the annotated durations make:\n%s", snap.Gantt)
+	}
+	var cb502 []string
+	for _, d := range snap.Diagnostics {
+		if d.Code == "CB502" {
+			cb502 = append(cb502, d.Message)
+		}
+	}
+	if len(cb502) == 0 || !strings.Contains(cb502[0], "3 jobs run at once") {
+		t.Errorf("lint's CB502 = %q, want 3 jobs at once (the chart's peak)", cb502)
 	}
 }

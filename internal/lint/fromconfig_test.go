@@ -1,12 +1,12 @@
-package lintconfig
+package lint
 
 import (
 	"testing"
 	"time"
 
+	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/lint"
 )
 
 func TestFromConfig(t *testing.T) {
@@ -53,18 +53,6 @@ lint:
 	if lc.Severity["CB402"] != "error" {
 		t.Errorf("Severity = %v", lc.Severity)
 	}
-	want := map[string]lint.JobConfig{
-		"nightly": {Duration: 45 * time.Minute, CPU: 1024, MemoryMiB: 2048},
-		"report":  {CommandOverridden: true},
-	}
-	for name, w := range want {
-		if got := lc.Jobs[name]; got != w {
-			t.Errorf("Jobs[%q] = %+v, want %+v", name, got, w)
-		}
-	}
-	if lc.Defaults != (lint.JobConfig{Duration: 10 * time.Minute, CPU: 256}) {
-		t.Errorf("Defaults = %+v", lc.Defaults)
-	}
 	if lc.SubnetType != "public" || lc.AssignPublicIP != config.DefaultAssignPublicIP || lc.ImageSizeMB != 450 {
 		t.Errorf("network = %q %q %v", lc.SubnetType, lc.AssignPublicIP, lc.ImageSizeMB)
 	}
@@ -73,7 +61,7 @@ lint:
 	}
 
 	// No config: lint's defaults, zone and time only.
-	if lc := FromConfig(nil, loc, now); lc.Loc != loc || lc.Jobs != nil || lc.MaxConcurrentJobs != 0 {
+	if lc := FromConfig(nil, loc, now); lc.Loc != loc || lc.Severity != nil || lc.MaxConcurrentJobs != 0 {
 		t.Errorf("FromConfig(nil) = %+v", lc)
 	}
 }
@@ -83,12 +71,14 @@ lint:
 // does on the old server (cd, log files); other jobs still get it.
 func TestCommandOverrideSilencesCommandRules(t *testing.T) {
 	src := []byte("0 3 * * * cd /app && bin/report >> log/report.log 2>&1\n0 4 * * * cd /app && bin/other >> log/other.log 2>&1\n")
-	f, pd := crontab.Parse("c", src, crontab.Options{})
 	cfg, _ := config.Parse("cronbridge.yaml", []byte("jobs:\n  report:\n    command: [\"bin/report\"]\n"))
+	m, err := analysis.Analyze([]analysis.Source{{Name: "c", Src: src}}, analysis.Options{Config: cfg, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
 	lc := FromConfig(cfg, time.UTC, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
-	lc.JobNames = map[int]string{1: "report", 2: "other"}
 	got := map[int][]string{}
-	for _, d := range lint.Run(f, pd, lc).Diagnostics {
+	for _, d := range Check(m, lc).Diagnostics {
 		if d.Code == "CB402" || d.Code == "CB403" {
 			got[d.Pos.Line] = append(got[d.Pos.Line], d.Code)
 		}

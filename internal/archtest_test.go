@@ -27,11 +27,13 @@ func TestImportDirection(t *testing.T) {
 		"ghaction":   {},
 		"migrate":    {"crontab", "schedule", "shellcmd", "jobs", "config", "lint", "lintconfig", "report", "deploy"},
 		"prcheck":    {"crontab", "schedule", "shellcmd", "jobs", "config", "lint", "lintconfig", "report", "deploy"},
+		"ops":        {},
+		"alerts":     {},
 		"cli":        {"*"},
 	}
 	// Only these packages may use the AWS SDK or the GitHub libraries.
 	external := map[string][]string{
-		"github.com/aws/aws-sdk-go-v2":          {"deploy", "cli"},
+		"github.com/aws/aws-sdk-go-v2":          {"deploy", "cli", "ops"},
 		"github.com/sethvargo/go-githubactions": {"ghaction"},
 		"github.com/google/go-github":           {"ghaction"},
 	}

@@ -50,6 +50,7 @@ func commands() []command {
 		{"deploy", "register the task definition revision and reconcile rules and targets", runDeploy},
 		{"migrate", "turn a legacy crontab into a cronbridge config, report and cutover plan", runMigrate},
 		{"cutover", "enable the rules created disabled by deploy at a chosen minute", runCutover},
+		{"run", "start a job now, exactly as its schedule would, and optionally wait for it", runRun},
 		{"action", "run as a GitHub Action (reads INPUT_* variables)", runAction},
 	}
 }

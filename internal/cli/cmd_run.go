@@ -114,7 +114,9 @@ func runJob(ctx context.Context, env *Env, o runOptions) int {
 		case err != nil:
 			fmt.Fprintf(env.Stderr, "cronbridge run: no logs: %v\n", err)
 		case stream.Region != "" && stream.Region != cfg.Region:
-			fmt.Fprintf(env.Stderr, "cronbridge run: no logs: the container logs to %s, not %s\n", stream.Region, cfg.Region)
+			// awslogs-region may name another region than the cluster's.
+			w.Logs = cloudwatchlogs.NewFromConfig(cfg, func(lo *cloudwatchlogs.Options) { lo.Region = stream.Region })
+			w.Stream = stream
 		default:
 			w.Logs, w.Stream = c.Logs, stream
 		}
@@ -131,7 +133,7 @@ func runJob(ctx context.Context, env *Env, o runOptions) int {
 		fmt.Fprintf(env.Stderr, "cronbridge run: gave up after %s; task %s is still %s\n", o.Timeout, st.TaskARN, res.LastStatus)
 		return ops.ExitTimeout
 	case err != nil:
-		fmt.Fprintf(env.Stderr, "cronbridge run: %v\n", err)
+		fmt.Fprintf(env.Stderr, "cronbridge run: %v; task %s was last seen %s and is not stopped by cronbridge\n", err, st.TaskARN, res.LastStatus)
 		return ExitFailure
 	}
 	fmt.Fprintf(env.Stderr, "cronbridge run: %s\n", describeResult(job.Name, res))

@@ -594,3 +594,56 @@ func TestStartRefusesUnownedRule(t *testing.T) {
 		t.Errorf("%d RunTask calls, want 0", n)
 	}
 }
+
+// TestRecentStopped: status's fallback finds the stopped task of a
+// cronbridge group through ListTasks and DescribeTasks, marks a manual run
+// as such, and skips tasks of other groups.
+func TestRecentStopped(t *testing.T) {
+	f := newFixture(t, false)
+	ctx := context.Background()
+	st, err := Start(ctx, f.clients, f.request())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecsc := f.clients.ECS.(*ecs.Client)
+	other, err := ecsc.RunTask(ctx, &ecs.RunTaskInput{
+		Cluster: aws.String(st.Cluster), TaskDefinition: st.Input.TaskDefinition, LaunchType: ecstypes.LaunchTypeFargate,
+		NetworkConfiguration: st.Input.NetworkConfiguration,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, arn := range []string{st.TaskARN, aws.ToString(other.Tasks[0].TaskArn)} {
+		if _, err := ecsc.StopTask(ctx, &ecs.StopTaskInput{Cluster: aws.String(st.Cluster), Task: aws.String(arn)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs, err := RecentStopped(ctx, f.clients.ECS, st.Cluster, "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 1 || runs[0].TaskARN != st.TaskARN || runs[0].Job != "daily-report" || !runs[0].Manual {
+		t.Errorf("runs = %+v, want the manual run of daily-report only", runs)
+	}
+}
+
+// TestParseTaskEventSkips: only STOPPED task events of cronbridge groups
+// are runs; anything else is skipped, and non-JSON is an error.
+func TestParseTaskEventSkips(t *testing.T) {
+	for _, c := range []struct {
+		event string
+		ok    bool
+		err   bool
+	}{
+		{`{"detail-type":"ECS Task State Change","detail":{"group":"cronbridge:a","lastStatus":"STOPPED","containers":[{"name":"app","exitCode":0}]}}`, true, false},
+		{`{"detail-type":"ECS Task State Change","detail":{"group":"cronbridge:a","lastStatus":"RUNNING"}}`, false, false},
+		{`{"detail-type":"ECS Task State Change","detail":{"group":"family:a","lastStatus":"STOPPED"}}`, false, false},
+		{`{"detail-type":"ECS Container Instance State Change","detail":{"group":"cronbridge:a","lastStatus":"STOPPED"}}`, false, false},
+		{`not json`, false, true},
+	} {
+		_, ok, err := ParseTaskEvent([]byte(c.event), "app")
+		if ok != c.ok || (err != nil) != c.err {
+			t.Errorf("%s: ok=%v err=%v, want ok=%v err=%v", c.event, ok, err, c.ok, c.err)
+		}
+	}
+}

@@ -26,6 +26,8 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+
+	"github.com/cronbridge/cronbridge/internal/deploy"
 )
 
 // The run tests drive a real moto server (pinned in tools/requirements.txt).
@@ -364,41 +366,7 @@ func TestStartMatchesTarget(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var listed struct{ Targets []map[string]any }
-			if err := json.Unmarshal([]byte(f.rw.last(f.rw.responses, "ListTargetsByRule")), &listed); err != nil || len(listed.Targets) != 1 {
-				t.Fatalf("targets: %v %v", err, listed)
-			}
-			tgt := listed.Targets[0]
-			want := map[string]any{}
-			for k, v := range tgt["EcsParameters"].(map[string]any) {
-				switch k {
-				case "TaskDefinitionArn":
-					k = "TaskDefinition"
-				case "TaskCount":
-					k = "Count"
-				}
-				want[lowerFirst(k)] = lowerKeys(v)
-			}
-			want["cluster"] = tgt["Arn"]
-			var ov any
-			if err := json.Unmarshal([]byte(tgt["Input"].(string)), &ov); err != nil {
-				t.Fatal(err)
-			}
-			want["overrides"] = ov
-			want["startedBy"] = StartedBy
-			var got map[string]any
-			if err := json.Unmarshal([]byte(f.rw.last(f.rw.bodies, "RunTask")), &got); err != nil {
-				t.Fatal(err)
-			}
-			// The SDK adds an idempotency token, so that a retried RunTask
-			// cannot start a second task; it is not a task parameter.
-			if tok, _ := got["clientToken"].(string); tok == "" {
-				t.Errorf("RunTask without a client token: a retry could start two tasks")
-			}
-			delete(got, "clientToken")
-			if w, g := canon(want), canon(got); w != g {
-				t.Errorf("RunTask input differs from the rule's target:\nwant %s\ngot  %s", w, g)
-			}
+			compareRunTaskWithTarget(t, f.rw)
 			out, err := f.clients.ECS.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(st.Cluster), Tasks: []string{st.TaskARN}, Include: []ecstypes.TaskField{ecstypes.TaskFieldTags}})
 			if err != nil || len(out.Tasks) != 1 {
 				t.Fatalf("describe: %v", err)
@@ -425,6 +393,53 @@ func TestStartMatchesTarget(t *testing.T) {
 				t.Errorf("container %q state %q", st.Container, st.RuleState)
 			}
 		})
+	}
+}
+
+// compareRunTaskWithTarget checks the last RunTask request against the
+// rule's target as the last ListTargetsByRule response returned it: the
+// expectation is derived by the two renames EventBridge documents
+// (taskDefinitionArn → taskDefinition, taskCount → count) plus cluster =
+// the target's Arn and overrides = its Input, so a field the translation
+// forgot shows up as a difference.
+func compareRunTaskWithTarget(t *testing.T, rw *rewriter) {
+	t.Helper()
+	var listed struct{ Targets []map[string]any }
+	if err := json.Unmarshal([]byte(rw.last(rw.responses, "ListTargetsByRule")), &listed); err != nil || len(listed.Targets) != 1 {
+		t.Fatalf("targets: %v %v", err, listed)
+	}
+	tgt := listed.Targets[0]
+	want := map[string]any{}
+	for k, v := range tgt["EcsParameters"].(map[string]any) {
+		switch k {
+		case "TaskDefinitionArn":
+			k = "TaskDefinition"
+		case "TaskCount":
+			k = "Count"
+		}
+		want[lowerFirst(k)] = lowerKeys(v)
+	}
+	want["cluster"] = tgt["Arn"]
+	if in, _ := tgt["Input"].(string); in != "" {
+		var ov any
+		if err := json.Unmarshal([]byte(in), &ov); err != nil {
+			t.Fatal(err)
+		}
+		want["overrides"] = ov
+	}
+	want["startedBy"] = StartedBy
+	var got map[string]any
+	if err := json.Unmarshal([]byte(rw.last(rw.bodies, "RunTask")), &got); err != nil {
+		t.Fatal(err)
+	}
+	// The SDK adds an idempotency token, so that a retried RunTask
+	// cannot start a second task; it is not a task parameter.
+	if tok, _ := got["clientToken"].(string); tok == "" {
+		t.Errorf("RunTask without a client token: a retry could start two tasks")
+	}
+	delete(got, "clientToken")
+	if w, g := canon(want), canon(got); w != g {
+		t.Errorf("RunTask input differs from the rule's target:\nwant %s\ngot  %s", w, g)
 	}
 }
 
@@ -645,5 +660,36 @@ func TestParseTaskEventSkips(t *testing.T) {
 		if ok != c.ok || (err != nil) != c.err {
 			t.Errorf("%s: ok=%v err=%v, want ok=%v err=%v", c.event, ok, err, c.ok, c.err)
 		}
+	}
+}
+
+// TestStartDeployTarget: run starts what deploy's own target starts, for
+// a job with two rules (the first rule's target is read).
+func TestStartDeployTarget(t *testing.T) {
+	f := newFixture(t, false)
+	ctx := context.Background()
+	ep := f.target.EcsParameters.NetworkConfiguration.AwsvpcConfiguration
+	d := deploy.Desired{
+		Region: testRegion, Cluster: aws.ToString(f.target.Arn), Family: "batch", Container: "app", Image: "example/app:2",
+		RulePrefix: "cb-", TrackingID: trackingID, RoleARN: aws.ToString(f.target.RoleArn),
+		LaunchType: "FARGATE", PlatformVersion: "1.4.0", Subnets: ep.Subnets, SecurityGroups: ep.SecurityGroups,
+		AssignPublicIP: "DISABLED", PropagateTags: "TASK_DEFINITION", Tags: map[string]string{"team": "billing"},
+		Jobs: []deploy.DesiredJob{{
+			Name: "nightly", Expressions: []string{"cron(0 18 ? * MON-FRI *)", "cron(0 21 ? * SAT,SUN *)"},
+			Command: []string{"bin/nightly"}, Environment: map[string]string{"MODE": "full"}, CPU: 512, Memory: 1024, State: "ENABLED",
+		}},
+	}
+	dc := deploy.NewClients(awsConfig(http.DefaultTransport), "")
+	if _, err := deploy.Deploy(ctx, dc, d, deploy.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	req := StartRequest{Rule: deploy.RuleName(d.RulePrefix, "nightly", 0, 2), TargetID: deploy.TargetID, TrackingID: trackingID, Container: "app"}
+	st, err := Start(ctx, f.clients, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareRunTaskWithTarget(t, f.rw)
+	if st.Container != "app" || !strings.HasSuffix(aws.ToString(st.Input.TaskDefinition), ":2") {
+		t.Errorf("started %+v, want deploy's new revision :2 and container app", st)
 	}
 }

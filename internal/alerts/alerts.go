@@ -180,6 +180,9 @@ func Build(o Options, env Env) (Desired, error) {
 		})
 	}
 	if o.LogGroup != "" {
+		if !validLogGroup(o.LogGroup) {
+			return d, fmt.Errorf("alerts.log_group %q: a log group name has 1 to 512 of the characters a-z A-Z 0-9 _ - / . #", o.LogGroup)
+		}
 		d.Rules = append(d.Rules, Rule{
 			Name:         env.RulePrefix + "_alerts-history",
 			Description:  "cronbridge: every stopped job task, kept in " + o.LogGroup,
@@ -197,6 +200,19 @@ func Build(o Options, env Env) (Desired, error) {
 		})
 	}
 	return d, nil
+}
+
+func validLogGroup(s string) bool {
+	if len(s) == 0 || len(s) > 512 {
+		return false
+	}
+	for _, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-/.#", r)
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func sortedCopy(s []string) []string {

@@ -261,6 +261,7 @@ func TestBuildErrors(t *testing.T) {
 		{"http webhook", Options{Webhook: &Webhook{URL: "http://example.com/hook"}}, nil, "https://"},
 		{"bad format", Options{Webhook: &Webhook{URL: "https://example.com/hook", Format: "teams"}}, nil, `format "teams"`},
 		{"not a topic", Options{SNSTopicARN: "batch-alerts"}, nil, "not an SNS topic ARN"},
+		{"bad log group", Options{LogGroup: "cron history"}, nil, "log group name"},
 		{"no container", Options{LogGroup: "/h"}, func(e *Env) { e.Container = "" }, "aws.container"},
 	}
 	for _, c := range cases {

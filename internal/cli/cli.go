@@ -50,6 +50,9 @@ func commands() []command {
 		{"deploy", "register the task definition revision and reconcile rules and targets", runDeploy},
 		{"migrate", "turn a legacy crontab into a cronbridge config, report and cutover plan", runMigrate},
 		{"cutover", "enable the rules created disabled by deploy at a chosen minute", runCutover},
+		{"run", "start a job now, exactly as its schedule would, and optionally wait for it", runRun},
+		{"status", "show each job's schedule, state, next run and last runs", runStatus},
+		{"audit", "compare the jobs' fire times with the recorded runs: missed, late, doubled, failed", runAudit},
 		{"action", "run as a GitHub Action (reads INPUT_* variables)", runAction},
 	}
 }

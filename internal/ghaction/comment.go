@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/go-github/v75/github"
 )
@@ -302,36 +301,17 @@ func statusOf(err error) int {
 // it for a missing permission.
 func retryable(err error) bool { return statusOf(err) >= 500 || errors.Is(err, ErrTimeout) }
 
-// TruncateComment keeps body within MaxCommentLen characters. A longer body
-// is cut at a line boundary and ends with a pointer to the job summary at
-// runURL, where the full report is. It counts bytes, which is never less
-// than GitHub's count of characters.
+// TruncateComment keeps body within MaxCommentLen characters, ending a
+// cut body with a pointer to the job summary at runURL.
+//
+// Deprecated: the summary holds the same Markdown, cut the same way, so
+// the pointer can be false. Use FitComment with FullReportNote.
 func TruncateComment(body, runURL string) string {
-	if len(body) <= MaxCommentLen {
-		return body
-	}
-	note := "\n\n---\n**The report is too long for a comment.** "
+	note := "\n---\n**The report is too long for a comment.** "
 	if runURL != "" {
 		note += "The full report is in the [job summary](" + runURL + ")."
 	} else {
 		note += "The full report is in the job summary."
 	}
-	note += "\n"
-	// A cut inside a fenced block or a <details> would swallow the note;
-	// close both generously: extra closers render as nothing visible.
-	closer := "\n```\n\n</details>\n"
-	cut := MaxCommentLen - len(note) - len(closer)
-	for cut > 0 && !utf8.RuneStart(body[cut]) {
-		cut--
-	}
-	head := body[:cut]
-	if i := strings.LastIndexByte(head, '\n'); i > len(Marker) {
-		head = head[:i]
-	}
-	if strings.Count(head, "```")%2 == 1 {
-		head += closer
-	} else if strings.Count(head, "<details>") > strings.Count(head, "</details>") {
-		head += "\n\n</details>\n"
-	}
-	return head + note
+	return FitMarkdown(body, MaxCommentLen, note)
 }

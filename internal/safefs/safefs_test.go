@@ -5,6 +5,7 @@ package safefs
 import (
 	"errors"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,6 +58,7 @@ func TestReadFile(t *testing.T) {
 		{name: "regular file", rel: "ops/crontab", limit: MaxCrontabSize, want: "0 3 * * * /bin/true\n"},
 		{name: "os separators and dot", rel: "./ops/../ops/crontab", limit: MaxCrontabSize, want: "0 3 * * * /bin/true\n"},
 		{name: "exactly at the limit", rel: "ops/crontab", limit: 20, want: "0 3 * * * /bin/true\n"},
+		{name: "no practical limit", rel: "ops/crontab", limit: math.MaxInt64, want: "0 3 * * * /bin/true\n"},
 		{
 			name: "symlink to a file outside",
 			setup: func(t *testing.T, root, outside string) {

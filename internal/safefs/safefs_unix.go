@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -23,9 +24,10 @@ import (
 // leak the checkout's token as surely as one to ~/.netrc). Named pipes,
 // devices, sockets and directories are refused before they are opened, so
 // a pipe cannot block and /dev/zero cannot fill memory; more than limit
-// bytes is ErrTooLarge.
+// bytes is ErrTooLarge (a negative limit counts as 0).
 func ReadFile(root, rel string, limit int64) ([]byte, error) {
 	const op = "read"
+	limit = max(limit, 0)
 	parts, err := components(op, rel)
 	if err != nil {
 		return nil, err
@@ -69,7 +71,7 @@ func ReadFile(root, rel string, limit int64) ([]byte, error) {
 	}
 	// Read one byte more than the limit: a file that grew after the stat
 	// is caught without reading it all.
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	b, err := io.ReadAll(io.LimitReader(f, min(limit, math.MaxInt64-1)+1))
 	if err != nil {
 		return nil, sysError(op, rel, err)
 	}

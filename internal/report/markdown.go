@@ -94,7 +94,7 @@ func EscapeMarkdown(s string) string {
 
 // breakLink reports whether a zero-width space must go between the
 // escaped text so far and the next rune, so that GitHub links nothing a
-// pull request wrote: "#123" and "owner/repo#123" (issue references, which
+// pull request wrote: "#123", "owner/repo#123" and "GH-123" (issue references, which
 // GitHub links after rendering, so a backslash does not stop them),
 // "scheme://" and "www." (bare URLs). The space also goes before an input
 // zero-width space in those places, so that the escape stays reversible.
@@ -108,6 +108,9 @@ func breakLink(before string, next rune) bool {
 		return zw || next == '/'
 	case len(before) >= 3 && strings.EqualFold(before[len(before)-3:], "www"):
 		return zw || next == '.'
+	case len(before) >= 3 && strings.EqualFold(before[len(before)-3:], "gh-"):
+		// "GH-123", GitHub's other issue reference form.
+		return zw || next >= '0' && next <= '9'
 	}
 	return false
 }

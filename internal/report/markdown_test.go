@@ -48,6 +48,7 @@ func TestEscapeMarkdown(t *testing.T) {
 		{"issue reference is inert", "fixes #123 and acme/batch#7", "fixes #\u200b123 and acme/batch#\u200b7"},
 		{"issue reference at line start", "#12 x", "\\#\u200b12 x"},
 		{"hash before a word stays", "a #tag", "a #tag"},
+		{"GH reference is inert", "see GH-42", "see GH-\u200b42"},
 		{"bare url is inert", "see https://evil.example/x", "see https:\u200b//evil.example/x"},
 		{"www is inert", "WWW.evil.example", "WWW\u200b.evil.example"},
 		{"email is inert", "ops@example.com", "ops@\u200bexample.com"},
@@ -189,7 +190,7 @@ func workflowCommand(line string) bool {
 func FuzzEscapeMarkdown(f *testing.F) {
 	for _, s := range []string{"@org/team", "<img onerror=x>", "a|b", "`x`", "\\`", "line\nbreak", "::error::x",
 		"日本語", "snake_case", "_a_", "# h", "1. x", "  - x", "&amp;", "\u202e", "a@\u200bb", "\xff",
-		"#1", "#\u200b1", "https://x", ":\u200b//", "www.x", "www\u200b\u200b.", "#\\1"} {
+		"#1", "#\u200b1", "https://x", ":\u200b//", "www.x", "www\u200b\u200b.", "#\\1", "gh-\u200b1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -215,6 +216,8 @@ func FuzzEscapeMarkdown(f *testing.F) {
 				t.Fatalf("%s = %q: live URL at %d", what, got, i)
 			case c == '.' && i >= 3 && strings.EqualFold(got[i-3:i], "www"):
 				t.Fatalf("%s = %q: live www link at %d", what, got, i)
+			case c >= '0' && c <= '9' && i >= 3 && strings.EqualFold(got[i-3:i], "gh-"):
+				t.Fatalf("%s = %q: live GH- reference at %d", what, got, i)
 			case strings.IndexByte("`*[]|~$", c) >= 0 && !escaped(got, i):
 				t.Fatalf("%s = %q: unescaped %q at %d", what, got, c, i)
 			case c == '_' && !escaped(got, i):

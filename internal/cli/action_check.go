@@ -207,6 +207,8 @@ func (a *actionRun) comment(ctx context.Context, md string, worth bool) {
 		_ = a.r.Annotate(ghaction.Annotation{Level: ghaction.LevelWarning, Title: "cronbridge", Message: "no comment: " + err.Error()})
 		return
 	}
+	// Only a fork's 403 is its read-only token; otherwise a permission is missing.
+	c.Fork = ev.Fork
 	body := ghaction.TruncateComment(ghaction.Marker+"\n"+md, ev.RunURL())
 	if in.Comment == ghaction.CommentAuto && !worth {
 		// Nothing to review: only bring an existing comment up to date

@@ -57,6 +57,61 @@ func TestAgainstStandIn(t *testing.T) {
 	t.Run("UpsertHonoursContext", func(t *testing.T) { testUpsertHonoursContext(t, &specs) })
 	t.Run("UpdateIfExists", func(t *testing.T) { testUpdateIfExists(t, &specs) })
 	t.Run("ContentsReader", func(t *testing.T) { testContentsReader(t, &specs) })
+	t.Run("StalledEndpoint", func(t *testing.T) { testStalledEndpoint(t, &specs) })
+}
+
+// testStalledEndpoint: a GitHub that accepts the connection and never
+// answers must end each call with a clear error within its timeout, not
+// hang the check until the job is killed.
+func testStalledEndpoint(t *testing.T, specs *specCache) {
+	const timeout = 200 * time.Millisecond
+	calls := []struct {
+		name string
+		call func(url string) error
+	}{
+		{"comment", func(url string) error {
+			c, err := NewGitHubCommenter(url, "t", nil)
+			if err != nil {
+				return err
+			}
+			c.Attempts, c.Backoff, c.Timeout = 2, time.Millisecond, timeout
+			return c.Upsert(context.Background(), "a", "b", 1, Marker+"\nhi")
+		}},
+		{"contents", func(url string) error {
+			r, err := NewContentsReader(url, "t", "a", "b", nil)
+			if err != nil {
+				return err
+			}
+			r.Attempts, r.Backoff, r.Timeout = 2, time.Millisecond, timeout
+			_, err = r.ReadFile(context.Background(), "b4se", "crontab")
+			return err
+		}},
+	}
+	for _, tt := range calls {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStandIn(t, specs)
+			s.StallNext(100)
+			start := time.Now()
+			done := make(chan error, 1)
+			go func() { done <- tt.call(s.URL) }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("still waiting after 10s: no timeout on GitHub calls")
+			}
+			// Two attempts of 200ms each, plus slack for a loaded machine.
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("took %v, want about 2 x %v", d, timeout)
+			}
+			if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "200ms") {
+				t.Errorf("err = %v, want ErrTimeout naming the 200ms timeout", err)
+			}
+			if n := len(s.Requests()); n != 2 {
+				t.Errorf("%d requests, want 2 (bounded retries): %q", n, s.Requests())
+			}
+		})
+	}
 }
 
 func testUpsert(t *testing.T, specs *specCache) {
@@ -74,7 +129,11 @@ func testUpsert(t *testing.T, specs *specCache) {
 		existing []string
 		fail     int // 5xx answers before success
 		readOnly bool
+		fork     bool
+		user     string              // login behind the token; "" is GITHUB_TOKEN
+		others   map[string][]string // comments by other authors, after existing
 		wantErr  error
+		wantMsg  string
 		want     []string // bodies after Upsert
 		wantReqs []string
 	}{
@@ -82,19 +141,20 @@ func testUpsert(t *testing.T, specs *specCache) {
 			name:     "create",
 			existing: []string{"first!"},
 			want:     []string{"first!", body("new")},
-			wantReqs: []string{"GET /repos/acme/batch/issues/12/comments?per_page=100 200", "POST /repos/acme/batch/issues/12/comments 201"},
+			wantReqs: []string{"GET /user 403", "GET /repos/acme/batch/issues/12/comments?per_page=100 200", "POST /repos/acme/batch/issues/12/comments 201"},
 		},
 		{
 			name:     "update in place",
 			existing: []string{"first!", body("old"), "> " + body("quoted, not ours")},
 			want:     []string{"first!", body("new"), "> " + body("quoted, not ours")},
-			wantReqs: []string{"GET /repos/acme/batch/issues/12/comments?per_page=100 200", "PATCH /repos/acme/batch/issues/comments/1002 200"},
+			wantReqs: []string{"GET /user 403", "GET /repos/acme/batch/issues/12/comments?per_page=100 200", "PATCH /repos/acme/batch/issues/comments/1002 200"},
 		},
 		{
 			name:     "marker on page 2",
 			existing: append(filler(130), body("old")),
 			want:     append(filler(130), body("new")),
 			wantReqs: []string{
+				"GET /user 403",
 				"GET /repos/acme/batch/issues/12/comments?per_page=100 200",
 				"GET /repos/acme/batch/issues/12/comments?page=2&per_page=100 200",
 				"PATCH /repos/acme/batch/issues/comments/1131 200",
@@ -106,8 +166,9 @@ func testUpsert(t *testing.T, specs *specCache) {
 			fail:     2,
 			want:     []string{body("new")},
 			wantReqs: []string{
-				"GET /repos/acme/batch/issues/12/comments?per_page=100 502",
-				"GET /repos/acme/batch/issues/12/comments?per_page=100 502",
+				"GET /user 502",
+				"GET /user 502",
+				"GET /user 403",
 				"GET /repos/acme/batch/issues/12/comments?per_page=100 200",
 				"PATCH /repos/acme/batch/issues/comments/1001 200",
 			},
@@ -116,28 +177,58 @@ func testUpsert(t *testing.T, specs *specCache) {
 			name:     "5xx bounded",
 			fail:     10,
 			wantErr:  errSentinel5xx,
-			wantReqs: []string{"GET /repos/acme/batch/issues/12/comments?per_page=100 502", "GET /repos/acme/batch/issues/12/comments?per_page=100 502", "GET /repos/acme/batch/issues/12/comments?per_page=100 502"},
+			wantReqs: []string{"GET /user 502", "GET /user 502", "GET /user 502"},
 		},
 		{
 			name:     "fork token is read-only",
 			existing: []string{"hi"},
 			readOnly: true,
+			fork:     true,
 			wantErr:  ErrReadOnlyToken,
 			want:     []string{"hi"},
-			wantReqs: []string{"GET /repos/acme/batch/issues/12/comments?per_page=100 200", "POST /repos/acme/batch/issues/12/comments 403"},
+			wantReqs: []string{"GET /user 403", "GET /repos/acme/batch/issues/12/comments?per_page=100 200", "POST /repos/acme/batch/issues/12/comments 403"},
+		},
+		{
+			// Same 403 on the base repository's own pull request: the
+			// workflow lacks pull-requests: write; "fork" would mislead.
+			name:     "403 without a fork is a missing permission",
+			existing: []string{"hi"},
+			readOnly: true,
+			wantErr:  ErrForbidden,
+			wantMsg:  "pull-requests: write",
+			want:     []string{"hi"},
+			wantReqs: []string{"GET /user 403", "GET /repos/acme/batch/issues/12/comments?per_page=100 200", "POST /repos/acme/batch/issues/12/comments 403"},
+		},
+		{
+			name:     "marker comment by someone else is not adopted",
+			others:   map[string][]string{"mallory": {body("mine, edit me")}},
+			want:     []string{body("mine, edit me"), body("new")},
+			wantReqs: []string{"GET /user 403", "GET /repos/acme/batch/issues/12/comments?per_page=100 200", "POST /repos/acme/batch/issues/12/comments 201"},
+		},
+		{
+			name:     "personal token adopts its user's comment only",
+			user:     "octocat",
+			existing: []string{body("the bot's, from before")},
+			others:   map[string][]string{"octocat": {body("old")}},
+			want:     []string{body("the bot's, from before"), body("new")},
+			wantReqs: []string{"GET /user 200", "GET /repos/acme/batch/issues/12/comments?per_page=100 200", "PATCH /repos/acme/batch/issues/comments/1002 200"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newStandIn(t, specs)
 			s.AddComments(owner, repo, pr, tt.existing...)
+			for author, bodies := range tt.others {
+				s.AddCommentsBy(owner, repo, pr, author, bodies...)
+			}
 			s.FailNext(502, tt.fail)
 			s.SetReadOnly(tt.readOnly)
+			s.SetUser(tt.user)
 			c, err := NewGitHubCommenter(s.URL, "ghs_token", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			c.Attempts, c.Backoff = 3, time.Millisecond
+			c.Attempts, c.Backoff, c.Fork = 3, time.Millisecond, tt.fork
 			err = c.Upsert(context.Background(), owner, repo, pr, body("new"))
 			switch {
 			case tt.wantErr == errSentinel5xx:
@@ -147,6 +238,12 @@ func testUpsert(t *testing.T, specs *specCache) {
 			case tt.wantErr != nil:
 				if !errors.Is(err, tt.wantErr) {
 					t.Errorf("err = %v, want %v", err, tt.wantErr)
+				}
+				if tt.wantErr != ErrReadOnlyToken && errors.Is(err, ErrReadOnlyToken) {
+					t.Errorf("err = %v: reported as a fork's read-only token", err)
+				}
+				if err != nil && !strings.Contains(err.Error(), tt.wantMsg) {
+					t.Errorf("err = %v, want it to say %q", err, tt.wantMsg)
 				}
 			case err != nil:
 				t.Fatal(err)

@@ -21,6 +21,8 @@ type ContentsReader struct {
 	// Attempts and Backoff bound the retries on 5xx, as for comments.
 	Attempts int
 	Backoff  time.Duration
+	// Timeout bounds each request (DefaultTimeout when zero).
+	Timeout time.Duration
 }
 
 // NewContentsReader returns a reader of owner/repo on the API at apiURL.
@@ -29,7 +31,7 @@ func NewContentsReader(apiURL, token, owner, repo string, httpClient *http.Clien
 	if err != nil {
 		return nil, err
 	}
-	return &ContentsReader{client: c, owner: owner, repo: repo, Attempts: 4, Backoff: time.Second}, nil
+	return &ContentsReader{client: c, owner: owner, repo: repo, Attempts: 4, Backoff: time.Second, Timeout: DefaultTimeout}, nil
 }
 
 // ReadFile returns the file at name (slash-separated, relative to the
@@ -39,9 +41,11 @@ func (r *ContentsReader) ReadFile(ctx context.Context, ref, name string) ([]byte
 	name = path.Clean(name)
 	var file *github.RepositoryContent
 	err := withRetries(ctx, r.Attempts, r.Backoff, func() error {
-		var err error
-		file, _, _, err = r.client.Repositories.GetContents(ctx, r.owner, r.repo, name, &github.RepositoryContentGetOptions{Ref: ref})
-		return err
+		return call(ctx, r.Timeout, func(ctx context.Context) error {
+			var err error
+			file, _, _, err = r.client.Repositories.GetContents(ctx, r.owner, r.repo, name, &github.RepositoryContentGetOptions{Ref: ref})
+			return err
+		})
 	})
 	if statusOf(err) == http.StatusNotFound {
 		return nil, fmt.Errorf("read %s at %s: %w", name, ref, fs.ErrNotExist)

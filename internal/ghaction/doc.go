@@ -18,4 +18,12 @@
 //   - any other echo of crontab text to the log goes through LogUntrusted,
 //     which suspends workflow commands with the runner's stop-commands
 //     mechanism and a random token.
+//
+// The sticky comment is adopted only when its author is the identity the
+// token acts as (GET /user, or github-actions[bot] for the workflow's
+// installation token, which GET /user refuses), so a person's comment that
+// quotes the marker is never edited. Every request has its own timeout and
+// bounded retries. The step summary stays within GitHub's 1 MiB and the
+// comment within 65,536 characters; a cut one ends with a note naming the
+// report file, never the other (both hold the same Markdown).
 package ghaction

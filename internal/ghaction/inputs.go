@@ -2,7 +2,9 @@ package ghaction
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Commands the action accepts in its "command" input.
@@ -43,7 +45,16 @@ type Inputs struct {
 	DryRun           bool
 	Prune            bool
 	WorkingDirectory string
+	// Timeout bounds the whole command (DefaultRunTimeout by default), so
+	// that a stalled AWS or GitHub endpoint ends the step with an error
+	// instead of holding the job until GitHub kills it.
+	Timeout time.Duration
 }
+
+// DefaultRunTimeout is the timeout input's default: a check takes seconds
+// and a deploy of a few hundred rules a few minutes, so 20 minutes is far
+// from every normal run and far below a job's 6-hour limit.
+const DefaultRunTimeout = 20 * time.Minute
 
 // InputError reports an input with a value the action does not accept. The
 // caller exits with the usage code.
@@ -105,7 +116,27 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 	if in.Prune, err = readBool(getenv, "prune"); err != nil {
 		return Inputs{}, err
 	}
+	if in.Timeout, err = readTimeout(getenv); err != nil {
+		return Inputs{}, err
+	}
 	return in, nil
+}
+
+// readTimeout reads the timeout input: a Go duration ("10m", "90s") or a
+// number of minutes, as a workflow's timeout-minutes; empty is the default.
+func readTimeout(getenv func(string) string) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(envName("timeout")))
+	if v == "" {
+		return DefaultRunTimeout, nil
+	}
+	d, err := time.ParseDuration(v)
+	if n, nerr := strconv.Atoi(v); nerr == nil {
+		d, err = time.Duration(n)*time.Minute, nil
+	}
+	if err != nil || d <= 0 {
+		return 0, &InputError{Name: "timeout", Value: v, Want: "a duration such as 10m or 90s, or minutes"}
+	}
+	return d, nil
 }
 
 // readBool accepts the YAML 1.2 core booleans that workflows write

@@ -3,6 +3,7 @@ package ghaction
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -26,6 +27,7 @@ func envFunc(t *testing.T, m map[string]string, allowed ...string) func(string) 
 var allInputs = []string{
 	"INPUT_COMMAND", "INPUT_CRONTAB", "INPUT_CONFIG", "INPUT_IMAGE", "INPUT_TIMEZONE", "INPUT_DIALECT",
 	"INPUT_GITHUB-TOKEN", "INPUT_COMMENT", "INPUT_FAIL-ON", "INPUT_DRY-RUN", "INPUT_PRUNE", "INPUT_WORKING-DIRECTORY",
+	"INPUT_TIMEOUT",
 }
 
 func TestReadInputs(t *testing.T) {
@@ -38,7 +40,7 @@ func TestReadInputs(t *testing.T) {
 		{
 			name: "defaults",
 			env:  map[string]string{},
-			want: Inputs{Command: "check", Dialect: "cronie", Comment: "auto", FailOn: "error"},
+			want: Inputs{Command: "check", Dialect: "cronie", Comment: "auto", FailOn: "error", Timeout: DefaultRunTimeout},
 		},
 		{
 			name: "hyphenated names as the runner sets them, trimmed",
@@ -47,13 +49,22 @@ func TestReadInputs(t *testing.T) {
 				"INPUT_IMAGE": "123.dkr.ecr.ap-northeast-1.amazonaws.com/app:abc", "INPUT_TIMEZONE": "UTC",
 				"INPUT_DIALECT": "debian", "INPUT_GITHUB-TOKEN": "ghs_x", "INPUT_COMMENT": "never",
 				"INPUT_FAIL-ON": "warning", "INPUT_DRY-RUN": "TRUE", "INPUT_PRUNE": "false", "INPUT_WORKING-DIRECTORY": "batch",
+				"INPUT_TIMEOUT": "90s",
 			},
 			want: Inputs{
 				Command: "deploy", Crontab: "ops/crontab", Config: "cronbridge.yml",
 				Image: "123.dkr.ecr.ap-northeast-1.amazonaws.com/app:abc", Timezone: "UTC", Dialect: "debian",
 				Token: "ghs_x", Comment: "never", FailOn: "warning", DryRun: true, WorkingDirectory: "batch",
+				Timeout: 90 * time.Second,
 			},
 		},
+		{
+			name: "timeout in minutes, as timeout-minutes",
+			env:  map[string]string{"INPUT_TIMEOUT": "7"},
+			want: Inputs{Command: "check", Dialect: "cronie", Comment: "auto", FailOn: "error", Timeout: 7 * time.Minute},
+		},
+		{name: "bad timeout", env: map[string]string{"INPUT_TIMEOUT": "soon"}, wantErr: `input timeout: "soon" is not valid (want a duration such as 10m or 90s, or minutes)`},
+		{name: "zero timeout", env: map[string]string{"INPUT_TIMEOUT": "0s"}, wantErr: `input timeout: "0s" is not valid (want a duration such as 10m or 90s, or minutes)`},
 		{name: "bad command", env: map[string]string{"INPUT_COMMAND": "apply"}, wantErr: `input command: "apply" is not valid (want check, plan, deploy or migrate)`},
 		{name: "bad fail-on", env: map[string]string{"INPUT_FAIL-ON": "info"}, wantErr: `input fail-on: "info" is not valid (want error, warning or never)`},
 		{name: "bad comment", env: map[string]string{"INPUT_COMMENT": "sometimes"}, wantErr: `input comment: "sometimes" is not valid (want auto, always or never)`},

@@ -23,6 +23,9 @@ type Runner struct {
 	// random fills delimiters and stop-commands tokens; crypto/rand in
 	// production, a fixed reader in tests that need stable output.
 	random io.Reader
+	// FullReport is the path of the file holding the complete report
+	// (relative to the workspace): a summary cut to GitHub's limit names it.
+	FullReport string
 }
 
 // NewRunner returns a Runner that logs to stdout and finds the runner's
@@ -83,7 +86,9 @@ func (r *Runner) SetOutput(name, value string) error {
 }
 
 // AddSummary appends Markdown to the job summary (GITHUB_STEP_SUMMARY).
-// Outside a runner it does nothing.
+// The file stays within MaxSummarySize: Markdown that does not fit is cut
+// (see FitMarkdown) and ends with a note naming FullReport. Outside a
+// runner it does nothing.
 func (r *Runner) AddSummary(markdown string) error {
 	path := r.getenv("GITHUB_STEP_SUMMARY")
 	if path == "" {
@@ -91,6 +96,14 @@ func (r *Runner) AddSummary(markdown string) error {
 	}
 	if !strings.HasSuffix(markdown, "\n") {
 		markdown += "\n"
+	}
+	room := MaxSummarySize - summarySize(path)
+	if len(markdown) > room {
+		note := FullReportNote(r.FullReport, "")
+		if room < len(note) {
+			return nil // full already, and an earlier cut left its note
+		}
+		markdown = FitMarkdown(markdown, room, note)
 	}
 	if err := appendFile(path, markdown); err != nil {
 		return fmt.Errorf("step summary: %w", err)

@@ -47,7 +47,8 @@ var inlineEscape = [128]string{
 // mentions), and Markdown punctuation is escaped only where it would act:
 // see inlineEscape, plus what would start a block at the start of a line
 // (a heading, list item, quote, thematic break or setext underline) or a
-// workflow command ("::"). An '_' between two letters or digits is kept:
+// workflow command ("::"). Issue references and bare URLs get a
+// zero-width space that keeps GitHub from linking them (see breakLink). An '_' between two letters or digits is kept:
 // CommonMark never reads it as emphasis, and snake_case names stay
 // readable. The result is not for HTML blocks, where backslashes show.
 func EscapeMarkdown(s string) string {
@@ -73,6 +74,9 @@ func EscapeMarkdown(s string) string {
 		prev, _ = utf8.DecodeLastRuneInString(b.String())
 	}
 	for i, r := range rest {
+		if breakLink(b.String(), r) {
+			b.WriteString(zeroWidthSpace)
+		}
 		switch {
 		case r == '_' && wordRune(prev) && wordRune(nextRune(rest[i+1:])):
 			b.WriteByte('_')
@@ -86,6 +90,29 @@ func EscapeMarkdown(s string) string {
 		prev = r
 	}
 	return b.String()
+}
+
+// breakLink reports whether a zero-width space must go between the
+// escaped text so far and the next rune, so that GitHub links nothing a
+// pull request wrote: "#123", "owner/repo#123" and "GH-123" (issue references, which
+// GitHub links after rendering, so a backslash does not stop them),
+// "scheme://" and "www." (bare URLs). The space also goes before an input
+// zero-width space in those places, so that the escape stays reversible.
+func breakLink(before string, next rune) bool {
+	last, _ := utf8.DecodeLastRuneInString(before)
+	zw := next == '\u200b'
+	switch {
+	case last == '#':
+		return zw || next >= '0' && next <= '9'
+	case last == ':':
+		return zw || next == '/'
+	case len(before) >= 3 && strings.EqualFold(before[len(before)-3:], "www"):
+		return zw || next == '.'
+	case len(before) >= 3 && strings.EqualFold(before[len(before)-3:], "gh-"):
+		// "GH-123", GitHub's other issue reference form.
+		return zw || next >= '0' && next <= '9'
+	}
+	return false
 }
 
 // escapeLineStart writes the backslash that keeps the start of s from

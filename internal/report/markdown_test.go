@@ -45,6 +45,13 @@ func TestEscapeMarkdown(t *testing.T) {
 		{"indented code is inert", "    # x", "    # x"},
 		{"empty", "", ""},
 		{"utf8", "日本語_です", "日本語_です"},
+		{"issue reference is inert", "fixes #123 and acme/batch#7", "fixes #\u200b123 and acme/batch#\u200b7"},
+		{"issue reference at line start", "#12 x", "\\#\u200b12 x"},
+		{"hash before a word stays", "a #tag", "a #tag"},
+		{"GH reference is inert", "see GH-42", "see GH-\u200b42"},
+		{"bare url is inert", "see https://evil.example/x", "see https:\u200b//evil.example/x"},
+		{"www is inert", "WWW.evil.example", "WWW\u200b.evil.example"},
+		{"email is inert", "ops@example.com", "ops@\u200bexample.com"},
 	}
 	for _, tt := range tests {
 		if got := EscapeMarkdown(tt.in); got != tt.want {
@@ -122,6 +129,29 @@ func unescapeMarkdown(e string) string {
 			b.WriteByte(e[i])
 		}
 	}
+	return dropLinkBreaks(b.String())
+}
+
+// dropLinkBreaks removes the zero-width spaces EscapeMarkdown puts into
+// "#1", "://" and "www." (see breakLink). After removing one, the rune
+// that follows is copied as it is: it may be an input zero-width space.
+func dropLinkBreaks(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if strings.HasPrefix(s[i:], zeroWidthSpace) {
+			next, _ := utf8.DecodeRuneInString(s[i+len(zeroWidthSpace):])
+			if breakLink(s[:i], next) {
+				i += len(zeroWidthSpace)
+				_, n := utf8.DecodeRuneInString(s[i:])
+				b.WriteString(s[i : i+n])
+				i += n
+				continue
+			}
+		}
+		_, n := utf8.DecodeRuneInString(s[i:])
+		b.WriteString(s[i : i+n])
+		i += n
+	}
 	return b.String()
 }
 
@@ -159,7 +189,8 @@ func workflowCommand(line string) bool {
 // a block or a workflow command at the start of a line; and nothing lost.
 func FuzzEscapeMarkdown(f *testing.F) {
 	for _, s := range []string{"@org/team", "<img onerror=x>", "a|b", "`x`", "\\`", "line\nbreak", "::error::x",
-		"日本語", "snake_case", "_a_", "# h", "1. x", "  - x", "&amp;", "\u202e", "a@\u200bb", "\xff"} {
+		"日本語", "snake_case", "_a_", "# h", "1. x", "  - x", "&amp;", "\u202e", "a@\u200bb", "\xff",
+		"#1", "#\u200b1", "https://x", ":\u200b//", "www.x", "www\u200b\u200b.", "#\\1", "gh-\u200b1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -179,6 +210,14 @@ func FuzzEscapeMarkdown(f *testing.F) {
 				t.Fatalf("%s = %q: raw '&' at %d", what, got, i)
 			case c == '@' && !strings.HasPrefix(got[i+1:], zeroWidthSpace):
 				t.Fatalf("%s = %q: live mention at %d", what, got, i)
+			case c == '#' && i+1 < len(got) && got[i+1] >= '0' && got[i+1] <= '9':
+				t.Fatalf("%s = %q: live issue reference at %d", what, got, i)
+			case c == ':' && strings.HasPrefix(got[i+1:], "//"):
+				t.Fatalf("%s = %q: live URL at %d", what, got, i)
+			case c == '.' && i >= 3 && strings.EqualFold(got[i-3:i], "www"):
+				t.Fatalf("%s = %q: live www link at %d", what, got, i)
+			case c >= '0' && c <= '9' && i >= 3 && strings.EqualFold(got[i-3:i], "gh-"):
+				t.Fatalf("%s = %q: live GH- reference at %d", what, got, i)
 			case strings.IndexByte("`*[]|~$", c) >= 0 && !escaped(got, i):
 				t.Fatalf("%s = %q: unescaped %q at %d", what, got, c, i)
 			case c == '_' && !escaped(got, i):

@@ -665,3 +665,27 @@ func TestTruncate(t *testing.T) {
 		}
 	}
 }
+
+// TestTextFormatsShowControls puts every kind of dangerous rune in every
+// field a crontab reaches and checks that the text, annotation and
+// Markdown formats print none raw (line breaks between records aside).
+func TestTextFormatsShowControls(t *testing.T) {
+	const bad = "\x00\x07\x1b[31m\r\x7f\u0085\u009b\u2028\u2029\u202e\u2066\u200f"
+	d := crontab.Diagnostic{
+		Pos:      crontab.Pos{File: "ops/" + bad + ".crontab", Line: 1, Col: 1},
+		Severity: crontab.SeverityWarning, Code: "CB" + bad,
+		Message: "message " + bad, Hint: "hint " + bad,
+	}
+	for _, f := range []Format{FormatText, FormatGitHub, FormatMarkdown} {
+		var b strings.Builder
+		if err := Write(&b, f, []crontab.Diagnostic{d}, nil, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range b.String() {
+			if r != '\n' && dangerousRune(r) {
+				t.Errorf("%s: raw %U in %q", f, r, b.String())
+				break
+			}
+		}
+	}
+}

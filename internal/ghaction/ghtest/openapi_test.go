@@ -26,6 +26,8 @@ func TestCheck(t *testing.T) {
 		{"POST", "/repos/a/b/issues/1/comments", "", `{"body":"hi"}`, ""},
 		{"PATCH", "/repos/a/b/issues/comments/9", "", `{"body":"hi"}`, ""},
 		{"GET", "/repos/a/b/contents/ops/cron%20tab", "ref=abc", "", ""},
+		{"GET", "/user", "", "", ""},
+		{"DELETE", "/user", "", "", "has no DELETE operation"},
 		{"GET", "/repos/a/b/issues/1/commentz", "", "", "no operation"},
 		{"PUT", "/repos/a/b/issues/1/comments", "", `{"body":"x"}`, "has no PUT operation"},
 		{"GET", "/repos/a/b/issues/one/comments", "", "", "is not an integer"},

@@ -23,10 +23,15 @@ const ReadOnlyMessage = "Resource not accessible by integration"
 // answers 422 to a longer one.
 const MaxBody = 65536
 
+// ActionsBot is the login GitHub shows as the author of what the
+// workflow's GITHUB_TOKEN writes.
+const ActionsBot = "github-actions[bot]"
+
 // Comment is an issue comment held by the stand-in.
 type Comment struct {
-	ID   int64
-	Body string
+	ID     int64
+	Body   string
+	Author string // the author's login
 }
 
 // Server is the stand-in. Its zero value is not usable: call NewServer.
@@ -42,30 +47,61 @@ type Server struct {
 	files      map[string][]byte    // "owner/repo@ref:path"
 	fail       []int                // statuses for the next requests
 	readOnly   bool
+	stall      int    // requests still to stall
+	user       string // login behind the token; "" is an installation token
+	stop       chan struct{}
 	violations []string
 	log        []string
 }
 
 // NewServer starts a stand-in that checks requests against spec.
 func NewServer(spec *Spec) *Server {
-	s := &Server{spec: spec, nextID: 1000, comments: map[string][]Comment{}, files: map[string][]byte{}}
+	s := &Server{spec: spec, nextID: 1000, comments: map[string][]Comment{}, files: map[string][]byte{}, stop: make(chan struct{})}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
 }
 
-// Close stops the server.
-func (s *Server) Close() { s.srv.Close() }
+// Close stops the server; stalled requests end first.
+func (s *Server) Close() {
+	close(s.stop)
+	s.srv.Close()
+}
 
-// AddComments appends comments to a pull request's conversation.
+// AddComments appends comments written by ActionsBot to a pull request's
+// conversation.
 func (s *Server) AddComments(owner, repo string, pr int, bodies ...string) {
+	s.AddCommentsBy(owner, repo, pr, ActionsBot, bodies...)
+}
+
+// AddCommentsBy appends comments written by author (a login).
+func (s *Server) AddCommentsBy(owner, repo string, pr int, author string, bodies ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := issueKey(owner, repo, pr)
 	for _, b := range bodies {
 		s.nextID++
-		s.comments[k] = append(s.comments[k], Comment{ID: s.nextID, Body: b})
+		s.comments[k] = append(s.comments[k], Comment{ID: s.nextID, Body: b, Author: author})
 	}
+}
+
+// SetUser makes the token act as the user login, as a personal access
+// token does: GET /user answers that login, and comments are written by
+// it. The default, "", is the workflow's installation token: GET /user
+// answers 403, as GitHub does for installation tokens, and comments are
+// written by ActionsBot.
+func (s *Server) SetUser(login string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.user = login
+}
+
+// StallNext makes the next n requests hang without an answer until the
+// client gives up (or the server closes): a stalled endpoint.
+func (s *Server) StallNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stall += n
 }
 
 // Comments returns a pull request's comments, oldest first.
@@ -117,6 +153,17 @@ func issueKey(owner, repo string, pr int) string { return owner + "/" + repo + "
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
+	if s.stall > 0 {
+		s.stall--
+		s.log = append(s.log, r.Method+" "+r.URL.EscapedPath()+" stalled")
+		s.mu.Unlock()
+		// No lock held while stalled: other requests are served.
+		select {
+		case <-r.Context().Done():
+		case <-s.stop:
+		}
+		return
+	}
 	defer s.mu.Unlock()
 	status := s.handle(w, r, body)
 	line := r.Method + " " + r.URL.EscapedPath()
@@ -153,8 +200,18 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) int
 			return writeError(w, http.StatusUnprocessableEntity, "Validation Failed")
 		}
 	}
+	author := s.user
+	if author == "" {
+		author = ActionsBot
+	}
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
+	case path == "/user" && r.Method == http.MethodGet:
+		if s.user == "" {
+			// What GitHub answers to an installation token (GITHUB_TOKEN).
+			return writeError(w, http.StatusForbidden, ReadOnlyMessage)
+		}
+		return writeJSON(w, http.StatusOK, map[string]any{"login": s.user, "id": 1, "type": "User"})
 	case len(segs) == 6 && segs[0] == "repos" && segs[3] == "issues" && segs[5] == "comments":
 		pr, _ := strconv.Atoi(segs[4])
 		k := issueKey(segs[1], segs[2], pr)
@@ -162,7 +219,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) int
 			var in struct{ Body string }
 			_ = json.Unmarshal(body, &in)
 			s.nextID++
-			c := Comment{ID: s.nextID, Body: in.Body}
+			c := Comment{ID: s.nextID, Body: in.Body, Author: author}
 			s.comments[k] = append(s.comments[k], c)
 			return writeJSON(w, http.StatusCreated, commentJSON(c))
 		}
@@ -230,8 +287,15 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, all []Comment) int
 func commentJSON(c Comment) map[string]any {
 	return map[string]any{
 		"id": c.ID, "body": c.Body,
-		"user": map[string]any{"login": "github-actions[bot]", "type": "Bot"},
+		"user": map[string]any{"login": c.Author, "type": userType(c.Author)},
 	}
+}
+
+func userType(login string) string {
+	if strings.HasSuffix(login, "[bot]") {
+		return "Bot"
+	}
+	return "User"
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) int {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -24,12 +23,12 @@ func (a *actionRun) check(ctx context.Context) int {
 	var headCfg []byte
 	var err error
 	if in.Config != "" {
-		if headCfg, err = os.ReadFile(a.ws.abs(in.Config)); err != nil {
-			return a.failure("read config: %v", err)
+		if _, headCfg, err = readInput(a.sub(nil, nil), a.ws.abs(in.Config)); err != nil {
+			return a.failure("read config: %v", a.ws.relError(err))
 		}
 	}
 	crontabFile := a.ws.abs(a.checkCrontab(headCfg))
-	head, err := os.ReadFile(crontabFile)
+	_, head, err := readInput(a.sub(nil, nil), crontabFile)
 	if err != nil {
 		return a.failure("read crontab: %v", a.ws.relError(err))
 	}

@@ -80,7 +80,7 @@ func (a *actionRun) deployOptions(cmd, format string) deployOptions {
 // with workflow commands suspended (they can quote crontab text).
 func (a *actionRun) runDeploy(ctx context.Context, cmd, format string, out io.Writer) (*deploy.Result, int) {
 	var errb bytes.Buffer
-	sub := &Env{IO: IO{Stdin: bytes.NewReader(nil), Stdout: out, Stderr: &errb}, Getenv: a.env.Getenv, Version: a.env.Version}
+	sub := a.sub(out, &errb)
 	o := a.deployOptions(cmd, format)
 	if err := o.validate(); err != nil {
 		fmt.Fprintf(&errb, "cronbridge %s: %v\n", cmd, err)
@@ -105,12 +105,18 @@ func (a *actionRun) runDeploy(ctx context.Context, cmd, format string, out io.Wr
 	return res, code
 }
 
+// sub is the environment the commands run in for the action: their
+// output captured, and every file confined to the workspace (Env.Root).
+func (a *actionRun) sub(stdout, stderr io.Writer) *Env {
+	return &Env{IO: IO{Stdin: bytes.NewReader(nil), Stdout: stdout, Stderr: stderr}, Getenv: a.env.Getenv, Version: a.env.Version, Root: a.ws.root}
+}
+
 // migrate runs the migration into .cronbridge/migration and puts its
 // MIGRATION.md in the job summary.
 func (a *actionRun) migrate(ctx context.Context) int {
 	outDir := filepath.Join(a.ws.root, ".cronbridge", "migration")
 	var out, errb bytes.Buffer
-	sub := &Env{IO: IO{Stdin: bytes.NewReader(nil), Stdout: &out, Stderr: &errb}, Getenv: a.env.Getenv, Version: a.env.Version}
+	sub := a.sub(&out, &errb)
 	_ = a.r.Logf("cronbridge: running cronbridge migrate")
 	code := doMigrate(ctx, sub, migrateOptions{Crontab: a.ws.abs(a.crontab()), Out: outDir, Force: true,
 		Zone: a.in.Timezone, Dialect: a.in.Dialect})

@@ -31,6 +31,10 @@ type Env struct {
 	IO
 	Getenv  func(string) string
 	Version string
+	// Root, when set, confines every file the command reads or writes to
+	// that directory, following no symlink: the Action sets it to the
+	// workspace, whose content a pull request controls.
+	Root string
 }
 
 // command is one subcommand. run returns an exit code; it reports its own

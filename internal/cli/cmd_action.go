@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cronbridge/cronbridge/internal/ghaction"
+	"github.com/cronbridge/cronbridge/internal/safefs"
 )
 
 // runAction runs cronbridge as a GitHub Action: the inputs come from
@@ -135,12 +136,14 @@ func (w workspace) repoPath(p string) string {
 // returns its path relative to the workspace root. A relative path is
 // right both inside the action's container (/github/workspace) and in the
 // later steps on the runner, whose working directory is the workspace.
+//
+// The workspace is the pull request's: a committed symlink at
+// .cronbridge/ or at the file is refused, never written through.
 func (w workspace) outputFile(name string, data []byte) (string, error) {
-	dir := filepath.Join(w.root, ".cronbridge")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := safefs.MkdirAll(w.root, ".cronbridge", 0o755); err != nil {
 		return "", fmt.Errorf("write %s: %w", name, err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+	if err := safefs.WriteFile(w.root, ".cronbridge/"+name, data, 0o644); err != nil {
 		return "", fmt.Errorf("write %s: %w", name, err)
 	}
 	return ".cronbridge/" + name, nil

@@ -74,10 +74,7 @@ func runConvert(ctx context.Context, env *Env, args []string) int {
 	src.overrides(fs, &req)
 	m, err := loadModel(env, req)
 	if err != nil {
-		if usageError(err) {
-			return fail(ExitUsage, "%v", err)
-		}
-		return fail(ExitFailure, "%s", failureMessage(err))
+		return modelFailure(env, "convert", err)
 	}
 
 	diags := diag.Sort(append(slices.Clone(m.ConfigDiags), m.Diagnostics()...))

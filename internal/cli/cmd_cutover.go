@@ -155,7 +155,7 @@ func cutoverEnable(ctx context.Context, env *Env, cfgPath string, at time.Time, 
 		case <-time.After(wait):
 		}
 	}
-	in, err := loadDesired(deployOptions{Config: cfgPath})
+	in, err := loadDesired(env, deployOptions{Config: cfgPath})
 	if in != nil && len(in.diags) > 0 {
 		printDiagnostics(env.Stderr, in.diags)
 	}

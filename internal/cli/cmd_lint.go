@@ -48,11 +48,10 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	}
 	m, err := loadModel(env, req)
 	if err != nil {
-		if usageError(err) {
+		if errors.Is(err, errNoCrontab) {
 			fs.Usage()
-			return fail(ExitUsage, "%v", err)
 		}
-		return fail(ExitFailure, "%s", failureMessage(err))
+		return modelFailure(env, "lint", err)
 	}
 	var cfg *config.Config
 	if m.HasConfig {

@@ -90,7 +90,7 @@ func doMigrate(ctx context.Context, env *Env, o migrateOptions) int {
 
 	name, b, err := readInput(env, o.Crontab)
 	if err != nil {
-		return fail(ExitFailure, "%v", err)
+		return fail(ExitFailure, "read crontab: %v", err)
 	}
 	opts.Name = name
 	if opts.ConfigCrontab, err = relativeTo(o.Out, name); err != nil {
@@ -109,12 +109,9 @@ func doMigrate(ctx context.Context, env *Env, o migrateOptions) int {
 	if err != nil {
 		return fail(ExitFailure, "%v", err)
 	}
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
-		return fail(ExitFailure, "%v", err)
-	}
 	for _, f := range files {
 		p := filepath.Join(o.Out, f.Name)
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+		if err := writeOutput(env, p, f.Data); err != nil {
 			return fail(ExitFailure, "%v", err)
 		}
 		fmt.Fprintf(env.Stdout, "wrote %s\n", filepath.ToSlash(p))

@@ -58,7 +58,7 @@ func runRun(ctx context.Context, env *Env, args []string) int {
 }
 
 func runJob(ctx context.Context, env *Env, o runOptions) int {
-	in, err := loadDesired(deployOptions{Config: o.Config, Format: "text"})
+	in, err := loadDesired(env, deployOptions{Config: o.Config, Format: "text"})
 	if in != nil && len(in.diags) > 0 {
 		printDiagnostics(env.Stderr, in.diags)
 	}

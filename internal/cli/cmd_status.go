@@ -29,7 +29,7 @@ type opsInput struct {
 // loadOpsInput loads the config; only restricts the jobs (none: all).
 // It prints findings and returns an exit code when it cannot go on.
 func loadOpsInput(env *Env, cmd, cfgPath string, only []string) (*opsInput, int) {
-	in, err := loadDesired(deployOptions{Config: cfgPath, Format: "text"})
+	in, err := loadDesired(env, deployOptions{Config: cfgPath, Format: "text"})
 	if in != nil && len(in.diags) > 0 {
 		printDiagnostics(env.Stderr, in.diags)
 	}

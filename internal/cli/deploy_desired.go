@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/cronbridge/cronbridge/internal/config"
@@ -30,12 +31,13 @@ type deployInput struct {
 // model at all, and conversion findings the crontab ignores
 // ("# cronbridge:ignore CB100") are dropped: both are how a user deploys
 // a crontab with an @reboot line.
-func loadDesired(opts deployOptions) (*deployInput, error) {
+func loadDesired(env *Env, opts deployOptions) (*deployInput, error) {
 	cfgPath := opts.Config
-	cfg, diags, err := config.Load(cfgPath)
+	_, src, err := readInput(env, cfgPath)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read config: %w", err)
 	}
+	cfg, diags := config.Parse(cfgPath, src)
 	in := &deployInput{cfg: cfg, lines: map[string][]string{}}
 	diags = append(diags, cfg.CheckDeploy()...)
 	if len(cfg.Crontab) == 0 && len(opts.Crontabs) == 0 {
@@ -46,7 +48,7 @@ func loadDesired(opts deployOptions) (*deployInput, error) {
 		in.diags = diags
 		return in, errFindings
 	}
-	m, err := loadModel(&Env{}, modelRequest{ConfigPath: cfgPath, Files: opts.Crontabs,
+	m, err := loadModel(env, modelRequest{ConfigPath: cfgPath, Files: opts.Crontabs,
 		Zone: opts.Timezone, Dialect: opts.Dialect, System: opts.System})
 	if err != nil {
 		return nil, err

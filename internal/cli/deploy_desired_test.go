@@ -36,7 +36,7 @@ func writeDeployFiles(t *testing.T, crontabText string) string {
 func TestPlanCarriesStdin(t *testing.T) {
 	cfg := writeDeployFiles(t, "0 3 * * * cd /app && bin/rails runner 'Batch::DailySales.run'\n"+
 		"# cronbridge: name=mailer\n0 4 * * * /app/bin/mail-report ops%dear ops,%it's 100\\% done%\n")
-	in, err := loadDesired(deployOptions{Config: cfg})
+	in, err := loadDesired(&Env{}, deployOptions{Config: cfg})
 	if err != nil {
 		t.Fatalf("loadDesired: %v (findings %v)", err, in.diags)
 	}
@@ -100,7 +100,7 @@ func TestPlanInputTooLarge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := writeDeployFiles(t, tt.crontab)
-			in, err := loadDesired(deployOptions{Config: cfg})
+			in, err := loadDesired(&Env{}, deployOptions{Config: cfg})
 			var found []string
 			for _, d := range in.diags {
 				if d.Code != deploy.CodeInputTooLarge {

@@ -93,7 +93,7 @@ func (o *deployOptions) validate() error {
 // The Action uses the Result for its outputs: TaskDefinitionARN, Counts
 // and the plan JSON.
 func deployRun(ctx context.Context, env *Env, cmd string, opts deployOptions) (*deploy.Result, int) {
-	in, err := loadDesired(opts)
+	in, err := loadDesired(env, opts)
 	if in != nil && len(in.diags) > 0 {
 		printDiagnostics(env.Stderr, in.diags)
 	}

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/safefs"
 )
 
 // sourceFlags are the flags every command that reads crontabs accepts.
@@ -37,23 +39,88 @@ func (s *sourceFlags) resolve() (crontab.Options, *time.Location, error) {
 	return crontab.Options{Dialect: d, System: s.system}, loc, nil
 }
 
-// readInput reads a named file, or standard input for "-".
+// readInput reads a named file, or standard input for "-", within the
+// size limit of a crontab or config (safefs.MaxCrontabSize): a file that
+// is not regular (a FIFO, /dev/zero) or too large is an error that names
+// the limit, never an unbounded read. In the Action (env.Root set) the
+// repository is untrusted: the path must stay inside the workspace and no
+// symlink is followed (safefs).
 func readInput(env *Env, path string) (name string, src []byte, err error) {
+	const limit = safefs.MaxCrontabSize
 	if path == "-" {
 		if env.Stdin == nil {
 			return "", nil, fmt.Errorf("read standard input: no standard input")
 		}
-		b, err := io.ReadAll(env.Stdin)
+		b, err := io.ReadAll(io.LimitReader(env.Stdin, limit+1))
 		if err != nil {
 			return "", nil, fmt.Errorf("read standard input: %w", err)
 		}
+		if int64(len(b)) > limit {
+			return "", nil, fmt.Errorf("read standard input: larger than the %s limit", safefs.FormatSize(limit))
+		}
 		return "<stdin>", b, nil
 	}
-	b, err := os.ReadFile(path)
+	if env.Root != "" {
+		rel, err := safefs.Rel(env.Root, path)
+		if err != nil {
+			return "", nil, err
+		}
+		b, err := safefs.ReadFile(env.Root, rel, limit)
+		if err != nil {
+			return "", nil, err
+		}
+		return path, b, nil
+	}
+	b, err := readRegular(path, limit)
 	if err != nil {
-		return "", nil, fmt.Errorf("read crontab: %w", err)
+		return "", nil, err
 	}
 	return path, b, nil
+}
+
+// readRegular reads a regular file of at most limit bytes.
+func readRegular(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("read %s: not a regular file", path)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("read %s: larger than the %s limit", path, safefs.FormatSize(limit))
+	}
+	return b, nil
+}
+
+// writeOutput writes a file the command produces. In the Action it never
+// writes through a symlink a pull request committed (safefs.WriteFile).
+func writeOutput(env *Env, path string, data []byte) error {
+	if env.Root == "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(path, data, 0o644)
+	}
+	rel, err := safefs.Rel(env.Root, path)
+	if err != nil {
+		return err
+	}
+	if dir := filepath.Dir(rel); dir != "." {
+		if err := safefs.MkdirAll(env.Root, dir, 0o755); err != nil {
+			return err
+		}
+	}
+	return safefs.WriteFile(env.Root, rel, data, 0o644)
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.

@@ -9,6 +9,7 @@ import (
 	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/diag"
+	"github.com/cronbridge/cronbridge/internal/report"
 )
 
 // modelRequest is what a command asks of loadModel: the config, the
@@ -46,7 +47,7 @@ func loadModel(env *Env, req modelRequest) (*loaded, error) {
 	if req.ConfigPath != "" {
 		name, b, err := readInput(env, req.ConfigPath)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read config: %w", err)
 		}
 		var cd []diag.Diagnostic
 		cfg, cd = config.Parse(name, b)
@@ -63,13 +64,18 @@ func loadModel(env *Env, req modelRequest) (*loaded, error) {
 		}
 	}
 	if len(files) == 0 {
+		if diag.HasError(l.ConfigDiags) {
+			// The config is broken (its YAML, say): that, not a missing
+			// crontab, is what the user must hear.
+			return nil, &configError{Diags: l.ConfigDiags, Sources: l.Sources}
+		}
 		return nil, errNoCrontab
 	}
 	var srcs []analysis.Source
 	for _, p := range files {
 		name, b, err := readInput(env, p)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read crontab: %w", err)
 		}
 		srcs = append(srcs, analysis.Source{Name: name, Src: b})
 	}
@@ -98,6 +104,34 @@ func (s *sourceFlags) overrides(fs *flag.FlagSet, req *modelRequest) {
 			req.System = &v
 		}
 	})
+}
+
+// configError is a config whose errors leave nothing to analyse.
+type configError struct {
+	Diags   []diag.Diagnostic
+	Sources map[string][]string
+}
+
+func (e *configError) Error() string {
+	return fmt.Sprintf("the config has %d error(s)", len(diag.Sort(e.Diags)))
+}
+
+// modelFailure reports a loadModel error for command cmd and returns the
+// exit code: a broken config prints its findings (exit 1), an option
+// problem is a usage error (2), anything else a failure (3).
+func modelFailure(env *Env, cmd string, err error) int {
+	var ce *configError
+	switch {
+	case errors.As(err, &ce):
+		_ = report.WriteText(env.Stderr, ce.Diags, report.Options{Sources: ce.Sources, ShowSource: true})
+		fmt.Fprintf(env.Stderr, "cronbridge %s: fix the config first\n", cmd)
+		return ExitFindings
+	case usageError(err):
+		fmt.Fprintf(env.Stderr, "cronbridge %s: %v\n", cmd, err)
+		return ExitUsage
+	}
+	fmt.Fprintf(env.Stderr, "cronbridge %s: %s\n", cmd, failureMessage(err))
+	return ExitFailure
 }
 
 // usageError reports whether err is about the options rather than the

@@ -11,7 +11,7 @@ import (
 	"time"
 	_ "time/tzdata" // time zone checks must not depend on the host's zoneinfo
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
 )

@@ -116,8 +116,11 @@ func splitGroups(s *crontab.Schedule, offMin int) [3]todSet {
 func convertSchedule(cal *calendar, raw string, loc *time.Location, s crontab.Schedule, offMin int) (Result, error) {
 	groups := splitGroups(&s, offMin)
 	pred := classify(s.Dom, s.Dow, s.Month, s.DomStar, s.DowStar)
-	src := newSource(cal, &s, groups)
-	if src.total == 0 {
+	check, err := newEntryCheck(cal, &s, loc)
+	if err != nil {
+		return Result{}, fmt.Errorf("verifying %q: %w", raw, err)
+	}
+	if check.src.total == 0 {
 		return Result{Exact: true, Findings: []crontab.Diagnostic{finding(CodeNeverFires,
 			fmt.Sprintf("the schedule never fires between %d and %d: no rule is emitted", cal.h.Start.Year(), cal.h.End.Year()-1),
 			"check the day and month fields (for example 30 February)")}}, nil
@@ -178,7 +181,7 @@ func convertSchedule(cal *calendar, raw string, loc *time.Location, s crontab.Sc
 	for _, x := range exprs {
 		res.Rules = append(res.Rules, Rule{Expression: x})
 	}
-	dups, diff, err := verifyEntry(cal, &s, loc, exprs)
+	dups, diff, err := check.verify(exprs)
 	if err != nil {
 		return Result{}, fmt.Errorf("verifying %q: %w", raw, err)
 	}

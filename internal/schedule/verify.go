@@ -26,17 +26,41 @@ import (
 // Before zoneCheckStart the entry is read at the fixed offset, as the
 // converter does: rules fire from the day they are deployed.
 func verifyEntry(c *calendar, s *crontab.Schedule, loc *time.Location, exprs []string) (int, *MismatchError, error) {
+	ec, err := newEntryCheck(c, s, loc)
+	if err != nil {
+		return 0, nil, err
+	}
+	return ec.verify(exprs)
+}
+
+// entryCheck is the verifier's reading of one entry in its zone, built
+// before the rules are known so that the converter can also take the
+// entry's fire count from it (a "never fires" finding is then the
+// verifier's word too).
+type entryCheck struct {
+	c   *calendar
+	s   *crontab.Schedule
+	loc *time.Location
+	zd  *zoneDays
+	src *source
+}
+
+func newEntryCheck(c *calendar, s *crontab.Schedule, loc *time.Location) (*entryCheck, error) {
 	zd := zones.facts(loc, c.h).zoneDays(c)
 	off := int(zd.off[0])
 	if off%60 != 0 || off <= -86400 || off >= 86400 {
-		return 0, nil, fmt.Errorf("zone %s has offset %ds at %s, which rules cannot express", loc, off, zoneCheckStart().Format(time.DateOnly))
+		return nil, fmt.Errorf("zone %s has offset %ds at %s, which rules cannot express", loc, off, zoneCheckStart().Format(time.DateOnly))
 	}
-	src := newSource(c, s, localToUTC(s, off/60))
-	dups, mm, err := verify(c, src, exprs)
+	return &entryCheck{c: c, s: s, loc: loc, zd: zd, src: newSource(c, s, localToUTC(s, off/60))}, nil
+}
+
+// verify runs both steps of verifyEntry against the rules.
+func (ec *entryCheck) verify(exprs []string) (int, *MismatchError, error) {
+	dups, mm, err := verify(ec.c, ec.src, exprs)
 	if err != nil || mm != nil {
 		return 0, mm, err
 	}
-	if mm := zd.checkZone(c, s, loc, src.local); mm != nil {
+	if mm := ec.zd.checkZone(ec.c, ec.s, ec.loc, ec.src.local); mm != nil {
 		return 0, mm, nil
 	}
 	return dups, nil, nil

@@ -114,6 +114,9 @@ type zoneFacts struct {
 
 	daysOnce sync.Once
 	days     *zoneDays
+
+	changesOnce sync.Once
+	changes     []clockChange // from zoneCheckStart on (scheduler.go)
 }
 
 func (f *zoneFacts) offsets() []int {

@@ -1,0 +1,190 @@
+package schedule
+
+import "time"
+
+// schedVerdict is the Scheduler verifier's answer.
+type schedVerdict struct {
+	mismatch       *MismatchError
+	total          int       // the entry's wall-clock fire times in the horizon
+	dups           int       // extra invocations of overlapping schedules
+	ambiguous      int       // repeated wall times a schedule fires at
+	firstAmbiguous time.Time // the first one's first instant
+}
+
+// schedulerVerify proves that the schedules fire when cron runs the
+// entry, in three parts that share no code with how the schedules were
+// made:
+//
+//  1. On the wall clock, the primary expressions (parsed back by this
+//     package's evaluator) fire at exactly the entry's minutes, over the
+//     whole horizon (2000-2104), day predicates as bitsets (verify).
+//  2. Around every clock change from zoneCheckStart on, cron's runs come
+//     from a minute-by-minute simulation of cronie's main loop (its four
+//     cases, written from src/cron.c, not from schedModel's rules), and
+//     Scheduler's from its documented behaviour applied to the primary
+//     expressions and the supplementary ones: they must be the same real
+//     minutes, except at repeated wall times, which are counted as
+//     ambiguous (Scheduler does not say which instant it picks).
+//  3. The supplementary expressions fire nowhere else in the horizon.
+//
+// Away from the clock changes, a local wall time has one instant, so part
+// 1 is a comparison of instants there.
+func schedulerVerify(c *calendar, m schedModel, changes []clockChange, primary, supp []string) (schedVerdict, error) {
+	var v schedVerdict
+	src := newSource(c, m.s, localToUTC(m.s, 0))
+	v.total = src.total
+	dups, mm, err := verify(c, src, primary)
+	if err != nil {
+		return v, err
+	}
+	if mm != nil {
+		// At is a wall time written as UTC; report its instant in the zone.
+		w := mm.At
+		mm.At = time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), 0, 0, m.loc).UTC()
+		v.mismatch = mm
+		return v, nil
+	}
+	v.dups = dups
+	prim := make([]ruleExpr, len(primary))
+	for i, x := range primary {
+		if prim[i], err = parseRule(x); err != nil {
+			return v, err
+		}
+	}
+	sup := make([]ruleExpr, len(supp))
+	for i, x := range supp {
+		if sup[i], err = parseRule(x); err != nil {
+			return v, err
+		}
+	}
+	fires := func(rs []ruleExpr, w time.Time) bool {
+		for i := range rs {
+			r := &rs[i]
+			if r.hours&(1<<uint(w.Hour())) != 0 && r.minutes&(1<<uint(w.Minute())) != 0 &&
+				r.matchDay(w.Year(), w.Month(), w.Day(), w.Weekday()) {
+				return true
+			}
+		}
+		return false
+	}
+	wallOf := func(u time.Time) time.Time {
+		_, off := u.In(m.loc).Zone()
+		return u.Add(time.Duration(off) * time.Second).UTC()
+	}
+	suppChecked := map[time.Time]bool{}
+	for _, ch := range changes {
+		span := ch.after - ch.before
+		if span < 0 {
+			span = -span
+		}
+		// Repeated wall times start span before the change.
+		from := ch.at.Add(-time.Duration(span)*time.Second - 5*time.Minute)
+		to := ch.at.Add(time.Duration(span)*time.Second + 6*time.Minute)
+		runs := simulateCron(m, from, to)
+		for u := from; u.Before(to); u = u.Add(time.Minute) {
+			w := wallOf(u)
+			// A repeated wall time has a twin instant span away.
+			d := time.Duration(span) * time.Second
+			first := ch.after < ch.before && wallOf(u.Add(d)).Equal(w)
+			repeated := first || (ch.after < ch.before && wallOf(u.Add(-d)).Equal(w))
+			s := fires(sup, u)
+			if s {
+				suppChecked[u] = true
+			}
+			p := fires(prim, w)
+			if repeated && p {
+				if first {
+					if v.ambiguous == 0 {
+						v.firstAmbiguous = u
+					}
+					v.ambiguous++
+				}
+				continue
+			}
+			// A supplement firing with a primary schedule runs the job
+			// twice where cron runs it once.
+			if cronRuns := runs[u]; cronRuns != (p || s) || (p && s) {
+				v.mismatch = &MismatchError{At: u, SourceFires: cronRuns}
+				return v, nil
+			}
+		}
+	}
+	// Part 3: every supplementary firing was one of the checked minutes.
+	for _, x := range supp {
+		ts, err := RuleFires(x, c.h.Start, c.h.End)
+		if err != nil {
+			return v, err
+		}
+		for _, t := range ts {
+			if !suppChecked[t] {
+				v.mismatch = &MismatchError{At: t, SourceFires: false}
+				return v, nil
+			}
+		}
+	}
+	return v, nil
+}
+
+// simulateCron runs cronie's main loop (src/cron.c, lines 359-482) over
+// the real minutes [from, to) and returns the real minutes at which the
+// entry runs. The daemon's wall clock is m.loc's (DaemonZone) or UTC
+// (JobZone, where the job is then matched on m.loc's wall clock, as
+// find_jobs does with CRON_TZ). Jobs start within the minute; cronie's
+// ten-second pause after a catch-up step that started jobs is ignored.
+func simulateCron(m schedModel, from, to time.Time) map[time.Time]bool {
+	daemon := m.loc
+	if m.clock == JobZone {
+		daemon = time.UTC
+	}
+	// clockTime: wall-clock minutes since the epoch in the daemon's zone.
+	clockTime := func(u time.Time) int64 {
+		_, off := u.In(daemon).Zone()
+		return (u.Unix() + int64(off)) / 60
+	}
+	runs := map[time.Time]bool{}
+	var now time.Time
+	// findJobs is find_jobs for the one entry: vtime is a wall-clock
+	// minute of the daemon's zone.
+	findJobs := func(vtime int64, doWild, doNonWild bool) {
+		w := time.Unix(vtime*60, 0).UTC()
+		if m.clock == JobZone {
+			// The daemon's clock is UTC, so vtime is a real minute: read
+			// it on the job zone's wall clock (localtime with CRON_TZ).
+			l := w.In(m.loc)
+			w = time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), 0, 0, time.UTC)
+		}
+		if !m.matches(w) {
+			return
+		}
+		if (m.wildcard && doWild) || (!m.wildcard && doNonWild) {
+			runs[now] = true // job_add queues the job once per wake-up
+		}
+	}
+	virtualTime := clockTime(from.Add(-time.Minute))
+	for now = from; now.Before(to); now = now.Add(time.Minute) {
+		timeRunning := clockTime(now)
+		diff := timeRunning - virtualTime
+		switch {
+		case diff == 1:
+			virtualTime = timeRunning
+			findJobs(virtualTime, true, true)
+		case diff > 180 || diff < -180: // large: jump
+			virtualTime = timeRunning
+			findJobs(timeRunning, true, true)
+		case diff > 5: // medium: DST begins
+			findJobs(timeRunning, true, false)
+			for virtualTime < timeRunning {
+				virtualTime++
+				findJobs(virtualTime, false, true)
+			}
+		case diff > 0: // small: woke up late
+			for virtualTime < timeRunning {
+				virtualTime++
+				findJobs(virtualTime, true, true)
+			}
+		default: // negative: DST ends
+			findJobs(timeRunning, true, false)
+		}
+	}
+	return runs
+}

@@ -28,6 +28,11 @@
 // sampling instants (zone.go), never with Time.ZoneBounds, so that the
 // system and the embedded zone data (time/tzdata) give the same answers.
 //
+// ConvertScheduler (scheduler.go, groundwork for issue #14, not wired yet)
+// converts an entry to EventBridge Scheduler cron expressions in its own
+// zone, with cronie's behaviour at clock changes modelled and verified
+// against Scheduler's documented one (scheduler_verify.go).
+//
 // Fires and Next evaluate a schedule in its own zone (for simulations),
 // RuleFires evaluates an emitted expression, and Describe renders a
 // schedule in English or Japanese.

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -186,6 +187,90 @@ func TestSchedulerEmbeddedMatchesSystem(t *testing.T) {
 			if schedString(a) != schedString(b) || a.Exact != b.Exact || len(a.Findings) != len(b.Findings) {
 				t.Errorf("%s %q: embedded %s (%v), system %s (%v)", zone, spec, schedString(a), a.Findings, schedString(b), b.Findings)
 			}
+		}
+	}
+}
+
+// TestSchedulerAllZones is issue #14's first acceptance point for the
+// groundwork: in every zone of the database (the embedded data, so that
+// the test runs anywhere), a few entries around the usual change hours
+// convert without a verifier mismatch, and zones with clock changes from
+// 2025 on report the repeated hour instead of calling it exact.
+func TestSchedulerAllZones(t *testing.T) {
+	data := embeddedZoneData(t)
+	names := make([]string, 0, len(data))
+	for n := range data {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	specs := []string{"30 2 * * *", "0,30 0-3 * * 0", "*/30 0-3 * * *"}
+	var zonesWithChanges, exact, repeated int
+	for k, name := range names {
+		if testing.Short() && k%10 != 0 {
+			continue // -short: a tenth of the zones
+		}
+		loc := embeddedZone(t, data, name)
+		if len(zones.facts(loc, DefaultHorizon()).clockChanges()) > 0 {
+			zonesWithChanges++
+		}
+		for _, spec := range specs {
+			r, err := ConvertScheduler(schedEntry(t, spec), loc, DaemonZone)
+			if err != nil {
+				t.Errorf("%s %q: %v", name, spec, err)
+				continue
+			}
+			if r.Exact {
+				exact++
+			}
+			for _, f := range r.Findings {
+				if f.Code == CodeSchedRepeated {
+					repeated++
+				}
+			}
+		}
+	}
+	t.Logf("%d zones with clock changes from 2025; %d exact conversions, %d repeated-hour findings", zonesWithChanges, exact, repeated)
+	if zonesWithChanges == 0 || exact == 0 || repeated == 0 {
+		t.Errorf("too little covered: %d zones with changes, %d exact, %d repeated", zonesWithChanges, exact, repeated)
+	}
+}
+
+// TestSchedulerSupplementsMatchCronplan: the supplementary UTC
+// expressions ("w#k" and day-of-month forms with year lists) mean the same
+// to cronplan as to this package's evaluator, which the verifier uses.
+func TestSchedulerSupplementsMatchCronplan(t *testing.T) {
+	from, to := zoneCheckStart(), DefaultHorizon().End
+	for _, c := range []struct{ zone, spec string }{
+		{"America/New_York", "30 2 * * *"},
+		{"Europe/London", "30 1 * 3 *"},
+		{"Australia/Lord_Howe", "15 2 * * *"},
+	} {
+		r, err := ConvertScheduler(schedEntry(t, c.spec), mustZone(t, c.zone), DaemonZone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var supp []string
+		var ours []int64
+		for _, s := range r.Schedules {
+			if s.Timezone != "UTC" {
+				continue
+			}
+			supp = append(supp, s.Expression)
+			ts, err := RuleFires(s.Expression, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range ts {
+				ours = append(ours, x.Unix()/60)
+			}
+		}
+		slices.Sort(ours)
+		theirs, err := cronFires(supp, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(supp) == 0 || len(ours) != 80 || !slices.Equal(ours, theirs) {
+			t.Errorf("%s %q: %v fire %d times here, %d with cronplan (want 80 each, equal)", c.zone, c.spec, supp, len(ours), len(theirs))
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package schedule
 
-import "time"
+import (
+	"fmt"
+	"math/bits"
+	"time"
+)
 
 // schedVerdict is the Scheduler verifier's answer.
 type schedVerdict struct {
@@ -67,10 +71,6 @@ func schedulerVerify(c *calendar, m schedModel, changes []clockChange, primary, 
 		}
 		return false
 	}
-	wallOf := func(u time.Time) time.Time {
-		_, off := u.In(m.loc).Zone()
-		return u.Add(time.Duration(off) * time.Second).UTC()
-	}
 	suppChecked := map[time.Time]bool{}
 	for _, ch := range changes {
 		span := ch.after - ch.before
@@ -80,7 +80,22 @@ func schedulerVerify(c *calendar, m schedModel, changes []clockChange, primary, 
 		// Repeated wall times start span before the change.
 		from := ch.at.Add(-time.Duration(span)*time.Second - 5*time.Minute)
 		to := ch.at.Add(time.Duration(span)*time.Second + 6*time.Minute)
-		runs := simulateCron(m, from, to)
+		// Within the window the zone has two offsets, split at ch.at; ask
+		// the zone at both ends and on both sides of the change (asking it
+		// at every minute costs a POSIX rule evaluation each time).
+		offAt := func(u time.Time) int {
+			if u.Before(ch.at) {
+				return ch.before
+			}
+			return ch.after
+		}
+		for _, u := range []time.Time{from, ch.at.Add(-time.Second), ch.at, to} {
+			if _, o := u.In(m.loc).Zone(); o != offAt(u) {
+				return v, fmt.Errorf("zone %s: offset %ds at %s, want %ds: another change near %s", m.loc, o, u.Format(time.RFC3339), offAt(u), ch.at.Format(time.RFC3339))
+			}
+		}
+		wallOf := func(u time.Time) time.Time { return u.Add(time.Duration(offAt(u)) * time.Second) }
+		runs := simulateCron(m, offAt, from, to)
 		for u := from; u.Before(to); u = u.Add(time.Minute) {
 			w := wallOf(u)
 			// A repeated wall time has a twin instant span away.
@@ -109,16 +124,25 @@ func schedulerVerify(c *calendar, m schedModel, changes []clockChange, primary, 
 			}
 		}
 	}
-	// Part 3: every supplementary firing was one of the checked minutes.
-	for _, x := range supp {
-		ts, err := RuleFires(x, c.h.Start, c.h.End)
-		if err != nil {
-			return v, err
-		}
-		for _, t := range ts {
-			if !suppChecked[t] {
-				v.mismatch = &MismatchError{At: t, SourceFires: false}
-				return v, nil
+	// Part 3: every supplementary firing in the horizon was one of the
+	// checked minutes (days as bitsets, as in verify).
+	days, tmp := newDayBits(c.words), newDayBits(c.words)
+	for i := range sup {
+		r := &sup[i]
+		r.dayBits(c, days, tmp)
+		days.and(c.inH)
+		for wi, word := range days {
+			for ; word != 0; word &= word - 1 {
+				day := wi<<6 + bits.TrailingZeros64(word)
+				for tod := 0; tod < 1440; tod++ {
+					if r.hours&(1<<uint(tod/60)) == 0 || r.minutes&(1<<uint(tod%60)) == 0 {
+						continue
+					}
+					if t := c.instant(day, tod); !suppChecked[t] {
+						v.mismatch = &MismatchError{At: t, SourceFires: false}
+						return v, nil
+					}
+				}
 			}
 		}
 	}
@@ -129,17 +153,15 @@ func schedulerVerify(c *calendar, m schedModel, changes []clockChange, primary, 
 // the real minutes [from, to) and returns the real minutes at which the
 // entry runs. The daemon's wall clock is m.loc's (DaemonZone) or UTC
 // (JobZone, where the job is then matched on m.loc's wall clock, as
-// find_jobs does with CRON_TZ). Jobs start within the minute; cronie's
+// find_jobs does with CRON_TZ); offAt is m.loc's offset in the window. Jobs start within the minute; cronie's
 // ten-second pause after a catch-up step that started jobs is ignored.
-func simulateCron(m schedModel, from, to time.Time) map[time.Time]bool {
-	daemon := m.loc
-	if m.clock == JobZone {
-		daemon = time.UTC
-	}
+func simulateCron(m schedModel, offAt func(time.Time) int, from, to time.Time) map[time.Time]bool {
 	// clockTime: wall-clock minutes since the epoch in the daemon's zone.
 	clockTime := func(u time.Time) int64 {
-		_, off := u.In(daemon).Zone()
-		return (u.Unix() + int64(off)) / 60
+		if m.clock == JobZone {
+			return u.Unix() / 60
+		}
+		return (u.Unix() + int64(offAt(u))) / 60
 	}
 	runs := map[time.Time]bool{}
 	var now time.Time
@@ -150,8 +172,7 @@ func simulateCron(m schedModel, from, to time.Time) map[time.Time]bool {
 		if m.clock == JobZone {
 			// The daemon's clock is UTC, so vtime is a real minute: read
 			// it on the job zone's wall clock (localtime with CRON_TZ).
-			l := w.In(m.loc)
-			w = time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), 0, 0, time.UTC)
+			w = w.Add(time.Duration(offAt(w)) * time.Second)
 		}
 		if !m.matches(w) {
 			return

@@ -83,13 +83,17 @@ func SchedulerCodes() []crontab.CodeDoc {
 type CronClock int
 
 const (
-	// DaemonZone: the entry is read in the daemon's own zone (no
-	// CRON_TZ, or CRON_TZ equal to it); cronie's clock-change handling
-	// applies.
+	// DaemonZone: the entry has no CRON_TZ and is read in the daemon's
+	// zone; cronie's clock-change handling applies.
 	DaemonZone CronClock = iota
 	// JobZone: CRON_TZ names another zone than the daemon's, whose offset
 	// is fixed; each real minute is matched against the job's wall clock.
 	JobZone
+	// SameZoneCronTZ: CRON_TZ names the daemon's own zone. find_jobs skips
+	// CRON_TZ jobs while the daemon's offset is changing, so skipped
+	// fixed-time jobs are not caught up; repeated times behave as in
+	// DaemonZone.
+	SameZoneCronTZ
 )
 
 // SchedulerSchedule is one Scheduler schedule expression and the zone it
@@ -325,8 +329,8 @@ func (ch clockChange) window() (w0, w1 time.Time, gap bool) {
 // after the change, once, unless the entry is due then anyway.
 func (m schedModel) gapRuns(ch clockChange) []time.Time {
 	w0, w1, gap := ch.window()
-	if !gap || m.clock == JobZone {
-		return nil
+	if !gap || m.clock != DaemonZone {
+		return nil // CRON_TZ jobs are not caught up
 	}
 	diff := int(w1.Sub(w0)/time.Minute) + 1 // cronie's timeDiff at the first wake-up after
 	if diff > 180 || (diff > 5 && m.wildcard) {
@@ -341,17 +345,6 @@ func (m schedModel) gapRuns(ch clockChange) []time.Time {
 		}
 	}
 	return nil
-}
-
-// repeatRuns returns the instants at which cron runs the entry at
-// repeated wall time w (first and second are w's two instants).
-func (m schedModel) repeatRuns(ch clockChange, first, second time.Time) []time.Time {
-	w0, w1, _ := ch.window()
-	diff := int(w0.Sub(w1)/time.Minute) + 1
-	if m.clock == JobZone || m.wildcard || diff < -180 {
-		return []time.Time{first, second}
-	}
-	return []time.Time{first}
 }
 
 // supplementExprs renders UTC instants as Scheduler cron expressions in

@@ -55,6 +55,11 @@ func TestConvertScheduler(t *testing.T) {
 			"cron(30 2 * * ? *)@America/New_York + cron(0 7 ? MAR 1#2 2025-2104)@UTC", CodeSchedGapSupplement, true},
 		{"America/New_York", "30 2 * * *", JobZone, "cron(30 2 * * ? *)@America/New_York", "", true},
 		{"America/New_York", "30 1 * * *", DaemonZone, "cron(30 1 * * ? *)@America/New_York", CodeSchedRepeated, false},
+		// CRON_TZ naming the daemon's own zone: find_jobs skips the job
+		// while the offset changes, so the skipped 02:30 is not caught up.
+		{"America/New_York", "30 2 * * *", SameZoneCronTZ, "cron(30 2 * * ? *)@America/New_York", "", true},
+		{"America/New_York", "30 1 * * *", SameZoneCronTZ, "cron(30 1 * * ? *)@America/New_York", CodeSchedRepeated, false},
+		{"America/New_York", "30 1 * * *", JobZone, "cron(30 1 * * ? *)@America/New_York", CodeSchedRepeated, false},
 		{"America/New_York", "*/15 * * * *", DaemonZone, "cron(0/15 * * * ? *)@America/New_York", CodeSchedRepeated, false},
 		// A wildcard job in the skipped hour is skipped by both.
 		{"America/New_York", "*/20 2 * * *", DaemonZone, "cron(0/20 2 * * ? *)@America/New_York", "", true},
@@ -142,18 +147,21 @@ func TestSchedulerVerifierCatches(t *testing.T) {
 	tests := []struct {
 		name          string
 		spec          string
+		clock         CronClock
 		primary, supp []string
 		at            string
 	}{
-		{"wrong minute", "30 2 * * *", []string{"cron(31 2 * * ? *)"}, nil, "2000-01-01T07:30:00Z"},
-		{"missing supplement", "30 2 * * *", []string{"cron(30 2 * * ? *)"}, nil, "2025-03-09T07:00:00Z"},
-		{"stray supplement", "0 3 * * *", []string{"cron(0 3 * * ? *)"}, []string{"cron(0 7 ? MAR 1#2 2025-2104)"}, "2025-03-09T07:00:00Z"},
-		{"supplement outside a change", "30 2 * * *", []string{"cron(30 2 * * ? *)"}, []string{"cron(0 7 ? MAR 1#2 2025-2104)", "cron(0 7 1 JAN ? 2030)"}, "2030-01-01T07:00:00Z"},
+		{"wrong minute", "30 2 * * *", DaemonZone, []string{"cron(31 2 * * ? *)"}, nil, "2000-01-01T07:30:00Z"},
+		{"missing supplement", "30 2 * * *", DaemonZone, []string{"cron(30 2 * * ? *)"}, nil, "2025-03-09T07:00:00Z"},
+		{"stray supplement", "0 3 * * *", DaemonZone, []string{"cron(0 3 * * ? *)"}, []string{"cron(0 7 ? MAR 1#2 2025-2104)"}, "2025-03-09T07:00:00Z"},
+		{"supplement outside a change", "30 2 * * *", DaemonZone, []string{"cron(30 2 * * ? *)"}, []string{"cron(0 7 ? MAR 1#2 2025-2104)", "cron(0 7 1 JAN ? 2030)"}, "2030-01-01T07:00:00Z"},
+		// With CRON_TZ, cronie does not catch the skipped job up.
+		{"catch-up for a CRON_TZ job", "30 2 * * *", SameZoneCronTZ, []string{"cron(30 2 * * ? *)"}, []string{"cron(0 7 ? MAR 1#2 2025-2104)"}, "2025-03-09T07:00:00Z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := mustSched(t, tt.spec)
-			m := schedModel{s: &s, loc: ny, wildcard: strings.HasPrefix(tt.spec, "*"), clock: DaemonZone}
+			m := schedModel{s: &s, loc: ny, wildcard: strings.HasPrefix(tt.spec, "*"), clock: tt.clock}
 			v, err := schedulerVerify(cal, m, changes, tt.primary, tt.supp)
 			if err != nil {
 				t.Fatal(err)

@@ -149,62 +149,81 @@ func schedulerVerify(c *calendar, m schedModel, changes []clockChange, primary, 
 	return v, nil
 }
 
-// simulateCron runs cronie's main loop (src/cron.c, lines 359-482) over
-// the real minutes [from, to) and returns the real minutes at which the
-// entry runs. The daemon's wall clock is m.loc's (DaemonZone) or UTC
-// (JobZone, where the job is then matched on m.loc's wall clock, as
-// find_jobs does with CRON_TZ); offAt is m.loc's offset in the window. Jobs start within the minute; cronie's
+// simulateCron runs cronie's main loop (src/cron.c, lines 359-482, with
+// find_jobs at 532-604) over the real minutes [from, to) and returns the
+// real minutes at which the entry runs. The daemon's wall clock is
+// m.loc's (DaemonZone, SameZoneCronTZ) or UTC (JobZone); an entry with
+// CRON_TZ is matched on m.loc's wall clock at the virtual minute's
+// instant and skipped while the daemon's offset is changing, as find_jobs
+// does. offAt is m.loc's offset in the window. Jobs start within the minute; cronie's
 // ten-second pause after a catch-up step that started jobs is ignored.
 func simulateCron(m schedModel, offAt func(time.Time) int, from, to time.Time) map[time.Time]bool {
-	// clockTime: wall-clock minutes since the epoch in the daemon's zone.
-	clockTime := func(u time.Time) int64 {
+	cronTZ := m.clock != DaemonZone // the entry has CRON_TZ
+	// daemonOff is GMToff: the daemon zone's offset (seconds) at u.
+	daemonOff := func(u time.Time) int64 {
 		if m.clock == JobZone {
-			return u.Unix() / 60
+			return 0 // the daemon runs in UTC
 		}
-		return (u.Unix() + int64(offAt(u))) / 60
+		return int64(offAt(u))
 	}
 	runs := map[time.Time]bool{}
 	var now time.Time
+	var gmtOff, oldGMTOff int64
 	// findJobs is find_jobs for the one entry: vtime is a wall-clock
-	// minute of the daemon's zone.
-	findJobs := func(vtime int64, doWild, doNonWild bool) {
-		w := time.Unix(vtime*60, 0).UTC()
-		if m.clock == JobZone {
-			// The daemon's clock is UTC, so vtime is a real minute: read
-			// it on the job zone's wall clock (localtime with CRON_TZ).
-			w = w.Add(time.Duration(offAt(w)) * time.Second)
+	// minute of the daemon's zone, vGMTOff the offset it is read with.
+	findJobs := func(vtime int64, doWild, doNonWild bool, vGMTOff int64) {
+		w := time.Unix(vtime*60, 0).UTC() // gmtime(virtualSecond)
+		if cronTZ {
+			// localtime(virtualGMTSecond) with TZ=CRON_TZ.
+			real := w.Add(-time.Duration(vGMTOff) * time.Second)
+			w = real.Add(time.Duration(offAt(real)) * time.Second)
 		}
 		if !m.matches(w) {
 			return
+		}
+		if cronTZ && vGMTOff != gmtOff {
+			return // "do not try to run the jobs from different timezones during the DST switch"
 		}
 		if (m.wildcard && doWild) || (!m.wildcard && doNonWild) {
 			runs[now] = true // job_add queues the job once per wake-up
 		}
 	}
-	virtualTime := clockTime(from.Add(-time.Minute))
+	prev := from.Add(-time.Minute)
+	gmtOff = daemonOff(prev)
+	oldGMTOff = gmtOff
+	virtualTime := (prev.Unix() + gmtOff) / 60
 	for now = from; now.Before(to); now = now.Add(time.Minute) {
-		timeRunning := clockTime(now)
+		gmtOff = daemonOff(now) // set_time
+		timeRunning := (now.Unix() + gmtOff) / 60
 		diff := timeRunning - virtualTime
 		switch {
 		case diff == 1:
 			virtualTime = timeRunning
-			findJobs(virtualTime, true, true)
-		case diff > 180 || diff < -180: // large: jump
+			oldGMTOff = gmtOff
+			findJobs(virtualTime, true, true, oldGMTOff)
+		case diff > 180 || diff < -180: // large: the clock jumped
 			virtualTime = timeRunning
-			findJobs(timeRunning, true, true)
-		case diff > 5: // medium: DST begins
-			findJobs(timeRunning, true, false)
+			oldGMTOff = gmtOff
+			findJobs(timeRunning, true, true, gmtOff)
+		case diff > 5: // medium: "because we went to DST"
+			findJobs(timeRunning, true, false, gmtOff)
 			for virtualTime < timeRunning {
 				virtualTime++
-				findJobs(virtualTime, false, true)
+				if virtualTime >= timeRunning {
+					oldGMTOff = gmtOff
+				}
+				findJobs(virtualTime, false, true, oldGMTOff)
 			}
 		case diff > 0: // small: woke up late
 			for virtualTime < timeRunning {
 				virtualTime++
-				findJobs(virtualTime, true, true)
+				if virtualTime >= timeRunning {
+					oldGMTOff = gmtOff
+				}
+				findJobs(virtualTime, true, true, oldGMTOff)
 			}
-		default: // negative: DST ends
-			findJobs(timeRunning, true, false)
+		default: // negative: "because of DST ending"
+			findJobs(timeRunning, true, false, gmtOff)
 		}
 	}
 	return runs

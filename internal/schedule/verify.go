@@ -71,12 +71,12 @@ func (ec *entryCheck) verify(exprs []string) (int, *MismatchError, error) {
 // is the UTC minute of the day.
 func localToUTC(s *crontab.Schedule, offMin int) [3]todSet {
 	var out [3]todSet
-	for t := 0; t < 1440; t++ {
-		if s.Hour&(1<<uint(t/60)) == 0 || s.Minute&(1<<uint(t%60)) == 0 {
-			continue
+	for hs := s.Hour; hs != 0; hs &= hs - 1 {
+		h := bits.TrailingZeros32(hs)
+		for ms := s.Minute & (1<<60 - 1); ms != 0; ms &= ms - 1 {
+			u := h*60 + bits.TrailingZeros64(ms) - offMin + 1440 // in [0, 3*1440) for |offMin| < 1440
+			out[u/1440].set(u % 1440)
 		}
-		u := t - offMin + 1440 // in [0, 3*1440) for |offMin| < 1440
-		out[u/1440].set(u % 1440)
 	}
 	return out
 }

@@ -15,12 +15,14 @@ import (
 //     instant of local midnight and local noon of every day (time.Date in
 //     loc), and derives the offset from that instant.
 //
-// Neither uses Time.ZoneBounds. With the embedded zone data (time/tzdata),
-// zone files end with a POSIX TZ rule for future years, and ZoneBounds then
-// reports the end of the year as a bound, so walking bounds stopped after
-// one step and America/New_York looked like a fixed-offset zone (issue
-// #10). Zone and Date evaluate the rule for every instant, so the embedded
-// and the system data give the same answers for the same rules.
+// Neither uses Time.ZoneBounds. The embedded zone data (time/tzdata) ends
+// each zone's transitions early and leaves later years to a POSIX TZ rule;
+// ZoneBounds evaluates that rule one year at a time and, at the turn of the
+// year, reports the instant itself as the zone's end (2024-12-31T00:00Z
+// for America/New_York with Go 1.26), so the old walk over bounds never
+// advanced and New York looked like a fixed-offset zone (issue #10). Zone
+// and Date evaluate the rule for every instant, so the embedded and the
+// system data give the same answers for the same rules.
 
 // probeStep is the sampling step of probeOffsets. Every offset change since
 // 1970 in the zone database lasts weeks (the shortest, Morocco's Ramadan

@@ -147,8 +147,13 @@ func (f *zoneFacts) zoneDays(c *calendar) *zoneDays {
 // release) get their own.
 type zoneMemo struct {
 	mu     sync.Mutex
-	byName map[string][]*zoneFacts
-	n      int
+	byLoc  map[memoKey]*zoneFacts  // every location seen, aliases included
+	byName map[string][]*zoneFacts // distinct contents per name
+}
+
+type memoKey struct {
+	loc *time.Location
+	h   Horizon
 }
 
 // zoneMemoMax bounds the memo; past it, the memo starts over.
@@ -161,18 +166,23 @@ var zones = &zoneMemo{}
 
 func (m *zoneMemo) facts(loc *time.Location, h Horizon) *zoneFacts {
 	name := loc.String() // also initializes time.Local before it is compared
+	k := memoKey{loc, h}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if f, ok := m.byLoc[k]; ok {
+		return f
+	}
+	if len(m.byLoc) >= zoneMemoMax || m.byLoc == nil {
+		m.byLoc, m.byName = map[memoKey]*zoneFacts{}, map[string][]*zoneFacts{}
+	}
 	for _, f := range m.byName[name] {
-		if f.h == h && (f.loc == loc || reflect.DeepEqual(*f.loc, *loc)) {
+		if f.h == h && reflect.DeepEqual(*f.loc, *loc) {
+			m.byLoc[k] = f // later lookups of this location skip the comparison
 			return f
 		}
 	}
-	if m.n >= zoneMemoMax || m.byName == nil {
-		m.byName, m.n = map[string][]*zoneFacts{}, 0
-	}
 	f := &zoneFacts{loc: loc, h: h}
 	m.byName[name] = append(m.byName[name], f)
-	m.n++
+	m.byLoc[k] = f
 	return f
 }

@@ -294,8 +294,11 @@ func TestZoneMemoKeepsDataApart(t *testing.T) {
 	if fa == fb {
 		t.Errorf("zones with other offsets share facts")
 	}
-	if fa != fc {
+	if fa != fc || m.facts(c, h) != fa {
 		t.Errorf("equal zones do not share facts")
+	}
+	if len(m.byLoc) != 3 || len(m.byName["Same"]) != 2 {
+		t.Errorf("memo holds %d locations and %d contents, want 3 and 2", len(m.byLoc), len(m.byName["Same"]))
 	}
 	if got := fb.offsets(); !slices.Equal(got, []int{7200}) {
 		t.Errorf("offsets = %v, want [7200]", got)

@@ -178,13 +178,13 @@ func (f *zoneFacts) clockChanges() []clockChange {
 // fields. ok is false when cron ANDs two restricted day fields, which
 // Scheduler's syntax (one field must be '?') cannot express.
 func schedulerExprs(s *crontab.Schedule) (exprs []string, ok bool) {
-	min := fmtSet(s.Minute, 0, 59, nil, true, 99)
+	minute := fmtSet(s.Minute, 0, 59, nil, true, 99)
 	hour := fmtSet(uint64(s.Hour), 0, 23, nil, true, 99)
 	mon := fmtSet(uint64(s.Month), 1, 12, monthNames, false, 99)
 	dom := fmtSet(uint64(s.Dom&allDom), 1, 31, nil, false, 28)
 	dow := fmtSet(uint64(s.Dow&allDow), 0, 6, dayNames, false, 99)
 	domFull, dowFull := s.Dom&allDom == allDom, s.Dow&allDow == allDow
-	x := func(d, w string) string { return "cron(" + min + " " + hour + " " + d + " " + mon + " " + w + " *)" }
+	x := func(d, w string) string { return "cron(" + minute + " " + hour + " " + d + " " + mon + " " + w + " *)" }
 	switch {
 	case s.DomStar || s.DowStar: // AND
 		switch {

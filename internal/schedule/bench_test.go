@@ -112,3 +112,26 @@ func BenchmarkFires1000Jobs30Days(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkZoneFacts is the first use of a zone (later uses hit the memo):
+// the converter's offset probe and the verifier's day table, for a fixed
+// zone (both run over the whole horizon) and a DST zone (the probe stops
+// at the first change; the day table is only built when a DST zone's
+// rules are verified, which the converter never asks for).
+func BenchmarkZoneFacts(b *testing.B) {
+	cal := defaultCalendar()
+	for _, name := range []string{"Asia/Tokyo", "America/New_York"} {
+		loc := mustZone(b, name)
+		b.Run("probe/"+name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				var m zoneMemo
+				m.facts(loc, cal.h).offsets()
+			}
+		})
+		b.Run("days/"+name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				newZoneDays(cal, loc)
+			}
+		})
+	}
+}

@@ -53,9 +53,11 @@ var codeDocs = []crontab.CodeDoc{
 
 // codeSeverity returns the documented severity of a code.
 func codeSeverity(code string) crontab.Severity {
-	for _, d := range codeDocs {
-		if d.Code == code {
-			return d.Severity
+	for _, docs := range [][]crontab.CodeDoc{codeDocs, schedulerCodeDocs} {
+		for _, d := range docs {
+			if d.Code == code {
+				return d.Severity
+			}
 		}
 	}
 	return crontab.SeverityError

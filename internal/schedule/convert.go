@@ -79,7 +79,7 @@ func Convert(e *crontab.Entry, loc *time.Location) (Result, error) {
 		return Result{Findings: []crontab.Diagnostic{finding(CodeOffset,
 			fmt.Sprintf("zone %s has an offset of %s, which is not a whole number of minutes within a day", loc, fmtOffset(offs[0])), "")}}, nil
 	}
-	return convertSchedule(cal, e.Raw, loc.String(), e.Schedule, offs[0]/60)
+	return convertSchedule(cal, e.Raw, loc, e.Schedule, offs[0]/60)
 }
 
 func finding(code, msg, hint string) crontab.Diagnostic {
@@ -113,11 +113,14 @@ func splitGroups(s *crontab.Schedule, offMin int) [3]todSet {
 	return g
 }
 
-func convertSchedule(cal *calendar, raw, zone string, s crontab.Schedule, offMin int) (Result, error) {
+func convertSchedule(cal *calendar, raw string, loc *time.Location, s crontab.Schedule, offMin int) (Result, error) {
 	groups := splitGroups(&s, offMin)
 	pred := classify(s.Dom, s.Dow, s.Month, s.DomStar, s.DowStar)
-	src := newSource(cal, &s, groups)
-	if src.total == 0 {
+	check, err := newEntryCheck(cal, &s, loc)
+	if err != nil {
+		return Result{}, fmt.Errorf("verifying %q: %w", raw, err)
+	}
+	if check.src.total == 0 {
 		return Result{Exact: true, Findings: []crontab.Diagnostic{finding(CodeNeverFires,
 			fmt.Sprintf("the schedule never fires between %d and %d: no rule is emitted", cal.h.Start.Year(), cal.h.End.Year()-1),
 			"check the day and month fields (for example 30 February)")}}, nil
@@ -178,12 +181,12 @@ func convertSchedule(cal *calendar, raw, zone string, s crontab.Schedule, offMin
 	for _, x := range exprs {
 		res.Rules = append(res.Rules, Rule{Expression: x})
 	}
-	dups, diff, err := verify(cal, src, exprs)
+	dups, diff, err := check.verify(exprs)
 	if err != nil {
 		return Result{}, fmt.Errorf("verifying %q: %w", raw, err)
 	}
 	if diff != nil {
-		diff.Entry, diff.Zone, diff.Rules = raw, zone, exprs
+		diff.Entry, diff.Zone, diff.Rules = raw, loc.String(), exprs
 		return Result{}, diff
 	}
 	res.Exact = true
@@ -242,27 +245,10 @@ func zoneOffset(loc *time.Location) int {
 
 // zoneOffsets returns the distinct UTC offsets (seconds) loc uses from
 // zoneCheckStart (or the horizon's start, if later) to the horizon's end,
-// stopping at the second one.
+// stopping at the second one. They are probed by sampling (zone.go), not
+// by walking ZoneBounds, which misreports the embedded zone data.
 func zoneOffsets(loc *time.Location, h Horizon) []int {
-	start := h.Start
-	if start.Before(zoneCheckStart()) {
-		start = zoneCheckStart()
-	}
-	t := start.Add(-48 * time.Hour).In(loc)
-	limit := h.End.Add(48 * time.Hour)
-	_, off := t.Zone()
-	offs := []int{off}
-	for i := 0; i < 10000; i++ {
-		_, end := t.ZoneBounds()
-		if end.IsZero() || !end.Before(limit) {
-			break
-		}
-		t = end.In(loc)
-		if _, o := t.Zone(); o != offs[0] {
-			return append(offs, o)
-		}
-	}
-	return offs
+	return zones.facts(loc, h).offsets()
 }
 
 // fmtOffset formats seconds east of UTC as "+09:00".

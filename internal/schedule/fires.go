@@ -47,9 +47,11 @@ func Fires(s crontab.Schedule, loc *time.Location, from, to time.Time) []time.Ti
 		}
 		midnight := time.Date(dy, dm, dd, 0, 0, 0, 0, loc)
 		// When the offset holds for the whole day, add durations instead of
-		// calling time.Date per minute.
-		_, zend := midnight.ZoneBounds()
-		fixed := zend.IsZero() || !zend.Before(midnight.Add(24*time.Hour))
+		// calling time.Date per minute. The day is asked of loc at both
+		// midnights and noon, not with ZoneBounds, which misreports the
+		// embedded zone data (see zone.go).
+		fixed := sameOffset(midnight, time.Date(dy, dm, dd, 12, 0, 0, 0, loc), 12*time.Hour) &&
+			sameOffset(midnight, time.Date(dy, dm, dd+1, 0, 0, 0, 0, loc), 24*time.Hour)
 		for h := 0; h < 24; h++ {
 			if s.Hour&(1<<uint(h)) == 0 {
 				continue
@@ -92,4 +94,11 @@ func Next(s crontab.Schedule, loc *time.Location, after time.Time, n int) []time
 		out = out[:n]
 	}
 	return out
+}
+
+// sameOffset reports that b is d after a and has a's UTC offset.
+func sameOffset(a, b time.Time, d time.Duration) bool {
+	_, oa := a.Zone()
+	_, ob := b.Zone()
+	return oa == ob && b.Sub(a) == d
 }

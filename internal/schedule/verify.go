@@ -1,16 +1,141 @@
 package schedule
 
 import (
+	"fmt"
 	"math/bits"
+	"time"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
 )
+
+// verifyEntry proves that the rules fire exactly when s fires read in loc.
+// It shares nothing with the converter's reading of the zone: it takes the
+// offset and the days on which the zone keeps it from zoneDays (local
+// midnights and noons asked of loc with time.Date, not the converter's
+// sampled offsets), splits the entry's minutes into UTC days with its own
+// arithmetic (localToUTC, not the converter's splitGroups), and compares
+// in two steps:
+//
+//  1. verify: the rules' UTC fire times equal the entry read at that fixed
+//     offset, over the whole horizon (calendar, leap years, rule syntax);
+//  2. checkZone: on every local day the entry fires from zoneCheckStart on,
+//     the zone really has that offset all day; on any other day, each
+//     candidate minute's instant (time.Date in loc) equals the fixed
+//     reading's.
+//
+// Before zoneCheckStart the entry is read at the fixed offset, as the
+// converter does: rules fire from the day they are deployed.
+func verifyEntry(c *calendar, s *crontab.Schedule, loc *time.Location, exprs []string) (int, *MismatchError, error) {
+	ec, err := newEntryCheck(c, s, loc)
+	if err != nil {
+		return 0, nil, err
+	}
+	return ec.verify(exprs)
+}
+
+// entryCheck is the verifier's reading of one entry in its zone, built
+// before the rules are known so that the converter can also take the
+// entry's fire count from it (a "never fires" finding is then the
+// verifier's word too).
+type entryCheck struct {
+	c   *calendar
+	s   *crontab.Schedule
+	loc *time.Location
+	zd  *zoneDays
+	src *source
+}
+
+func newEntryCheck(c *calendar, s *crontab.Schedule, loc *time.Location) (*entryCheck, error) {
+	zd := zones.facts(loc, c.h).zoneDays(c)
+	off := int(zd.off[0])
+	if off%60 != 0 || off <= -86400 || off >= 86400 {
+		return nil, fmt.Errorf("zone %s has offset %ds at %s, which rules cannot express", loc, off, zoneCheckStart().Format(time.DateOnly))
+	}
+	return &entryCheck{c: c, s: s, loc: loc, zd: zd, src: newSource(c, s, localToUTC(s, off/60))}, nil
+}
+
+// verify runs both steps of verifyEntry against the rules.
+func (ec *entryCheck) verify(exprs []string) (int, *MismatchError, error) {
+	dups, mm, err := verify(ec.c, ec.src, exprs)
+	if err != nil || mm != nil {
+		return 0, mm, err
+	}
+	if mm := ec.zd.checkZone(ec.c, ec.s, ec.loc, ec.src.local); mm != nil {
+		return 0, mm, nil
+	}
+	return dups, nil, nil
+}
+
+// localToUTC places each local minute of the day of s at offMin minutes
+// east into out[k], where k-1 is the UTC day shift (-1, 0, +1) and the bit
+// is the UTC minute of the day.
+func localToUTC(s *crontab.Schedule, offMin int) [3]todSet {
+	var out [3]todSet
+	for hs := s.Hour; hs != 0; hs &= hs - 1 {
+		h := bits.TrailingZeros32(hs)
+		for ms := s.Minute & (1<<60 - 1); ms != 0; ms &= ms - 1 {
+			u := h*60 + bits.TrailingZeros64(ms) - offMin + 1440 // in [0, 3*1440) for |offMin| < 1440
+			out[u/1440].set(u % 1440)
+		}
+	}
+	return out
+}
+
+// checkZone compares, on each local day the entry fires (local) from
+// z.from on, the zone's instants with the fixed reading at z.off[0]. Days
+// on which the zone keeps that offset all day (z.steady) agree by
+// construction; on the others every candidate minute is asked of loc. It
+// returns the earliest difference inside the horizon.
+func (z *zoneDays) checkZone(c *calendar, s *crontab.Schedule, loc *time.Location, local dayBits) *MismatchError {
+	off := int(z.off[0])
+	for w := range local {
+		for rest := local[w] &^ z.steady[w]; rest != 0; rest &= rest - 1 {
+			if mm := z.checkDay(c, s, loc, w<<6+bits.TrailingZeros64(rest), off); mm != nil {
+				return mm
+			}
+		}
+	}
+	return nil
+}
+
+// checkDay asks loc for the instant of each candidate minute of local day
+// i and compares it with the fixed reading at off seconds east.
+func (z *zoneDays) checkDay(c *calendar, s *crontab.Schedule, loc *time.Location, i, off int) *MismatchError {
+	if i >= c.n {
+		return nil // filled bitsets run past the calendar's last day
+	}
+	y, m, d := c.first.AddDate(0, 0, i).Date()
+	for h := 0; h < 24; h++ {
+		if s.Hour&(1<<uint(h)) == 0 {
+			continue
+		}
+		for mi := 0; mi < 60; mi++ {
+			if s.Minute&(1<<uint(mi)) == 0 {
+				continue
+			}
+			real := time.Date(y, m, d, h, mi, 0, 0, loc)
+			fixed := time.Date(y, m, d, h, mi, 0, 0, time.UTC).Add(-time.Duration(off) * time.Second)
+			if real.Equal(fixed) {
+				continue
+			}
+			at, srcFires := fixed, false
+			if real.Before(fixed) {
+				at, srcFires = real, true
+			}
+			if !at.Before(c.h.Start) && at.Before(c.h.End) {
+				return &MismatchError{At: at.UTC(), SourceFires: srcFires}
+			}
+		}
+	}
+	return nil
+}
 
 // source is the entry's side of the verifier: for each UTC day shift, the
 // UTC minutes of the day and the UTC days on which they fire.
 type source struct {
 	tod   [3]todSet
 	days  [3]dayBits // days[g][i]: the local day i-(g-1) matches the entry
+	local dayBits    // local[i]: the local day i matches the entry
 	total int        // fire instants within the horizon
 }
 
@@ -61,6 +186,7 @@ func newSource(c *calendar, s *crontab.Schedule, groups [3]todSet) *source {
 		dom.or(dow)
 	}
 	dom.and(mon)
+	src.local = dom
 	for g := range groups {
 		if groups[g].empty() {
 			continue

@@ -1,8 +1,10 @@
 package shellcmd
 
 import (
+	"cmp"
 	"errors"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -349,27 +351,30 @@ func parse(text string) (*syntax.File, *syntax.ParseError, error) {
 // Errors say where and why.
 func Analyze(cmd string) *Analysis {
 	a := &Analysis{Cmd: cmd}
-	an := &analyzer{a: a}
+	an := &analyzer{a: a, cols: newColIndex(cmd)}
 	an.script(&source{text: cmd}, 0)
-	sort.SliceStable(a.Facts, func(i, j int) bool {
-		if a.Facts[i].Pos.Offset != a.Facts[j].Pos.Offset {
-			return a.Facts[i].Pos.Offset < a.Facts[j].Pos.Offset
+	a.Facts, a.Commands, a.Redirects, a.Assigns = an.facts.slice(), an.commands.slice(), an.redirects.slice(), an.assigns.slice()
+	byPos := func(x, y Fact) int {
+		if c := cmp.Compare(x.Pos.Offset, y.Pos.Offset); c != 0 {
+			return c
 		}
-		return a.Facts[i].Kind < a.Facts[j].Kind
-	})
+		return cmp.Compare(x.Kind, y.Kind)
+	}
+	slices.SortStableFunc(a.Facts, byPos)
 	// The same fact can be reached twice (a date test inside "if [ ... ]"
 	// is seen from both constructs); keep the first, most specific one.
+	// Facts of one kind at one offset are adjacent after the sort, so a
+	// look back within that run finds every duplicate without a map.
 	dedup := a.Facts[:0]
-	type key struct {
-		k    Kind
-		off  int
-		text string
-	}
-	had := map[key]bool{}
 	for _, f := range a.Facts {
-		k := key{f.Kind, f.Pos.Offset, f.Text}
-		if !had[k] {
-			had[k] = true
+		dup := false
+		for j := len(dedup) - 1; j >= 0 && byPos(dedup[j], f) == 0; j-- {
+			if dedup[j].Text == f.Text {
+				dup = true
+				break
+			}
+		}
+		if !dup {
 			dedup = append(dedup, f)
 		}
 	}
@@ -387,7 +392,55 @@ func Analyze(cmd string) *Analysis {
 
 // analyzer walks the syntax trees of a command and its wrapped scripts.
 type analyzer struct {
-	a *Analysis
+	a    *Analysis
+	cols *colIndex
+	// The results are collected in chunks and copied into Analysis once:
+	// appending a large command's hundreds of thousands of facts to one
+	// slice copied and rescanned them at every doubling.
+	facts     chunks[Fact]
+	commands  chunks[Command]
+	redirects chunks[Redirect]
+	assigns   chunks[Assign]
+}
+
+// chunks is an append-only list stored in bounded chunks.
+type chunks[T any] struct {
+	full [][]T
+	cur  []T
+}
+
+// chunkMax bounds a chunk's length; small lists stay in one small chunk.
+const chunkMax = 4096
+
+func (c *chunks[T]) add(v T) {
+	if len(c.cur) == cap(c.cur) && c.cur != nil {
+		c.full = append(c.full, c.cur)
+		c.cur = make([]T, 0, min(2*cap(c.cur), chunkMax))
+	}
+	if c.cur == nil {
+		c.cur = make([]T, 0, 4)
+	}
+	c.cur = append(c.cur, v)
+}
+
+// slice returns the elements in order: nil when there are none, the only
+// chunk when there is one, else one exactly sized copy.
+func (c *chunks[T]) slice() []T {
+	if len(c.full) == 0 {
+		if len(c.cur) == 0 {
+			return nil
+		}
+		return c.cur
+	}
+	n := len(c.cur)
+	for _, f := range c.full {
+		n += len(f)
+	}
+	out := make([]T, 0, n)
+	for _, f := range c.full {
+		out = append(out, f...)
+	}
+	return append(out, c.cur...)
 }
 
 // ctx is the context of a node during the walk.
@@ -401,16 +454,16 @@ type ctx struct {
 
 func (an *analyzer) pos(src *source, p syntax.Pos) Pos {
 	o := src.outer(src.off(p))
-	return Pos{Offset: o, Col: runeCol(an.a.Cmd, o)}
+	return Pos{Offset: o, Col: an.cols.col(o)}
 }
 
 func (an *analyzer) posOff(src *source, off int) Pos {
 	o := src.outer(off)
-	return Pos{Offset: o, Col: runeCol(an.a.Cmd, o)}
+	return Pos{Offset: o, Col: an.cols.col(o)}
 }
 
 func (an *analyzer) fact(c *ctx, k Kind, p syntax.Pos, text, detail string) {
-	an.a.Facts = append(an.a.Facts, Fact{Kind: k, Pos: an.pos(c.src, p), Text: text, Detail: detail, Depth: c.depth})
+	an.facts.add(Fact{Kind: k, Pos: an.pos(c.src, p), Text: text, Detail: detail, Depth: c.depth})
 }
 
 // script parses and walks one piece of shell text.
@@ -418,7 +471,7 @@ func (an *analyzer) script(src *source, depth int) {
 	f, pe, err := parse(src.text)
 	if err != nil {
 		msg := err.Error()
-		p := Pos{Offset: src.outer(0), Col: runeCol(an.a.Cmd, src.outer(0))}
+		p := Pos{Offset: src.outer(0), Col: an.cols.col(src.outer(0))}
 		if pe != nil {
 			msg = pe.Text
 			p = an.pos(src, pe.Pos)
@@ -549,7 +602,7 @@ func (an *analyzer) stmt(s *syntax.Stmt, c *ctx) {
 	stdoutDup := -1 // index of a "2>&1" seen before any stdout file redirect
 	for i, r := range s.Redirs {
 		rd := an.redirect(r, c)
-		an.a.Redirects = append(an.a.Redirects, rd)
+		an.redirects.add(rd)
 		an.fact(c, KindRedirect, r.Pos(), rd.FD+rd.Op, rd.Target.Text)
 		switch {
 		case rd.Dup && rd.FD == "2" && rd.Target.Text == "1":
@@ -623,7 +676,7 @@ func (an *analyzer) word(w *syntax.Word, c *ctx) Word {
 // wordFacts records the facts any word can carry: localhost, host paths, globs.
 func (an *analyzer) wordFacts(w Word, c *ctx) {
 	add := func(k Kind, text, detail string) {
-		an.a.Facts = append(an.a.Facts, Fact{Kind: k, Pos: w.Pos, Text: text, Detail: detail, Depth: c.depth})
+		an.facts.add(Fact{Kind: k, Pos: w.Pos, Text: text, Detail: detail, Depth: c.depth})
 	}
 	if w.Glob {
 		add(KindGlob, w.Text, "")
@@ -652,7 +705,7 @@ func (an *analyzer) decl(d *syntax.DeclClause, c *ctx) {
 		}
 		a := an.assign(as, c)
 		a.Export = export
-		an.a.Assigns = append(an.a.Assigns, a)
+		an.assigns.add(a)
 	}
 }
 
@@ -683,7 +736,7 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 		a := an.assign(as, c)
 		a.Leading = len(ce.Args) > 0
 		cmd.Assigns = append(cmd.Assigns, a)
-		an.a.Assigns = append(an.a.Assigns, a)
+		an.assigns.add(a)
 	}
 	if len(ce.Args) == 0 {
 		return
@@ -707,7 +760,7 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 			if first {
 				detail = "leading"
 			}
-			an.a.Facts = append(an.a.Facts, Fact{Kind: KindCd, Pos: cmd.Args[0].Pos, Text: cmd.Args[0].Text, Detail: detail, Depth: c.depth})
+			an.facts.add(Fact{Kind: KindCd, Pos: cmd.Args[0].Pos, Text: cmd.Args[0].Text, Detail: detail, Depth: c.depth})
 		}
 	case "[", "test":
 		tc := *c
@@ -719,7 +772,7 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 		if c.inSubst && c.test != "" {
 			for _, w := range cmd.Args {
 				if strings.HasPrefix(w.Text, "+") && dateDirective(w.Text) {
-					an.a.Facts = append(an.a.Facts, Fact{Kind: KindDateTest, Pos: w.Pos, Text: w.Text, Detail: c.test, Depth: c.depth})
+					an.facts.add(Fact{Kind: KindDateTest, Pos: w.Pos, Text: w.Text, Detail: c.test, Depth: c.depth})
 				}
 			}
 		}
@@ -740,19 +793,19 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 		cmd.Exec = nil
 	}
 	if len(cmd.Exec) > 0 && path.Base(cmd.Exec[0].Text) == "su" {
-		an.a.Facts = append(an.a.Facts, Fact{Kind: KindSudo, Pos: cmd.Exec[0].Pos, Text: cmd.Exec[0].Text, Depth: c.depth})
+		an.facts.add(Fact{Kind: KindSudo, Pos: cmd.Exec[0].Pos, Text: cmd.Exec[0].Text, Depth: c.depth})
 	}
 	if inner != nil && inner.Static {
 		cmd.Inner = inner.Text
-		an.a.Facts = append(an.a.Facts, Fact{Kind: KindWrapper, Pos: inner.Pos, Text: wrapperName, Detail: inner.Text, Depth: c.depth})
+		an.facts.add(Fact{Kind: KindWrapper, Pos: inner.Pos, Text: wrapperName, Detail: inner.Text, Depth: c.depth})
 	}
 	if cmd.Inner == "" && len(cmd.Exec) > 0 {
 		cmd.Rails = railsShape(cmd.Exec, cmd.Assigns)
 		cmd.Script = scriptOf(cmd.Exec)
 	}
-	an.a.Commands = append(an.a.Commands, cmd)
+	an.commands.add(cmd)
 	if cmd.Inner != "" && c.depth < maxDepth {
-		_, offs, _, _ := c.src.wordValue(innerWord)
+		_, offs, _, _ := c.src.wordValueOffs(innerWord, true)
 		mapped := make([]int, len(offs))
 		for i, o := range offs {
 			mapped[i] = c.src.outer(o)
@@ -778,7 +831,7 @@ func (an *analyzer) walkDateTests(w *syntax.Word, c *ctx) {
 			for _, aw := range ce.Args[1:] {
 				v := an.word(aw, c)
 				if strings.HasPrefix(v.Text, "+") && dateDirective(v.Text) {
-					an.a.Facts = append(an.a.Facts, Fact{Kind: KindDateTest, Pos: v.Pos, Text: v.Text, Detail: c.test, Depth: c.depth})
+					an.facts.add(Fact{Kind: KindDateTest, Pos: v.Pos, Text: v.Text, Detail: c.test, Depth: c.depth})
 				}
 			}
 		}
@@ -841,7 +894,7 @@ func (an *analyzer) unwrap(words []Word, c *ctx) (prefixes []string, rest []Word
 		}
 		switch name {
 		case "sudo":
-			an.a.Facts = append(an.a.Facts, Fact{Kind: KindSudo, Pos: rest[0].Pos, Text: rest[0].Text, Depth: c.depth})
+			an.facts.add(Fact{Kind: KindSudo, Pos: rest[0].Pos, Text: rest[0].Text, Depth: c.depth})
 		}
 		prefixes = append(prefixes, name)
 		head := rest[0]
@@ -870,17 +923,17 @@ func (an *analyzer) unwrap(words []Word, c *ctx) (prefixes []string, rest []Word
 		switch name {
 		case "flock", "setlock", "lckdo", "lockrun":
 			if len(rest) > 0 {
-				an.a.Facts = append(an.a.Facts, Fact{Kind: KindLock, Pos: rest[0].Pos, Text: rest[0].Text, Detail: name, Depth: c.depth})
+				an.facts.add(Fact{Kind: KindLock, Pos: rest[0].Pos, Text: rest[0].Text, Detail: name, Depth: c.depth})
 				rest = rest[1:]
 			} else {
-				an.a.Facts = append(an.a.Facts, Fact{Kind: KindLock, Pos: head.Pos, Text: "", Detail: name, Depth: c.depth})
+				an.facts.add(Fact{Kind: KindLock, Pos: head.Pos, Text: "", Detail: name, Depth: c.depth})
 			}
 		case "timeout":
 			if len(rest) > 0 {
 				rest = rest[1:] // the duration
 			}
 		case "run-one":
-			an.a.Facts = append(an.a.Facts, Fact{Kind: KindLock, Pos: head.Pos, Text: "", Detail: name, Depth: c.depth})
+			an.facts.add(Fact{Kind: KindLock, Pos: head.Pos, Text: "", Detail: name, Depth: c.depth})
 		}
 	}
 	return prefixes, rest

@@ -83,7 +83,7 @@ type RewriteResult struct {
 // input redirection) falls back to ["sh", "-c", cmd] with Reason set.
 // Rewrite never panics.
 func Rewrite(cmd string, opts RewriteOptions) RewriteResult {
-	rw := &rewriter{opts: opts, cmd: cmd, env: map[string]string{}, crontabEnv: map[string]bool{}}
+	rw := &rewriter{opts: opts, cmd: cmd, cols: newColIndex(cmd), env: map[string]string{}, crontabEnv: map[string]bool{}}
 	for _, n := range opts.CrontabEnv {
 		rw.crontabEnv[n] = true
 	}
@@ -110,6 +110,7 @@ func Rewrite(cmd string, opts RewriteOptions) RewriteResult {
 type rewriter struct {
 	opts       RewriteOptions
 	cmd        string
+	cols       *colIndex
 	env        map[string]string
 	crontabEnv map[string]bool
 	notes      []Note
@@ -117,7 +118,7 @@ type rewriter struct {
 
 func (rw *rewriter) note(src *source, kind NoteKind, p syntax.Pos, format string, args ...any) {
 	o := src.outer(src.off(p))
-	rw.notes = append(rw.notes, Note{Kind: kind, Text: fmt.Sprintf(format, args...), Pos: Pos{Offset: o, Col: runeCol(rw.cmd, o)}})
+	rw.notes = append(rw.notes, Note{Kind: kind, Text: fmt.Sprintf(format, args...), Pos: Pos{Offset: o, Col: rw.cols.col(o)}})
 }
 
 // setEnv records a variable for the job's environment. A variable set twice
@@ -409,7 +410,7 @@ func (rw *rewriter) main(src *source, s *syntax.Stmt, depth int) ([]string, stri
 		if idx != len(argv)-1 {
 			return nil, fmt.Sprintf("it passes arguments to the script of its %s -c wrapper", path.Base(argv[0]))
 		}
-		_, offs, _, _ := src.wordValue(ce.Args[idx])
+		_, offs, _, _ := src.wordValueOffs(ce.Args[idx], true)
 		mapped := make([]int, len(offs))
 		for i, o := range offs {
 			mapped[i] = src.outer(o)

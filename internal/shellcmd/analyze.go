@@ -38,6 +38,37 @@ const (
 	KindWrapper                    // sh -c / bash -l -c / su -c / flock -c 'script'; Text is the shell, Detail the inner script
 	KindComment                    // a trailing # comment, which cron passes to the shell
 	KindRedirect                   // any redirection; Text is the descriptor and operator ("2>&"), Detail the target
+	// KindDataOutput is output written to a file that is not a log: a dump,
+	// an export, a report (OutputData). Text is the file as written, Detail
+	// the operator (">", "2>>", "&>") or "tee"; Pos is the file word's.
+	// On ECS the task's disk is discarded when the task stops.
+	KindDataOutput
+	// KindBashOnly is a bash feature that dash (/bin/sh on Debian and
+	// Ubuntu) rejects or reads differently. Text names it: "[[", "source",
+	// "brace-expansion", "$'", "array", "<(" (also ">("), "&>", "|&",
+	// "function", "==", "((", "${//}", "${:}". It is only recorded where sh
+	// may run the text: at Depth 0 (Detail "", cron's SHELL decides) and
+	// inside sh/dash/ash -c wrappers (Detail the wrapper, a bug whatever
+	// SHELL is); never inside bash, zsh or ksh -c wrappers.
+	KindBashOnly
+	// KindMail is a mail program (mail, mailx, sendmail, mutt); Text is the
+	// program, Detail "pipe" when output is piped into it. A task has no
+	// local mail transport.
+	KindMail
+	// KindDateFile is $(date +FMT) (or backticks) inside a file name: a
+	// redirection target, an argument or an assignment value with other
+	// text around the substitution. Text is the word as written, Detail the
+	// format. The date is the task's (UTC), not the old server's.
+	KindDateFile
+	// KindRelativePath is a relative program, script or redirection
+	// target used before any cd: cron started the job in the user's home
+	// directory, the task starts in the image's working directory. Text
+	// is the word, Detail "program", "script" or "redirect".
+	KindRelativePath
+	// KindLoginShell is a login shell: bash -l, bash --login, sh -lc,
+	// su - / su -l / su --login. Text is the program, Detail the option;
+	// Pos is the option's. The task has no login profile.
+	KindLoginShell
 )
 
 var kindNames = [...]string{
@@ -47,7 +78,9 @@ var kindNames = [...]string{
 	KindHeredoc: "heredoc", KindCd: "cd", KindSudo: "sudo", KindLock: "lock",
 	KindLocalhost: "localhost", KindHostPath: "host-path", KindDateTest: "date-test",
 	KindWrongOrder: "wrong-redirect-order", KindWrapper: "wrapper", KindComment: "comment",
-	KindRedirect: "redirect",
+	KindRedirect: "redirect", KindDataOutput: "data-output-file", KindBashOnly: "bash-only",
+	KindMail: "mail", KindDateFile: "date-in-file-name", KindRelativePath: "relative-path",
+	KindLoginShell: "login-shell",
 }
 
 // String returns the kind's kebab-case name.
@@ -103,8 +136,73 @@ type Redirect struct {
 	File bool
 	// DevNull reports a redirection to /dev/null (output discarded).
 	DevNull bool
+	// Dest classifies where an output redirection writes (OutputNone for
+	// input redirections and descriptor duplications).
+	Dest    OutputKind
 	Pos     Pos
 	Depth   int
+}
+
+// OutputKind classifies the destination of an output redirection: what a
+// container command may drop (the stream kinds and logs: a task's stdout
+// and stderr go to CloudWatch Logs) and what it must keep (data).
+type OutputKind int
+
+const (
+	// OutputNone: not an output redirection to a file.
+	OutputNone OutputKind = iota
+	// OutputDevNull: /dev/null. Dropping it sends discarded output to the
+	// logs, which changes nothing the job produces.
+	OutputDevNull
+	// OutputStream: /dev/stdout, /dev/stderr, /dev/fd/1, /dev/fd/2,
+	// /proc/self/fd/1, /proc/1/fd/1 (and fd 2): already the process's (the
+	// container's) output, a no-op in a task.
+	OutputStream
+	// OutputLog: a log file: a name ending in .log (or .log.N), or a path
+	// with a log, logs or var/log directory. Its lines belong in the logs.
+	OutputLog
+	// OutputData: any other file (a dump, an export, a report): what the
+	// job produces. It would be written to the task's disk and lost.
+	OutputData
+)
+
+var outputKindNames = [...]string{OutputNone: "none", OutputDevNull: "dev-null", OutputStream: "stream", OutputLog: "log", OutputData: "data"}
+
+// String names the kind.
+func (k OutputKind) String() string {
+	if k >= 0 && int(k) < len(outputKindNames) {
+		return outputKindNames[k]
+	}
+	return "output(?)"
+}
+
+// ClassifyOutput classifies an output file as written in a redirection or
+// a tee argument. A target that only the shell can expand ($LOG/x.log) is
+// classified by its text.
+func ClassifyOutput(target string) OutputKind {
+	switch target {
+	case "":
+		return OutputNone
+	case "/dev/null":
+		return OutputDevNull
+	case "/dev/stdout", "/dev/stderr", "/dev/fd/1", "/dev/fd/2",
+		"/proc/self/fd/1", "/proc/self/fd/2", "/proc/1/fd/1", "/proc/1/fd/2":
+		return OutputStream
+	}
+	base := path.Base(target)
+	if strings.HasSuffix(base, ".log") {
+		return OutputLog
+	}
+	if i := strings.LastIndex(base, ".log."); i > 0 && strings.Trim(base[i+len(".log."):], "0123456789") == "" {
+		return OutputLog // a rotated log: app.log.1
+	}
+	dirs := strings.Split(path.Dir(target), "/")
+	for _, d := range dirs {
+		if d == "log" || d == "logs" {
+			return OutputLog
+		}
+	}
+	return OutputData
 }
 
 // RailsKind is the shape of a Rails/Ruby batch invocation.
@@ -352,7 +450,7 @@ func parse(text string) (*syntax.File, *syntax.ParseError, error) {
 func Analyze(cmd string) *Analysis {
 	a := &Analysis{Cmd: cmd}
 	an := &analyzer{a: a, cols: newColIndex(cmd)}
-	an.script(&source{text: cmd}, 0)
+	an.script(&source{text: cmd}, 0, "")
 	a.Facts, a.Commands, a.Redirects, a.Assigns = an.facts.slice(), an.commands.slice(), an.redirects.slice(), an.assigns.slice()
 	byPos := func(x, y Fact) int {
 		if c := cmp.Compare(x.Pos.Offset, y.Pos.Offset); c != 0 {
@@ -394,6 +492,9 @@ func Analyze(cmd string) *Analysis {
 type analyzer struct {
 	a    *Analysis
 	cols *colIndex
+	// cdSeen turns true at the first cd or pushd, in source order: a
+	// relative path before it relied on cron's start in $HOME.
+	cdSeen bool
 	// The results are collected in chunks and copied into Analysis once:
 	// appending a large command's hundreds of thousands of facts to one
 	// slice copied and rescanned them at every doubling.
@@ -450,6 +551,24 @@ type ctx struct {
 	inSubst bool
 	test    string // the enclosing test construct, "" outside tests
 	first   bool   // the first simple command of the script
+	// shell is the program of the sh -c style wrapper whose script this
+	// is ("" for the command itself, which cron's SHELL runs).
+	shell string
+	// last is the script's last top-level statement: a "&" there leaves
+	// nothing behind it to wait.
+	last *syntax.Stmt
+}
+
+// bashOnly records a bash feature where sh may run the text (KindBashOnly).
+func (an *analyzer) bashOnly(c *ctx, p syntax.Pos, feature string) {
+	an.bashOnlyAt(c, an.pos(c.src, p), feature)
+}
+
+func (an *analyzer) bashOnlyAt(c *ctx, p Pos, feature string) {
+	switch c.shell {
+	case "", "sh", "dash", "ash":
+		an.facts.add(Fact{Kind: KindBashOnly, Pos: p, Text: feature, Detail: c.shell, Depth: c.depth})
+	}
 }
 
 func (an *analyzer) pos(src *source, p syntax.Pos) Pos {
@@ -467,7 +586,7 @@ func (an *analyzer) fact(c *ctx, k Kind, p syntax.Pos, text, detail string) {
 }
 
 // script parses and walks one piece of shell text.
-func (an *analyzer) script(src *source, depth int) {
+func (an *analyzer) script(src *source, depth int, shell string) {
 	f, pe, err := parse(src.text)
 	if err != nil {
 		msg := err.Error()
@@ -479,7 +598,10 @@ func (an *analyzer) script(src *source, depth int) {
 		an.a.Errors = append(an.a.Errors, ParseError{Pos: p, Message: msg, Depth: depth})
 		return
 	}
-	c := &ctx{src: src, depth: depth, first: true}
+	c := &ctx{src: src, depth: depth, first: true, shell: shell}
+	if len(f.Stmts) > 0 {
+		c.last = f.Stmts[len(f.Stmts)-1]
+	}
 	for _, s := range f.Stmts {
 		an.walk(s, c)
 	}
@@ -501,6 +623,12 @@ func (an *analyzer) walk(node syntax.Node, c *ctx) {
 				an.fact(c, KindOr, n.OpPos, "||", "")
 			case syntax.Pipe, syntax.PipeAll:
 				an.fact(c, KindPipe, n.OpPos, n.Op.String(), "")
+				if n.Op == syntax.PipeAll {
+					an.bashOnly(c, n.OpPos, "|&")
+				}
+				if ce, ok := n.Y.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && mailers[path.Base(ce.Args[0].Lit())] {
+					an.fact(c, KindMail, ce.Args[0].Pos(), ce.Args[0].Lit(), "pipe")
+				}
 			}
 		case *syntax.Subshell:
 			an.fact(c, KindSubshell, n.Lparen, "(", "")
@@ -536,12 +664,21 @@ func (an *analyzer) walk(node syntax.Node, c *ctx) {
 			return false
 		case *syntax.FuncDecl:
 			an.fact(c, KindCompound, n.Position, "function", "")
+			if n.RsrvWord {
+				an.bashOnly(c, n.Position, "function")
+			}
+		case *syntax.SglQuoted:
+			if n.Dollar {
+				an.bashOnly(c, n.Left, "$'")
+			}
 		case *syntax.TestClause:
+			an.bashOnly(c, n.Left, "[[")
 			tc := *c
 			tc.test = "[["
 			an.walk(n.X, &tc)
 			return false
 		case *syntax.ArithmCmd:
+			an.bashOnly(c, n.Left, "((")
 			tc := *c
 			tc.test = "(("
 			an.walk(n.X, &tc)
@@ -556,6 +693,7 @@ func (an *analyzer) walk(node syntax.Node, c *ctx) {
 			return false
 		case *syntax.ProcSubst:
 			an.fact(c, KindCmdSubst, n.OpPos, n.Op.String(), "")
+			an.bashOnly(c, n.OpPos, "<(")
 			an.walkSubst(n.Stmts, c)
 			return false
 		case *syntax.ParamExp:
@@ -565,6 +703,14 @@ func (an *analyzer) walk(node syntax.Node, c *ctx) {
 					p = n.Param.ValuePos
 				}
 				an.fact(c, KindVarRef, p, n.Param.Value, "")
+				switch {
+				case n.Repl != nil:
+					an.bashOnly(c, p, "${//}")
+				case n.Slice != nil:
+					an.bashOnly(c, p, "${:}")
+				case n.Index != nil:
+					an.bashOnly(c, p, "array")
+				}
 			}
 		case *syntax.DeclClause:
 			an.decl(n, c)
@@ -592,7 +738,11 @@ func (an *analyzer) ifClause(n *syntax.IfClause, c *ctx) {
 // stmt records the statement-level facts: background, ';', redirections.
 func (an *analyzer) stmt(s *syntax.Stmt, c *ctx) {
 	if s.Background {
-		an.fact(c, KindBackground, s.Semicolon, "&", "")
+		detail := ""
+		if s == c.last {
+			detail = "trailing"
+		}
+		an.fact(c, KindBackground, s.Semicolon, "&", detail)
 	} else if s.Semicolon.IsValid() {
 		o := c.src.off(s.Semicolon)
 		if o < len(c.src.text) && c.src.text[o] == ';' {
@@ -624,7 +774,10 @@ func (an *analyzer) redirect(r *syntax.Redirect, c *ctx) Redirect {
 		rd.FD = r.N.Value
 	}
 	switch r.Op {
-	case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.AppClob, syntax.RdrAll, syntax.AppAll, syntax.RdrAllClob, syntax.AppAllClob:
+	case syntax.RdrAll, syntax.AppAll, syntax.RdrAllClob, syntax.AppAllClob:
+		rd.Output = true
+		an.bashOnly(c, r.OpPos, "&>")
+	case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.AppClob:
 		rd.Output = true
 	case syntax.DplOut:
 		rd.Output = true
@@ -639,6 +792,7 @@ func (an *analyzer) redirect(r *syntax.Redirect, c *ctx) Redirect {
 		if rd.Output && rd.Dup && rd.Target.Static && !isFD(rd.Target.Text) {
 			// ">& file" is bash for "&> file".
 			rd.Dup = false
+			an.bashOnly(c, r.OpPos, "&>")
 		}
 		if rd.Output && !rd.Dup {
 			if rd.Target.Text == "/dev/null" {
@@ -646,8 +800,16 @@ func (an *analyzer) redirect(r *syntax.Redirect, c *ctx) Redirect {
 			} else {
 				rd.File = true
 			}
+			rd.Dest = ClassifyOutput(rd.Target.Text)
+			if rd.Dest == OutputData {
+				an.facts.add(Fact{Kind: KindDataOutput, Pos: rd.Target.Pos, Text: rd.Target.Text, Detail: rd.FD + rd.Op, Depth: c.depth})
+			}
+			if !an.cdSeen && relativeFile(rd.Target) {
+				an.facts.add(Fact{Kind: KindRelativePath, Pos: rd.Target.Pos, Text: rd.Target.Text, Detail: "redirect", Depth: c.depth})
+			}
 		}
 		an.wordFacts(rd.Target, c)
+		an.dateFile(r.Word, rd.Target, c, true)
 	}
 	return rd
 }
@@ -670,6 +832,14 @@ func isFD(s string) bool {
 // word converts a syntax word into a Word with its outer position.
 func (an *analyzer) word(w *syntax.Word, c *ctx) Word {
 	val, _, static, glob := c.src.wordValue(w)
+	if glob {
+		for _, part := range w.Parts {
+			if lit, ok := part.(*syntax.Lit); ok && braceExpansion(stripEscapes(lit.Value)) {
+				an.bashOnly(c, w.Pos(), "brace-expansion")
+				break
+			}
+		}
+	}
 	return Word{Text: val, Static: static, Glob: glob, Pos: an.pos(c.src, w.Pos())}
 }
 
@@ -684,7 +854,8 @@ func (an *analyzer) wordFacts(w Word, c *ctx) {
 	if containsFold(w.Text, "localhost") || strings.Contains(w.Text, "127.0.0.1") || strings.Contains(w.Text, "[::1]") {
 		add(KindLocalhost, w.Text, "")
 	}
-	if !strings.ContainsAny(w.Text, "/~") {
+	if !strings.ContainsAny(w.Text, "/~") || remoteSpec(w.Text) {
+		// host:/home/x (rsync, scp) is a path on another machine.
 		return
 	}
 	for _, p := range hostPathPrefixes {
@@ -713,6 +884,7 @@ func (an *analyzer) assign(as *syntax.Assign, c *ctx) Assign {
 	a := Assign{Name: as.Name.Value, Static: true, Pos: an.pos(c.src, as.Pos()), Depth: c.depth}
 	switch {
 	case as.Array != nil:
+		an.bashOnly(c, as.Array.Lparen, "array")
 		a.Static = false
 		a.Value = c.src.slice(as.Array.Pos(), as.Array.End())
 	case as.Value != nil && len(as.Value.Parts) > 0:
@@ -745,6 +917,9 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 	for i, w := range ce.Args {
 		words[i] = an.word(w, c)
 		an.wordFacts(words[i], c)
+		if i > 0 {
+			an.dateFile(w, words[i], c, false)
+		}
 	}
 	cmd.Name, cmd.Args = words[0], words[1:]
 	first := c.first && !c.inSubst
@@ -762,7 +937,15 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 			}
 			an.facts.add(Fact{Kind: KindCd, Pos: cmd.Args[0].Pos, Text: cmd.Args[0].Text, Detail: detail, Depth: c.depth})
 		}
+		an.cdSeen = true
+	case "source":
+		an.bashOnly(c, ce.Args[0].Pos(), "source")
 	case "[", "test":
+		for _, w := range cmd.Args {
+			if w.Text == "==" && w.Static {
+				an.bashOnlyAt(c, w.Pos, "==")
+			}
+		}
 		tc := *c
 		tc.test = name
 		for _, w := range ce.Args[1:] {
@@ -803,6 +986,7 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 		cmd.Rails = railsShape(cmd.Exec, cmd.Assigns)
 		cmd.Script = scriptOf(cmd.Exec)
 	}
+	an.traps(&cmd, c)
 	an.commands.add(cmd)
 	if cmd.Inner != "" && c.depth < maxDepth {
 		_, offs, _, _ := c.src.wordValueOffs(innerWord, true)
@@ -810,7 +994,7 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 		for i, o := range offs {
 			mapped[i] = c.src.outer(o)
 		}
-		an.script(&source{text: cmd.Inner, offs: mapped}, c.depth+1)
+		an.script(&source{text: cmd.Inner, offs: mapped}, c.depth+1, wrapperName)
 	}
 }
 
@@ -1116,4 +1300,142 @@ func (an *analyzer) walkSubst(stmts []*syntax.Stmt, c *ctx) {
 	for _, s := range stmts {
 		an.walk(s, &sc)
 	}
+}
+
+// mailers are the programs that send mail through the local transport,
+// which a task does not have.
+var mailers = map[string]bool{
+	"mail": true, "mailx": true, "Mail": true, "sendmail": true, "mutt": true, "s-nail": true, "bsd-mailx": true,
+}
+
+// traps records the facts about one simple command that matter when it
+// moves from cron into a task: mail, login shells, tee to data files and
+// relative paths that relied on cron starting in $HOME.
+func (an *analyzer) traps(cmd *Command, c *ctx) {
+	exec := cmd.Exec
+	if len(exec) == 0 {
+		return
+	}
+	name := path.Base(exec[0].Text)
+	if mailers[name] {
+		an.facts.add(Fact{Kind: KindMail, Pos: exec[0].Pos, Text: exec[0].Text, Depth: c.depth})
+	}
+	switch {
+	case shells[name]:
+		for _, w := range exec[1:] {
+			t := w.Text
+			if !strings.HasPrefix(t, "-") || t == "-" || t == "--" {
+				break
+			}
+			if t == "--login" || !strings.HasPrefix(t, "--") && strings.Contains(t, "l") {
+				an.facts.add(Fact{Kind: KindLoginShell, Pos: w.Pos, Text: exec[0].Text, Detail: t, Depth: c.depth})
+				break
+			}
+		}
+	case name == "su":
+		for _, w := range exec[1:] {
+			if w.Text == "-" || w.Text == "-l" || w.Text == "--login" {
+				an.facts.add(Fact{Kind: KindLoginShell, Pos: w.Pos, Text: exec[0].Text, Detail: w.Text, Depth: c.depth})
+				break
+			}
+		}
+	case name == "tee":
+		for _, w := range exec[1:] {
+			if strings.HasPrefix(w.Text, "-") {
+				continue
+			}
+			if ClassifyOutput(w.Text) == OutputData {
+				an.facts.add(Fact{Kind: KindDataOutput, Pos: w.Pos, Text: w.Text, Detail: "tee", Depth: c.depth})
+			}
+		}
+	}
+	if an.cdSeen || cmd.InSubst {
+		return
+	}
+	if relativeFile(exec[0]) && strings.Contains(exec[0].Text, "/") {
+		an.facts.add(Fact{Kind: KindRelativePath, Pos: exec[0].Pos, Text: exec[0].Text, Detail: "program", Depth: c.depth})
+	} else if cmd.Script != "" && cmd.Script != exec[0].Text {
+		for _, w := range exec[1:] {
+			if w.Text == cmd.Script && relativeFile(w) {
+				an.facts.add(Fact{Kind: KindRelativePath, Pos: w.Pos, Text: w.Text, Detail: "script", Depth: c.depth})
+				break
+			}
+		}
+	}
+}
+
+// relativeFile reports a static word that names a file relative to the
+// working directory.
+func relativeFile(w Word) bool {
+	t := w.Text
+	return w.Static && t != "" && !strings.HasPrefix(t, "/") && !strings.HasPrefix(t, "-") && !isFD(t)
+}
+
+// dateFile records $(date +FMT) used inside a file name (KindDateFile): in
+// a redirection target, or in a word that has text around the
+// substitution (backup-$(date +%F).sql). A bare $(date +%d) argument is a
+// value, not a name, and tests are KindDateTest.
+func (an *analyzer) dateFile(w *syntax.Word, v Word, c *ctx, target bool) {
+	if w == nil || v.Static {
+		return
+	}
+	parts := w.Parts
+	if len(parts) == 1 {
+		if dq, ok := parts[0].(*syntax.DblQuoted); ok {
+			parts = dq.Parts
+		}
+	}
+	if !target && len(parts) < 2 {
+		return
+	}
+	syntax.Walk(w, func(n syntax.Node) bool {
+		cs, ok := n.(*syntax.CmdSubst)
+		if !ok {
+			return true
+		}
+		for _, st := range cs.Stmts {
+			ce, ok := st.Cmd.(*syntax.CallExpr)
+			if !ok || len(ce.Args) == 0 || path.Base(ce.Args[0].Lit()) != "date" {
+				continue
+			}
+			for _, aw := range ce.Args[1:] {
+				f, _, static, _ := c.src.wordValue(aw)
+				if static && strings.HasPrefix(f, "+") && dateDirective(f) {
+					an.facts.add(Fact{Kind: KindDateFile, Pos: v.Pos, Text: v.Text, Detail: f, Depth: c.depth})
+					return false
+				}
+			}
+		}
+		return false
+	})
+}
+
+// remoteSpec reports an rsync/scp remote location, [user@]host:path or
+// host::module: the path is on another machine, not on the old server.
+func remoteSpec(t string) bool {
+	i := strings.IndexByte(t, ':')
+	if i <= 0 {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		c := t[j]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._-@", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// ServerDir reports whether a cd target (KindCd's Text) is a directory of
+// the old server that a container image does not have as such: an absolute
+// path, ~ or $HOME, but not "/" (cd / only resets the working directory, as
+// Debian's run-parts lines do), and not a relative path.
+func ServerDir(dir string) bool {
+	switch {
+	case dir == "" || path.Clean(dir) == "/":
+		return false
+	case strings.HasPrefix(dir, "/"), strings.HasPrefix(dir, "~"), strings.HasPrefix(dir, "$HOME"), strings.HasPrefix(dir, "${HOME}"):
+		return true
+	}
+	return false
 }

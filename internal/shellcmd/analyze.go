@@ -138,9 +138,9 @@ type Redirect struct {
 	DevNull bool
 	// Dest classifies where an output redirection writes (OutputNone for
 	// input redirections and descriptor duplications).
-	Dest    OutputKind
-	Pos     Pos
-	Depth   int
+	Dest  OutputKind
+	Pos   Pos
+	Depth int
 }
 
 // OutputKind classifies the destination of an output redirection: what a

@@ -1376,7 +1376,7 @@ func relativeFile(w Word) bool {
 // substitution (backup-$(date +%F).sql). A bare $(date +%d) argument is a
 // value, not a name, and tests are KindDateTest.
 func (an *analyzer) dateFile(w *syntax.Word, v Word, c *ctx, target bool) {
-	if w == nil || v.Static {
+	if w == nil || v.Static || !strings.Contains(v.Text, "date") {
 		return
 	}
 	parts := w.Parts

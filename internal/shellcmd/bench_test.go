@@ -47,17 +47,21 @@ func BenchmarkAnalyze10MBWord(b *testing.B) {
 func BenchmarkRewrite10MB(b *testing.B) {
 	cmd := bigCommand(10 << 20)
 	b.SetBytes(int64(len(cmd)))
+	start := processCPU()
 	for b.Loop() {
 		Rewrite(cmd, RewriteOptions{AppRoot: "/app"})
 	}
+	b.ReportMetric((processCPU()-start).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 func benchAnalyze(b *testing.B, cmd string) {
 	b.SetBytes(int64(len(cmd)))
 	b.ReportAllocs()
+	start := processCPU()
 	for b.Loop() {
 		Analyze(cmd)
 	}
+	b.ReportMetric((processCPU()-start).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // TestAnalyzeLinear guards against the quadratic position computation

@@ -149,6 +149,22 @@ func (s *source) slice(from, to syntax.Pos) string {
 // is nil unless wantOffs: only wrapper scripts need it, and building it for
 // every word costs eight bytes per byte of the command.
 func (s *source) wordValueOffs(w *syntax.Word, wantOffs bool) (val string, offs []int, static, glob bool) {
+	if !wantOffs && len(w.Parts) == 1 {
+		// Most words are one plain literal or one single-quoted string:
+		// their value is a slice of the source, with nothing to copy.
+		switch p := w.Parts[0].(type) {
+		case *syntax.Lit:
+			start, end := s.off(p.ValuePos), s.off(p.ValueEnd)
+			raw := s.text[start:end]
+			if !strings.HasPrefix(raw, "~") && !strings.Contains(raw, `\`) {
+				return raw, nil, true, globPattern(raw) || braceExpansion(raw)
+			}
+		case *syntax.SglQuoted:
+			if !p.Dollar {
+				return p.Value, nil, true, false
+			}
+		}
+	}
 	var b strings.Builder
 	static = true
 	add := func(c byte, at int) {

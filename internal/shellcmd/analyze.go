@@ -56,8 +56,8 @@ const (
 	// local mail transport.
 	KindMail
 	// KindDateFile is $(date +FMT) (or backticks) inside a file name: a
-	// redirection target, an argument or an assignment value with other
-	// text around the substitution. Text is the word as written, Detail the
+	// redirection target, or an argument or assignment value
+	// (F=/b/db-$(date +%F).sql) with other text around the substitution. Text is the word as written, Detail the
 	// format. The date is the task's (UTC), not the old server's.
 	KindDateFile
 	// KindRelativePath is a relative program, script or redirection
@@ -164,9 +164,13 @@ const (
 	// OutputData: any other file (a dump, an export, a report): what the
 	// job produces. It would be written to the task's disk and lost.
 	OutputData
+	// OutputUnknown: a target only the shell can expand whose text does
+	// not show what it is ($OUT, ${DIR}/$NAME): no log directory, no .log
+	// and no literal extension after the last expansion.
+	OutputUnknown
 )
 
-var outputKindNames = [...]string{OutputNone: "none", OutputDevNull: "dev-null", OutputStream: "stream", OutputLog: "log", OutputData: "data"}
+var outputKindNames = [...]string{OutputNone: "none", OutputDevNull: "dev-null", OutputStream: "stream", OutputLog: "log", OutputData: "data", OutputUnknown: "unknown"}
 
 // String names the kind.
 func (k OutputKind) String() string {
@@ -177,9 +181,20 @@ func (k OutputKind) String() string {
 }
 
 // ClassifyOutput classifies an output file as written in a redirection or
-// a tee argument. A target that only the shell can expand ($LOG/x.log) is
-// classified by its text.
+// a tee argument. A target that only the shell can expand is classified by
+// its text: $LOG/x.log is a log, /b/db-$(date +%F).sql data, $OUT unknown.
 func ClassifyOutput(target string) OutputKind {
+	k := classifyStatic(target)
+	if k == OutputData {
+		base := path.Base(target)
+		if i := strings.LastIndexAny(base, "$`)}"); i >= 0 && !strings.Contains(base[i+1:], ".") {
+			return OutputUnknown
+		}
+	}
+	return k
+}
+
+func classifyStatic(target string) OutputKind {
 	switch target {
 	case "":
 		return OutputNone
@@ -891,6 +906,7 @@ func (an *analyzer) assign(as *syntax.Assign, c *ctx) Assign {
 		w := an.word(as.Value, c)
 		a.Value, a.Static = w.Text, w.Static && !w.Glob
 		an.wordFacts(w, c)
+		an.dateFile(as.Value, w, c, false)
 	}
 	return a
 }

@@ -32,6 +32,11 @@ func TestClassifyOutput(t *testing.T) {
 		{"/tmp/x.log.gz", OutputData}, // a compressed archive of a log is data
 		{"/tmp/logbook.txt", OutputData},
 		{"/dev/stdout2", OutputData},
+		{"$OUT", OutputUnknown},
+		{"${DIR}/$NAME", OutputUnknown},
+		{"$DIR/x-$(date +%F)", OutputUnknown},
+		{"$DIR/x-$(date +%F).csv", OutputData},
+		{"/b/$(date +%F).sql.gz", OutputData},
 	}
 	for _, tt := range tests {
 		if got := ClassifyOutput(tt.target); got != tt.want {
@@ -111,8 +116,10 @@ func TestTrapFacts(t *testing.T) {
 		{"echo mail", ""},
 		// date in file names
 		{"tar czf /b/site-$(date +%F).tgz /srv", "9 date-in-file-name /b/site-$(date +%F).tgz +%F"},
-		{`x > "/b/$(date +%Y%m%d)"`, "5 data-output-file \"/b/$(date +%Y%m%d)\" >; 5 date-in-file-name \"/b/$(date +%Y%m%d)\" +%Y%m%d"},
+		{`x > "/b/$(date +%Y%m%d)"`, "5 date-in-file-name \"/b/$(date +%Y%m%d)\" +%Y%m%d"},
 		{"echo $(date +%F)", ""},
+		{"F=/b/db-$(date +%F).sql && pg_dump > $F", "3 date-in-file-name /b/db-$(date +%F).sql +%F"},
+		{"x > $DIR/out.csv 2> ${ERR}", "5 data-output-file $DIR/out.csv >"},
 		{"x > /b/$(date +%s%N).json", "5 data-output-file /b/$(date +%s%N).json >; 5 date-in-file-name /b/$(date +%s%N).json +%s%N"},
 		// relative paths before any cd
 		{"bin/x >> log/x.log", "1 relative-path bin/x program; 10 relative-path log/x.log redirect"},

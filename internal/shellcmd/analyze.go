@@ -427,8 +427,14 @@ type hostPrefix struct {
 // containsFold reports whether s contains the lowercase ASCII word sub,
 // ignoring case, without allocating.
 func containsFold(s, sub string) bool {
+	if sub == "" {
+		return true
+	}
+	first := sub[0]
 	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
+		// Compare the first byte cheaply before the full fold: this runs
+		// over every word of the command.
+		if s[i]|0x20 == first && strings.EqualFold(s[i:i+len(sub)], sub) {
 			return true
 		}
 	}

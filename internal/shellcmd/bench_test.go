@@ -103,3 +103,17 @@ func TestColIndex(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParseOnly10MB is the shell parser alone on the 10 MB command:
+// the part of BenchmarkAnalyze10MB that is not ours.
+func BenchmarkParseOnly10MB(b *testing.B) {
+	cmd := bigCommand(10 << 20)
+	b.SetBytes(int64(len(cmd)))
+	start := processCPU()
+	for b.Loop() {
+		if _, _, err := parse(cmd); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((processCPU()-start).Seconds()/float64(b.N), "cpu-s/op")
+}

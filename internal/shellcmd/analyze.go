@@ -63,7 +63,7 @@ const (
 	// KindRelativePath is a relative program, script or redirection
 	// target used before any cd: cron started the job in the user's home
 	// directory, the task starts in the image's working directory. Text
-	// is the word, Detail "program", "script" or "redirect".
+	// is the word, Detail "program", "script", "redirect" or "cd" (cd app).
 	KindRelativePath
 	// KindLoginShell is a login shell: bash -l, bash --login, sh -lc,
 	// su - / su -l / su --login. Text is the program, Detail the option;
@@ -958,6 +958,9 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 				detail = "leading"
 			}
 			an.facts.add(Fact{Kind: KindCd, Pos: cmd.Args[0].Pos, Text: cmd.Args[0].Text, Detail: detail, Depth: c.depth})
+			if !an.cdSeen && !c.inSubst && relativeFile(cmd.Args[0]) {
+				an.facts.add(Fact{Kind: KindRelativePath, Pos: cmd.Args[0].Pos, Text: cmd.Args[0].Text, Detail: "cd", Depth: c.depth})
+			}
 		}
 		an.cdSeen = true
 	case "source":

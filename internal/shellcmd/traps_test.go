@@ -126,6 +126,8 @@ func TestTrapFacts(t *testing.T) {
 		{"cd /app && bin/x >> log/x.log", ""},
 		{"ruby scripts/a.rb", "6 relative-path scripts/a.rb script"},
 		{"backup.sh", ""},
+		{"cd app && bin/x", "4 relative-path app cd"},
+		{"cd /srv && cd app && bin/x", ""},
 		// login shells
 		{"/bin/bash -lc 'x'", "11 login-shell /bin/bash -lc"},
 		{"bash --login x.sh", "6 login-shell bash --login; 14 relative-path x.sh script"},

@@ -34,6 +34,8 @@ const (
 	CodeEmptyVarName       = "CB028"
 	CodeOrphanDirective    = "CB029"
 	CodeCommandTooLong     = "CB030"
+	CodeFileTooLarge       = "CB031"
+	CodeLineTooLong        = "CB032"
 )
 
 // codeDocs documents every code above, in code order. It is immutable:
@@ -69,6 +71,8 @@ var codeDocs = []CodeDoc{
 	{Code: CodeEmptyVarName, Name: "empty-variable-name", Severity: SeverityWarning, Summary: "An assignment has an empty variable name.", Example: "=/usr/bin"},
 	{Code: CodeOrphanDirective, Name: "orphan-directive", Severity: SeverityWarning, Summary: "A \"# cronbridge:\" directive is not in the comment block directly above an entry, so it applies to nothing.", Example: "# cronbridge: name=backup"},
 	{Code: CodeCommandTooLong, Name: "command-too-long", Severity: SeverityError, Summary: "The command is 999 bytes or longer, which debian cron rejects (its buffer is 1000 bytes).", Example: "0 3 * * * /bin/job --with-a-very-long-argument-list ..."},
+	{Code: CodeFileTooLarge, Name: "file-too-large", Severity: SeverityError, Summary: "The crontab is larger than 1 MiB (MaxFileSize): it is refused and not read at all.", Example: "a 2 MB generated crontab"},
+	{Code: CodeLineTooLong, Name: "line-too-long", Severity: SeverityError, Summary: "A line is longer than 64 KiB (MaxLineSize): it is refused and not read, so it is neither a job nor an assignment.", Example: "0 3 * * * /bin/job <70,000 bytes of arguments>"},
 }
 
 // Codes returns the documentation of every code Parse emits (CB001-CB089),

@@ -2,6 +2,8 @@ package deploy
 
 import (
 	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"strings"
 
 	"github.com/cronbridge/cronbridge/internal/config"
@@ -16,6 +18,13 @@ const (
 	TagTrackingID = "cronbridge:tracking-id"
 	// TargetID is the id of the ECS target on every managed rule.
 	TargetID = "cronbridge-ecs-task"
+	// TagJob names the job on every task a rule starts, and GroupPrefix
+	// starts the task group ("cronbridge:<job>"), so that every task is
+	// attributable to its job (ListTasks and the console filter by group).
+	TagJob      = "cronbridge:job"
+	GroupPrefix = "cronbridge:"
+	// DefaultRuleQuota is EventBridge's default quota of rules per bus.
+	DefaultRuleQuota = 300
 )
 
 // Desired is the state deploy converges to: plain values, no SDK types, so
@@ -31,6 +40,12 @@ type Desired struct {
 	// Image is the image to deploy; "" keeps the latest revision's image
 	// (plan without --image).
 	Image string
+	// EventBus is the bus the rules live on ("" or "default": the
+	// account's default bus).
+	EventBus string
+	// RuleQuota is the quota of rules per bus that plan checks (0:
+	// DefaultRuleQuota).
+	RuleQuota int
 	// RulePrefix scopes the rules read; TrackingID scopes pruning.
 	RulePrefix string
 	TrackingID string
@@ -116,6 +131,8 @@ func FromConfig(cfg *config.Config, image string, jobs []JobInput) Desired {
 		Container:       a.Container,
 		Image:           image,
 		RulePrefix:      a.RulePrefix,
+		EventBus:        a.EventBus,
+		RuleQuota:       a.RuleQuota,
 		TrackingID:      cfg.TrackingID(),
 		RoleARN:         a.RoleARN,
 		LaunchType:      a.LaunchType,
@@ -199,4 +216,28 @@ func mergeEnv(low, high map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// bus returns the event bus name for API calls: nil for the default bus,
+// so that calls on the default bus are exactly what they were before
+// custom buses were supported.
+func (d Desired) bus() *string {
+	if d.EventBus == "" || d.EventBus == "default" {
+		return nil
+	}
+	return aws.String(d.EventBus)
+}
+
+func (d Desired) busName() string {
+	if b := d.bus(); b != nil {
+		return *b
+	}
+	return "default"
+}
+
+func (d Desired) ruleQuota() int {
+	if d.RuleQuota > 0 {
+		return d.RuleQuota
+	}
+	return DefaultRuleQuota
 }

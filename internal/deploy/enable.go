@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -50,7 +49,7 @@ func Enable(ctx context.Context, c Clients, d Desired) ([]string, error) {
 	errs := forEach(ctx, len(todo), c.parallel(), func(ctx context.Context, i int) error {
 		r := todo[i]
 		if _, err := c.Events.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(r.Name), ScheduleExpression: aws.String(r.ScheduleExpression),
-			Description: aws.String(r.Description), State: ebtypes.RuleStateEnabled}); err != nil {
+			Description: aws.String(r.Description), State: ebtypes.RuleStateEnabled, EventBusName: d.bus()}); err != nil {
 			return fmt.Errorf("enable rule %q: %w", r.Name, err)
 		}
 		names[i] = r.Name
@@ -62,7 +61,7 @@ func Enable(ctx context.Context, c Clients, d Desired) ([]string, error) {
 			done = append(done, n)
 		}
 	}
-	return done, errors.Join(errs...)
+	return done, joinErrors(ctx, errs)
 }
 
 func hasTarget(r ObservedRule) bool {

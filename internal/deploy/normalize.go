@@ -61,7 +61,19 @@ func flattenTarget(t ebtypes.Target) map[string]string {
 				sortStrings(vpc, "SecurityGroups")
 			}
 		}
-		sortBy(ep, "Tags", "Key")
+		// Tags as a map keyed by tag key: adding one tag shows as one
+		// added field instead of shifting the index of every tag after it.
+		if l, ok := ep["Tags"].([]any); ok {
+			tags := map[string]any{}
+			for _, e := range l {
+				if t, ok := e.(map[string]any); ok {
+					k, _ := t["Key"].(string)
+					v, _ := t["Value"].(string)
+					tags[k] = v
+				}
+			}
+			ep["Tags"] = tags
+		}
 	}
 	rp, _ := m["RetryPolicy"].(map[string]any)
 	if rp == nil {

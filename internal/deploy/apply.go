@@ -96,9 +96,8 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 		}
 	}
 	// 2. Rules, each in a valid order.
-	bus := p.desired.bus()
 	errs := forEach(ctx, len(p.Rules), c.parallel(), func(ctx context.Context, i int) error {
-		return applyRule(ctx, c.Events, &p.Rules[i], res.TaskDefinitionARN, bus)
+		return applyRule(ctx, c.Events, &p.Rules[i], res.TaskDefinitionARN)
 	})
 	if err := joinErrors(ctx, errs); err != nil {
 		return res, err
@@ -114,7 +113,7 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 	return res, nil
 }
 
-func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string, bus *string) error {
+func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string) error {
 	switch rc.Action {
 	case ActionUnchanged, ActionOrphan, ActionConflict:
 		return nil
@@ -125,16 +124,16 @@ func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string, 
 		// that still has some.
 		if o := rc.observed; o != nil && o.State != string(ebtypes.RuleStateDisabled) && o.ScheduleExpression != "" {
 			if _, err := ev.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(rc.Name), ScheduleExpression: aws.String(o.ScheduleExpression),
-				Description: aws.String(o.Description), State: ebtypes.RuleStateDisabled, EventBusName: bus}); err != nil {
+				Description: aws.String(o.Description), State: ebtypes.RuleStateDisabled}); err != nil {
 				return fmt.Errorf("disable rule %q before deleting it: %w", rc.Name, err)
 			}
 		}
 		if len(rc.removeTargets) > 0 {
-			if err := removeTargets(ctx, ev, bus, rc.Name, rc.removeTargets); err != nil {
+			if err := removeTargets(ctx, ev, rc.Name, rc.removeTargets); err != nil {
 				return err
 			}
 		}
-		if _, err := ev.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String(rc.Name), EventBusName: bus}); err != nil {
+		if _, err := ev.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String(rc.Name)}); err != nil {
 			return fmt.Errorf("delete rule %q: %w", rc.Name, err)
 		}
 		return nil
@@ -150,14 +149,14 @@ func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string, 
 		// Created DISABLED with its ownership tags in the same call, so a
 		// crash leaves a rule that cannot fire and that the next run
 		// recognizes as its own.
-		if _, err := ev.PutRule(ctx, putRuleInput(s, string(ebtypes.RuleStateDisabled), true, bus)); err != nil {
+		if _, err := ev.PutRule(ctx, putRuleInput(s, string(ebtypes.RuleStateDisabled), true)); err != nil {
 			return fmt.Errorf("create rule %q: %w", s.Name, err)
 		}
-		if err := putTarget(ctx, ev, bus, s.Name, target); err != nil {
+		if err := putTarget(ctx, ev, s.Name, target); err != nil {
 			return err
 		}
 		if s.State != string(ebtypes.RuleStateDisabled) {
-			if _, err := ev.PutRule(ctx, putRuleInput(s, s.State, false, bus)); err != nil {
+			if _, err := ev.PutRule(ctx, putRuleInput(s, s.State, false)); err != nil {
 				return fmt.Errorf("enable rule %q: %w", s.Name, err)
 			}
 		}
@@ -166,17 +165,17 @@ func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string, 
 	// Update: the target first, so that a rule that becomes enabled has
 	// its (new) target already.
 	if rc.putTarget {
-		if err := putTarget(ctx, ev, bus, s.Name, target); err != nil {
+		if err := putTarget(ctx, ev, s.Name, target); err != nil {
 			return err
 		}
 	}
 	if len(rc.removeTargets) > 0 {
-		if err := removeTargets(ctx, ev, bus, rc.Name, rc.removeTargets); err != nil {
+		if err := removeTargets(ctx, ev, rc.Name, rc.removeTargets); err != nil {
 			return err
 		}
 	}
 	if rc.putRule {
-		if _, err := ev.PutRule(ctx, putRuleInput(s, s.State, false, bus)); err != nil {
+		if _, err := ev.PutRule(ctx, putRuleInput(s, s.State, false)); err != nil {
 			return fmt.Errorf("update rule %q: %w", s.Name, err)
 		}
 	}
@@ -187,7 +186,7 @@ func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string, 
 		}
 		arn := rc.arn
 		if arn == "" {
-			arn = ruleARN(tdARN, bus, s.Name)
+			arn = ruleARN(tdARN, s.Name)
 		}
 		if _, err := ev.TagResource(ctx, &eventbridge.TagResourceInput{ResourceARN: aws.String(arn), Tags: tags}); err != nil {
 			return fmt.Errorf("tag rule %q: %w", s.Name, err)
@@ -198,9 +197,8 @@ func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string, 
 
 // putRuleInput builds PutRule. Tags only go on the creating call: on an
 // existing rule PutRule does not reconcile tags; TagResource does.
-func putRuleInput(s *ruleSpec, state string, withTags bool, bus *string) *eventbridge.PutRuleInput {
+func putRuleInput(s *ruleSpec, state string, withTags bool) *eventbridge.PutRuleInput {
 	in := &eventbridge.PutRuleInput{
-		EventBusName:       bus,
 		Name:               aws.String(s.Name),
 		ScheduleExpression: aws.String(s.ScheduleExpression),
 		State:              ebtypes.RuleState(state),
@@ -217,8 +215,8 @@ func putRuleInput(s *ruleSpec, state string, withTags bool, bus *string) *eventb
 // putTarget puts the rule's one target in one call (PutTargets takes up
 // to 10) and fails on partial failures, which PutTargets reports in its
 // response rather than as an error.
-func putTarget(ctx context.Context, ev EventsAPI, bus *string, rule string, t ebtypes.Target) error {
-	out, err := ev.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(rule), Targets: []ebtypes.Target{t}, EventBusName: bus})
+func putTarget(ctx context.Context, ev EventsAPI, rule string, t ebtypes.Target) error {
+	out, err := ev.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(rule), Targets: []ebtypes.Target{t}})
 	if err != nil {
 		return fmt.Errorf("put targets of rule %q: %w", rule, err)
 	}
@@ -229,11 +227,11 @@ func putTarget(ctx context.Context, ev EventsAPI, bus *string, rule string, t eb
 	return nil
 }
 
-func removeTargets(ctx context.Context, ev EventsAPI, bus *string, rule string, ids []string) error {
+func removeTargets(ctx context.Context, ev EventsAPI, rule string, ids []string) error {
 	// RemoveTargets takes at most 100 ids per call.
 	for len(ids) > 0 {
 		n := min(len(ids), 100)
-		out, err := ev.RemoveTargets(ctx, &eventbridge.RemoveTargetsInput{Rule: aws.String(rule), Ids: ids[:n], EventBusName: bus})
+		out, err := ev.RemoveTargets(ctx, &eventbridge.RemoveTargetsInput{Rule: aws.String(rule), Ids: ids[:n]})
 		if err != nil {
 			return fmt.Errorf("remove targets of rule %q: %w", rule, err)
 		}
@@ -246,15 +244,12 @@ func removeTargets(ctx context.Context, ev EventsAPI, bus *string, rule string, 
 	return nil
 }
 
-// ruleARN builds a rule ARN in the task definition's region and account:
-// rule/<name> on the default bus, rule/<bus>/<name> on another.
-func ruleARN(tdARN string, bus *string, name string) string {
+// ruleARN builds a default-bus rule ARN in the task definition's region
+// and account. (Schedule expressions exist only on the default bus.)
+func ruleARN(tdARN, name string) string {
 	parts := strings.SplitN(tdARN, ":", 6)
 	if len(parts) < 6 {
 		return name
-	}
-	if bus != nil {
-		name = *bus + "/" + name
 	}
 	return "arn:" + parts[1] + ":events:" + parts[3] + ":" + parts[4] + ":rule/" + name
 }

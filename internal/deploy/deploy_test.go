@@ -179,12 +179,25 @@ func ruleNames(t testing.TB) []string {
 // target references a revision that is missing or INACTIVE, and no rule
 // cronbridge owns is ENABLED without its target.
 func checkInvariants(ctx context.Context, c Clients) error {
-	rules, err := listRules(ctx, c.Events, "")
+	buses, err := listBuses(ctx, c.Events)
 	if err != nil {
 		return err
 	}
+	var rules []busRule
+	var enabled = map[busRule]bool{}
+	for _, b := range buses {
+		rs, err := listRulesOn(ctx, c.Events, b, "")
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			br := busRule{bus: b, name: aws.ToString(r.Name)}
+			rules = append(rules, br)
+			enabled[br] = r.State == ebtypes.RuleStateEnabled
+		}
+	}
 	for _, r := range rules {
-		ts, err := listTargets(ctx, c.Events, aws.ToString(r.Name))
+		ts, err := listTargetsOn(ctx, c.Events, r.bus, r.name)
 		if err != nil {
 			return err
 		}
@@ -195,14 +208,14 @@ func checkInvariants(ctx context.Context, c Clients) error {
 			arn := aws.ToString(tg.EcsParameters.TaskDefinitionArn)
 			out, err := c.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn)})
 			if err != nil {
-				return fmt.Errorf("%w: rule %s targets %s, which cannot be described: %v", errInvariant, aws.ToString(r.Name), arn, err)
+				return fmt.Errorf("%w: rule %s (bus %s) targets %s, which cannot be described: %v", errInvariant, r.name, busLabel(r.bus), arn, err)
 			}
 			if out.TaskDefinition.Status != ecstypes.TaskDefinitionStatusActive {
-				return fmt.Errorf("%w: rule %s targets %s, which is %s", errInvariant, aws.ToString(r.Name), arn, out.TaskDefinition.Status)
+				return fmt.Errorf("%w: rule %s (bus %s) targets %s, which is %s", errInvariant, r.name, busLabel(r.bus), arn, out.TaskDefinition.Status)
 			}
 		}
-		if strings.HasPrefix(aws.ToString(r.Name), testPrefix) && r.State == ebtypes.RuleStateEnabled && len(ts) == 0 {
-			return fmt.Errorf("%w: rule %s is ENABLED with no target", errInvariant, aws.ToString(r.Name))
+		if strings.HasPrefix(r.name, testPrefix) && enabled[r] && len(ts) == 0 {
+			return fmt.Errorf("%w: rule %s (bus %s) is ENABLED with no target", errInvariant, r.name, busLabel(r.bus))
 		}
 	}
 	return nil

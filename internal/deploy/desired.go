@@ -2,8 +2,6 @@ package deploy
 
 import (
 	"sort"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"strings"
 
 	"github.com/cronbridge/cronbridge/internal/config"
@@ -40,11 +38,8 @@ type Desired struct {
 	// Image is the image to deploy; "" keeps the latest revision's image
 	// (plan without --image).
 	Image string
-	// EventBus is the bus the rules live on ("" or "default": the
-	// account's default bus).
-	EventBus string
-	// RuleQuota is the quota of rules per bus that plan checks (0:
-	// DefaultRuleQuota).
+	// RuleQuota is the quota of rules on the default bus, where every
+	// scheduled rule lives, that plan checks (0: DefaultRuleQuota).
 	RuleQuota int
 	// RulePrefix scopes the rules read; TrackingID scopes pruning.
 	RulePrefix string
@@ -131,7 +126,6 @@ func FromConfig(cfg *config.Config, image string, jobs []JobInput) Desired {
 		Container:       a.Container,
 		Image:           image,
 		RulePrefix:      a.RulePrefix,
-		EventBus:        a.EventBus,
 		RuleQuota:       a.RuleQuota,
 		TrackingID:      cfg.TrackingID(),
 		RoleARN:         a.RoleARN,
@@ -216,23 +210,6 @@ func mergeEnv(low, high map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
-}
-
-// bus returns the event bus name for API calls: nil for the default bus,
-// so that calls on the default bus are exactly what they were before
-// custom buses were supported.
-func (d Desired) bus() *string {
-	if d.EventBus == "" || d.EventBus == "default" {
-		return nil
-	}
-	return aws.String(d.EventBus)
-}
-
-func (d Desired) busName() string {
-	if b := d.bus(); b != nil {
-		return *b
-	}
-	return "default"
 }
 
 func (d Desired) ruleQuota() int {

@@ -49,7 +49,7 @@ func Enable(ctx context.Context, c Clients, d Desired) ([]string, error) {
 	errs := forEach(ctx, len(todo), c.parallel(), func(ctx context.Context, i int) error {
 		r := todo[i]
 		if _, err := c.Events.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(r.Name), ScheduleExpression: aws.String(r.ScheduleExpression),
-			Description: aws.String(r.Description), State: ebtypes.RuleStateEnabled, EventBusName: d.bus()}); err != nil {
+			Description: aws.String(r.Description), State: ebtypes.RuleStateEnabled}); err != nil {
 			return fmt.Errorf("enable rule %q: %w", r.Name, err)
 		}
 		names[i] = r.Name

@@ -55,7 +55,7 @@ func Observe(ctx context.Context, c Clients, d Desired) (*Observed, error) {
 		return nil, err
 	}
 	o := &Observed{TaskDefinition: td, TaskDefinitionTags: tags}
-	rules, err := listRulesOn(ctx, c.Events, d.bus(), d.RulePrefix)
+	rules, err := listRules(ctx, c.Events, d.RulePrefix)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func Observe(ctx context.Context, c Clients, d Desired) (*Observed, error) {
 			or.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
 		if or.Owned(d.TrackingID) {
-			or.Targets, err = listTargetsOn(ctx, c.Events, d.bus(), or.Name)
+			or.Targets, err = listTargets(ctx, c.Events, or.Name)
 			if err != nil {
 				return err
 			}

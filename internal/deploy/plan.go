@@ -74,8 +74,9 @@ type TaskDefinitionChange struct {
 	ARN string `json:"arn"`
 }
 
-// Quota compares the rules an event bus would hold after the plan with
-// the quota of rules per bus.
+// Quota compares the rules the default event bus (the only one that
+// takes schedule expressions) would hold after the plan with the quota of
+// rules per bus.
 type Quota struct {
 	EventBus string `json:"event_bus"`
 	// Rules is the count on the bus now, every owner's; After is Rules
@@ -97,11 +98,11 @@ func checkQuota(ctx context.Context, c Clients, p *Plan) error {
 		return nil
 	}
 	d := p.desired
-	rules, err := listRulesOn(ctx, c.Events, d.bus(), "")
+	rules, err := listRules(ctx, c.Events, "")
 	if err != nil {
-		return fmt.Errorf("count the rules on event bus %s for the quota check: %w", d.busName(), err)
+		return fmt.Errorf("count the rules on the default event bus for the quota check: %w", err)
 	}
-	p.Quota = &Quota{EventBus: d.busName(), Rules: len(rules), After: len(rules) + p.Counts.Create - p.Counts.Delete, Limit: d.ruleQuota()}
+	p.Quota = &Quota{EventBus: "default", Rules: len(rules), After: len(rules) + p.Counts.Create - p.Counts.Delete, Limit: d.ruleQuota()}
 	if p.Quota.Exceeded() {
 		return fmt.Errorf("the plan needs %d rules on event bus %s (%d there now, %d to create, %d to delete), over the quota of %d rules per bus: "+
 			"raise the quota (Service Quotas, Amazon EventBridge, \"Maximum number of rules\") and set aws.rule_quota, or remove jobs",

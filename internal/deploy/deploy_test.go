@@ -251,6 +251,10 @@ func TestFirstDeploy(t *testing.T) {
 	if diff := cmp.Diff(wantWrites, rec.writes()); diff != "" {
 		t.Errorf("writes (-want +got):\n%s", diff)
 	}
+	// The lock: taken, then released after checking it is still ours.
+	if diff := cmp.Diff(map[string]int{"CreateEventBus": 1, "DescribeEventBus": 1, "DeleteEventBus": 1}, rec.lockCalls()); diff != "" {
+		t.Errorf("lock calls (-want +got):\n%s", diff)
+	}
 	wantNames := []string{"other-team-nightly", "shop-batch-cleanup", "shop-batch-daily-sales", "shop-batch-manual", "shop-batch-month-end-1", "shop-batch-month-end-2"}
 	if diff := cmp.Diff(wantNames, ruleNames(t)); diff != "" {
 		t.Errorf("rules (-want +got):\n%s", diff)
@@ -276,10 +280,8 @@ func TestFirstDeploy(t *testing.T) {
 		"EcsParameters.Tags.cronbridge:job":                                     "daily-sales",
 		"EcsParameters.Tags.team":                                               "batch",
 		"Input.containerOverrides[0].command":                                   `["bin/rails","runner","Batch::DailySales.run"]`,
-		"Input.containerOverrides[0].environment[0].name":                       "A",
-		"Input.containerOverrides[0].environment[0].value":                      "1",
-		"Input.containerOverrides[0].environment[1].name":                       "RAILS_ENV",
-		"Input.containerOverrides[0].environment[1].value":                      "production",
+		"Input.containerOverrides[0].environment.A":                             "1",
+		"Input.containerOverrides[0].environment.RAILS_ENV":                     "production",
 		"Input.containerOverrides[0].name":                                      "app",
 		"Input.cpu":                                                             "1024",
 		"Input.memory":                                                          "2048",
@@ -556,7 +558,7 @@ func TestCreateOrder(t *testing.T) {
 	deploy(t, c, d, Options{})
 	var writes []string
 	for _, op := range rec.calls {
-		if mutating[op] {
+		if mutating[op] && !lockOps[op] {
 			writes = append(writes, op)
 		}
 	}

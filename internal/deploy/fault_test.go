@@ -24,8 +24,10 @@ func faultScenario() (before, after Desired, opts Options) {
 
 // TestFaultInjection fails the k-th AWS call of a full deploy, for every k
 // and every kind of failure, with the SDK's retries off so that the
-// failure reaches deploy. After every successful write the invariants must
-// hold; after the failure, a second deploy must converge.
+// failure reaches deploy. The calls include the deploy lock's, the scan of
+// every event bus and the check of the revision after the apply. After
+// every successful write the invariants must hold; after the failure, the
+// lock is released and a second deploy must converge.
 func TestFaultInjection(t *testing.T) {
 	ctx := context.Background()
 	before, after, opts := faultScenario()
@@ -43,6 +45,11 @@ func TestFaultInjection(t *testing.T) {
 		t.Fatalf("a full deploy made only %d calls: the scenario is too small", n)
 	}
 	t.Logf("a full deploy makes %d calls: %v", n, rec.counts())
+	for _, op := range []string{"CreateEventBus", "DescribeEventBus", "DeleteEventBus", "ListEventBuses", "DeregisterTaskDefinition"} {
+		if rec.counts()[op] == 0 {
+			t.Errorf("the scenario never calls %s, so no fault is injected there", op)
+		}
+	}
 
 	for k := 1; k <= n; k++ {
 		for _, kind := range []fault{faultHTTP500, faultThrottle, faultReset, faultLost} {
@@ -65,9 +72,18 @@ func TestFaultInjection(t *testing.T) {
 					}
 				}
 				frec.failAt, frec.kind = k, kind
-				_, err := Deploy(ctx, fc, after, opts)
-				if err == nil {
-					t.Errorf("deploy with call %d failing (%s) reported no error", k, kind)
+				res, err := Deploy(ctx, fc, after, opts)
+				// Releasing the lock retries its calls (a lock left behind
+				// blocks every deploy until it expires), so a fault there
+				// is absorbed; every other fault must be reported.
+				if err == nil && !lockOps[frec.failed()] {
+					t.Errorf("deploy with call %d (%s) failing (%s) reported no error", k, frec.failed(), kind)
+				}
+				if err != nil && (res == nil || res.State != StateFailed) {
+					t.Errorf("deploy failed (%v) but its result does not say so: %+v", err, res)
+				}
+				if lockExists(t, after.TrackingID) {
+					t.Errorf("deploy lock left behind after call %d (%s) failed", k, frec.failed())
 				}
 				for _, v := range violations {
 					t.Error(v)

@@ -87,8 +87,8 @@ func TestLockHeldFailsOrWaits(t *testing.T) {
 		t.Errorf("result = %+v, want a failed state", res)
 	}
 	// Only the attempt to take the lock: no rule, target or revision.
-	if diff := cmp.Diff(map[string]int{"CreateEventBus": 1}, rec.writes()); diff != "" {
-		t.Errorf("writes while locked (-want +got):\n%s", diff)
+	if diff := cmp.Diff(map[string]int{"CreateEventBus": 1, "DescribeEventBus": 1}, rec.lockCalls()); len(rec.writes()) != 0 || diff != "" {
+		t.Errorf("writes while locked: %v; lock calls (-want +got):\n%s", rec.writes(), diff)
 	}
 
 	// Waiting: the other deploy releases after a while.
@@ -209,6 +209,37 @@ func customBusRule(t testing.TB, c Clients, rev string) {
 	}
 }
 
+// rulesRunImage checks that every rule of d targets a revision with d's
+// image.
+func rulesRunImage(ctx context.Context, c Clients, d Desired) error {
+	o, err := Observe(ctx, c, d)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, r := range o.Rules {
+		if !r.Owned(d.TrackingID) {
+			continue
+		}
+		n++
+		if len(r.Targets) != 1 {
+			return fmt.Errorf("rule %s has %d targets", r.Name, len(r.Targets))
+		}
+		arn := aws.ToString(r.Targets[0].EcsParameters.TaskDefinitionArn)
+		out, err := c.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn)})
+		if err != nil {
+			return err
+		}
+		if img, _ := containerImage(out.TaskDefinition, d.Container); img != d.Image {
+			return fmt.Errorf("rule %s runs %s with image %s, want %s", r.Name, arn, img, d.Image)
+		}
+	}
+	if want := len(desiredRules(d, "", "")); n != want {
+		return fmt.Errorf("%s: %d rules, want %d", d.TrackingID, n, want)
+	}
+	return nil
+}
+
 func revARN(n int) string {
 	return fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:%d", testRegion, testAccount, testFamily, n)
 }
@@ -249,9 +280,12 @@ func TestConcurrentDeploysKeep1(t *testing.T) {
 		if err := checkInvariants(ctx, c); err != nil {
 			t.Fatalf("run %d: %v\nlogs: %s\n%s", i, err, logA.String(), logB.String())
 		}
+		// Both configs' rules run their own image. (A plan would show
+		// the one that finished first as changed: both share the family,
+		// and plan compares with its latest revision.)
 		for _, d := range []Desired{a, b} {
-			if p := mustPlan(t, c, d, false); p.HasChanges() {
-				t.Errorf("run %d: %s not converged: %s", i, d.TrackingID, p.Summary())
+			if err := rulesRunImage(ctx, c, d); err != nil {
+				t.Errorf("run %d: %v", i, err)
 			}
 		}
 		if l := logA.String() + logB.String(); l != "" {
@@ -388,14 +422,9 @@ func TestCancelStopsBetweenCalls(t *testing.T) {
 				t.Fatalf("err = %v, state %q", err, res.State)
 			}
 			// The call in flight completed; no other write started.
-			if n := len(rec.writes()); n == 0 {
-				t.Error("no writes recorded")
-			}
 			total := 0
-			for op, n := range rec.writes() {
-				if op != "CreateEventBus" && op != "DeleteEventBus" {
-					total += n
-				}
+			for _, n := range rec.writes() {
+				total += n
 			}
 			if total != afterWrites {
 				t.Errorf("%d writes after cancelling at write %d: %v", total, afterWrites, rec.writes())
@@ -437,5 +466,3 @@ func TestGroupAndJobTag(t *testing.T) {
 		}
 	}
 }
-
-var _ = ecs.DescribeTaskDefinitionInput{}

@@ -91,6 +91,7 @@ func flattenTarget(t ebtypes.Target) map[string]string {
 			for _, co := range cos {
 				if com, ok := co.(map[string]any); ok {
 					sortBy(com, "environment", "name")
+					envByName(com)
 				}
 			}
 		}
@@ -204,4 +205,29 @@ func compactJSON(v any) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v) // decoded JSON values: cannot fail
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// envByName turns a container override's environment list into a map by
+// variable name, so that a diff names the variable ("environment.TOKEN")
+// instead of shifting indexes, and a value can be hidden while its name
+// shows. A list with a repeated name stays a list: a map would hide the
+// repetition.
+func envByName(co map[string]any) {
+	l, ok := co["environment"].([]any)
+	if !ok {
+		return
+	}
+	m := map[string]any{}
+	for _, e := range l {
+		kv, ok := e.(map[string]any)
+		if !ok {
+			return
+		}
+		name, _ := kv["name"].(string)
+		if _, dup := m[name]; dup {
+			return
+		}
+		m[name] = kv["value"]
+	}
+	co["environment"] = m
 }

@@ -141,9 +141,9 @@ type RuleChange struct {
 // (removed) or "~" (changed). Fields are "schedule_expression", "state",
 // "description", "tags.<key>", "target[<id>].<path>".
 //
-// Hidden reports that Old was withheld: a target's Input (environment
-// values, command) exists in AWS and may hold a secret that the config,
-// and so the pull request, does not show; plans are posted in comments.
+// Hidden reports that Old was withheld: an environment value in a
+// target's Input exists in AWS and may hold a secret that the config, and
+// so the pull request, does not show; plans are posted in comments.
 type Change struct {
 	Op     string `json:"op"`
 	Field  string `json:"field"`
@@ -272,10 +272,13 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (*Plan, error) {
 
 // discreet withholds what only AWS knows and may be secret, and redacts
 // credentials written in values: the plan is rendered into PR comments
-// and job summaries. Only the displayed Change is affected; the
-// comparison and Apply work on the unredacted targets.
+// and job summaries. An environment value in a target's Input as AWS has
+// it (Old) may have been set there by hand and be a secret the config
+// never held: it is withheld, its variable's name still shows. Only the
+// displayed Change is affected; the comparison and Apply work on the
+// unredacted targets.
 func discreet(c Change) Change {
-	if c.Old != "" && strings.HasPrefix(c.Field, "target[") && strings.Contains(c.Field, "].Input") {
+	if c.Old != "" && strings.HasPrefix(c.Field, "target[") && strings.Contains(c.Field, "].Input.") && strings.Contains(c.Field, ".environment") {
 		c.Old, c.Hidden = "", true
 		if c.Op == "~" {
 			c.New = ""

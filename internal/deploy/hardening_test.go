@@ -466,3 +466,38 @@ func TestGroupAndJobTag(t *testing.T) {
 		}
 	}
 }
+
+// TestRevisionDeregisteredUnderDeployIsRepaired: another config's --keep
+// deregisters our new revision right after our first PutTargets (the
+// window between its reference scan and our writes). Deploy notices and
+// runs again, so no target is left on the INACTIVE revision.
+func TestRevisionDeregisteredUnderDeployIsRepaired(t *testing.T) {
+	setup(t)
+	ctx := context.Background()
+	c, rec := newClients(true)
+	c.Parallel = 1
+	deploy(t, c, testDesired("shop:v2"), Options{})
+	other, _ := newClients(true)
+	var once sync.Once
+	rec.after = func(op string) {
+		if op != "PutTargets" {
+			return
+		}
+		once.Do(func() {
+			if _, err := other.ECS.DeregisterTaskDefinition(ctx, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: aws.String(revARN(3))}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	var log logs
+	res, err := Deploy(ctx, c, testDesired("shop:v3"), Options{Logf: log.logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rounds != 2 || res.TaskDefinitionARN != revARN(4) || !strings.Contains(log.String(), revARN(3)+" was deregistered by another deploy") {
+		t.Errorf("rounds %d, revision %s, log %q", res.Rounds, res.TaskDefinitionARN, log.String())
+	}
+	if err := checkInvariants(ctx, c); err != nil {
+		t.Error(err)
+	}
+}

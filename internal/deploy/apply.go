@@ -65,13 +65,8 @@ type Result struct {
 // calls in sequence. On error, the Result says what was done so far and a
 // second deploy converges.
 func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result, error) {
-	if cs := p.Conflicts(); len(cs) > 0 {
-		var names []string
-		for _, r := range cs {
-			names = append(names, r.Name)
-		}
-		return &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges()}, fmt.Errorf("rules %s exist but are not managed by cronbridge with tracking id %q: rename the jobs or the prefix, or tag the rules %s=%s and %s=%s to adopt them",
-			strings.Join(names, ", "), p.desired.TrackingID, TagManagedBy, ManagedByThis, TagTrackingID, p.desired.TrackingID)
+	if err := conflictError(p); err != nil {
+		return &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges()}, err
 	}
 	res := &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges(), State: StateApplied}
 	// 1. Register first: targets may only point at a revision that exists.
@@ -111,6 +106,20 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 		}
 	}
 	return res, nil
+}
+
+// conflictError refuses a plan with rules deploy may not touch.
+func conflictError(p *Plan) error {
+	cs := p.Conflicts()
+	if len(cs) == 0 {
+		return nil
+	}
+	var names []string
+	for _, r := range cs {
+		names = append(names, r.Name)
+	}
+	return fmt.Errorf("rules %s exist but are not managed by cronbridge with tracking id %q: rename the jobs or the prefix, or tag the rules %s=%s and %s=%s to adopt them",
+		strings.Join(names, ", "), p.desired.TrackingID, TagManagedBy, ManagedByThis, TagTrackingID, p.desired.TrackingID)
 }
 
 func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string) error {
@@ -378,6 +387,9 @@ func Deploy(ctx context.Context, c Clients, d Desired, opts Options) (res *Resul
 	// --keep) makes no write at all, not even the lock's. Otherwise the
 	// lock is taken and the state observed again under it.
 	p, err := observeAndPlan(ctx, c, d, opts)
+	if err == nil && !opts.DryRun {
+		err = conflictError(p) // refused before taking the lock
+	}
 	if opts.DryRun || err != nil || (!p.HasChanges() && opts.Keep == 0) {
 		if p == nil {
 			return nil, err

@@ -341,7 +341,11 @@ func TestRuleQuota(t *testing.T) {
 	}
 	want := &Quota{EventBus: "default", Rules: 2, After: 6, Limit: 5}
 	if res.Plan == nil || !cmp.Equal(want, res.Plan.Quota) || res.State != StateFailed {
-		t.Errorf("quota = %+v, state %q", res.Plan, res.State)
+		t.Fatalf("quota = %+v, state %q", res.Plan, res.State)
+	}
+	var text strings.Builder
+	if err := res.Plan.WriteText(&text); err != nil || !strings.Contains(text.String(), "! event bus default: 6 rules after this plan, over the quota of 5 rules per bus") {
+		t.Errorf("plan text (%v):\n%s", err, text.String())
 	}
 	d.RuleQuota = 6
 	deploy(t, c, d, Options{})
@@ -499,5 +503,23 @@ func TestRevisionDeregisteredUnderDeployIsRepaired(t *testing.T) {
 	}
 	if err := checkInvariants(ctx, c); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestConflictAloneIsAnError: a plan whose only entry is a conflict has
+// no change to apply, and must still fail (before taking the lock).
+func TestConflictAloneIsAnError(t *testing.T) {
+	setup(t)
+	c, rec := newClients(true)
+	deploy(t, c, testDesired("shop:v2"), Options{})
+	d := testDesired("shop:v2")
+	d.Jobs = append(d.Jobs, DesiredJob{Name: "manual", Expressions: []string{"cron(0 2 * * ? *)"}, State: "ENABLED"})
+	rec.reset()
+	res, err := Deploy(context.Background(), c, d, Options{})
+	if err == nil || !strings.Contains(err.Error(), "shop-batch-manual exist but are not managed") || res.State != StateFailed {
+		t.Fatalf("err = %v, state %q", err, res.State)
+	}
+	if n := len(rec.writes()) + len(rec.lockCalls()); n != 0 {
+		t.Errorf("writes %v, lock calls %v", rec.writes(), rec.lockCalls())
 	}
 }

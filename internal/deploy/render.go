@@ -73,6 +73,9 @@ func (p *Plan) WriteText(w io.Writer) error {
 			}
 		}
 	}
+	if q := p.Quota; q.Exceeded() {
+		fmt.Fprintf(&b, "! event bus %s: %d rules after this plan, over the quota of %d rules per bus (aws.rule_quota)\n", q.EventBus, q.After, q.Limit)
+	}
 	fmt.Fprintf(&b, "\nPlan: %s.\n", p.Summary())
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -115,6 +118,9 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 			}
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", mdCode(r.Name), r.Action, strings.Join(cs, "<br>"))
+	}
+	if q := p.Quota; q.Exceeded() {
+		fmt.Fprintf(&b, "\n**Over the quota:** event bus `%s` would hold %d rules, over its quota of %d rules per bus (`aws.rule_quota`).\n", q.EventBus, q.After, q.Limit)
 	}
 	fmt.Fprintf(&b, "\n**Plan:** %s.\n", p.Summary())
 	_, err := io.WriteString(w, b.String())

@@ -405,9 +405,10 @@ func Deploy(ctx context.Context, c Clients, d Desired, opts Options) (res *Resul
 		if rerr := lock.Release(context.WithoutCancel(ctx)); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
-		if res != nil {
-			res.Lock, res.BrokeLock = lock.Name, lock.Broke
+		if res == nil {
+			res = &Result{}
 		}
+		res.Lock, res.BrokeLock = lock.Name, lock.Broke
 	}()
 	for round := 1; ; round++ {
 		p, err := observeAndPlan(ctx, c, d, opts)

@@ -196,6 +196,7 @@ func checkInvariants(ctx context.Context, c Clients) error {
 			enabled[br] = r.State == ebtypes.RuleStateEnabled
 		}
 	}
+	described := map[string]*ecs.DescribeTaskDefinitionOutput{}
 	for _, r := range rules {
 		ts, err := listTargetsOn(ctx, c.Events, r.bus, r.name)
 		if err != nil {
@@ -206,7 +207,11 @@ func checkInvariants(ctx context.Context, c Clients) error {
 				continue
 			}
 			arn := aws.ToString(tg.EcsParameters.TaskDefinitionArn)
-			out, err := c.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn)})
+			out, ok := described[arn]
+			if !ok {
+				out, err = c.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn)})
+				described[arn] = out
+			}
 			if err != nil {
 				return fmt.Errorf("%w: rule %s (bus %s) targets %s, which cannot be described: %v", errInvariant, r.name, busLabel(r.bus), arn, err)
 			}

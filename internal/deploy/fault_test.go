@@ -51,8 +51,17 @@ func TestFaultInjection(t *testing.T) {
 		}
 	}
 
+	calls := append([]string(nil), rec.calls...)
 	for k := 1; k <= n; k++ {
-		for _, kind := range []fault{faultHTTP500, faultThrottle, faultReset, faultLost} {
+		// With the SDK's retries off, a read failing with HTTP 500 or
+		// with throttling is the same error to deploy, and a read whose
+		// response is lost is a connection reset (the server changed
+		// nothing): reads get one fault of each pair, writes all four.
+		kinds := []fault{faultHTTP500, faultReset}
+		if mutating[calls[k-1]] {
+			kinds = []fault{faultHTTP500, faultThrottle, faultReset, faultLost}
+		}
+		for _, kind := range kinds {
 			t.Run(fmt.Sprintf("call%02d/%s", k, kind), func(t *testing.T) {
 				setup(t)
 				c, _ := newClients(true)
@@ -65,6 +74,9 @@ func TestFaultInjection(t *testing.T) {
 				var violations []error
 				check, _ := newClients(true)
 				frec.after = func(op string) {
+					if !canBreakInvariants[op] {
+						return
+					}
 					if err := checkInvariants(ctx, check); err != nil {
 						mu.Lock()
 						violations = append(violations, fmt.Errorf("after %s: %w", op, err))
@@ -112,6 +124,14 @@ func TestFaultInjection(t *testing.T) {
 			})
 		}
 	}
+}
+
+// canBreakInvariants names the writes after which the fault test checks
+// the invariants (checking is most of its time): the lock's calls,
+// RegisterTaskDefinition and TagResource change no target, rule state or
+// revision status.
+var canBreakInvariants = map[string]bool{
+	"PutRule": true, "PutTargets": true, "RemoveTargets": true, "DeleteRule": true, "DeregisterTaskDefinition": true,
 }
 
 func diffLines(a, b string) string {

@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
@@ -30,6 +32,8 @@ type deployOptions struct {
 	Plan  bool
 	Prune bool
 	Keep  int
+	// LockTimeout is how long deploy waits for another deploy's lock.
+	LockTimeout time.Duration
 	// Timezone, Dialect and System override the config when set (the
 	// Action passes its inputs this way).
 	Timezone string
@@ -110,8 +114,14 @@ func deployRun(ctx context.Context, env *Env, cmd string, opts deployOptions) (*
 		fmt.Fprintf(env.Stderr, "cronbridge %s: %v\n", cmd, err)
 		return nil, ExitFailure
 	}
-	res, err := deploy.Deploy(ctx, clients, in.desired, deploy.Options{Prune: opts.Prune, Keep: opts.Keep, DryRun: opts.DryRun})
-	if res != nil {
+	logf := func(format string, args ...any) {
+		fmt.Fprintf(env.Stderr, "cronbridge %s: %s\n", cmd, fmt.Sprintf(format, args...))
+	}
+	res, err := deploy.Deploy(ctx, clients, in.desired, deploy.Options{Prune: opts.Prune, Keep: opts.Keep, DryRun: opts.DryRun, Logf: logf,
+		Lock: deploy.LockOptions{Timeout: opts.LockTimeout, Holder: lockHolder(env)}})
+	// A failure before planning (the lock) still gives the Action its
+	// JSON result with state "failed".
+	if res != nil && (res.Plan != nil || opts.Format == "json") {
 		if werr := writeDeployOutput(env.Stdout, opts, res); werr != nil && err == nil {
 			err = werr
 		}
@@ -130,13 +140,28 @@ func deployRun(ctx context.Context, env *Env, cmd string, opts deployOptions) (*
 	return res, ExitOK
 }
 
+// lockHolder names this deploy in the deploy lock: the workflow run when
+// in GitHub Actions, else user@host.
+func lockHolder(env *Env) string {
+	if id := env.Getenv("GITHUB_RUN_ID"); id != "" {
+		return env.Getenv("GITHUB_SERVER_URL") + "/" + env.Getenv("GITHUB_REPOSITORY") + "/actions/runs/" + id
+	}
+	host, _ := os.Hostname()
+	return env.Getenv("USER") + "@" + host
+}
+
 // awsClients loads the SDK's default configuration (environment,
 // profile, instance role; AWS_ENDPOINT_URL for emulators) with adaptive
-// retries, so that throttling slows us down instead of failing.
+// retries, so that throttling slows us down instead of failing, bounded
+// (5 attempts, at most 5 s apart) so that one call cannot take minutes;
+// deploy adds a per-call timeout and never retries a quota error.
 func awsClients(ctx context.Context, region string) (deploy.Clients, error) {
 	opts := []func(*awsconfig.LoadOptions) error{
-		awsconfig.WithRetryMode(aws.RetryModeAdaptive),
-		awsconfig.WithRetryMaxAttempts(10),
+		awsconfig.WithRetryer(func() aws.Retryer {
+			return retry.AddWithMaxBackoffDelay(retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+				o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) { so.MaxAttempts = 5 })
+			}), 5*time.Second)
+		}),
 	}
 	if region != "" {
 		opts = append(opts, awsconfig.WithRegion(region))
@@ -154,7 +179,7 @@ func awsClients(ctx context.Context, region string) (deploy.Clients, error) {
 func writeDeployOutput(w io.Writer, opts deployOptions, res *deploy.Result) error {
 	switch opts.Format {
 	case "json":
-		if opts.Plan {
+		if opts.Plan && res.Plan != nil {
 			return res.Plan.WriteJSON(w)
 		}
 		enc := json.NewEncoder(w)
@@ -165,6 +190,11 @@ func writeDeployOutput(w io.Writer, opts deployOptions, res *deploy.Result) erro
 		return res.Plan.WriteMarkdown(w)
 	}
 	if err := res.Plan.WriteText(w); err != nil {
+		return err
+	}
+	if res.State == deploy.StateFailed {
+		// Never "Applied" after a failure: say what state the rules are in.
+		_, err := fmt.Fprintln(w, "Failed: the plan above was not fully applied (the error follows); every state in between is valid, and deploy again converges.")
 		return err
 	}
 	if !opts.DryRun {

@@ -93,6 +93,8 @@ type AWS struct {
 	PropagateTags string `yaml:"propagate_tags" check:"enum=TASK_DEFINITION|NONE"`
 	// Tags go on the rules and on every task they start.
 	Tags map[string]string `yaml:"tags"`
+	// RuleQuota is the rules-per-bus quota plan checks (default 300).
+	RuleQuota int `yaml:"rule_quota" check:"min=0"`
 	// RulePrefix starts every rule name: <prefix><job>[-<n>].
 	RulePrefix string `yaml:"rule_prefix" check:"ruleprefix"`
 	// TrackingID scopes --prune (default <cluster>/<family>; see TrackingID).

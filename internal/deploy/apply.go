@@ -22,8 +22,28 @@ type ApplyOptions struct {
 	Keep int
 }
 
+// The states of a Result.
+const (
+	StatePlanned = "planned" // dry run: nothing was changed
+	StateApplied = "applied" // every call of the plan succeeded
+	StateFailed  = "failed"  // stopped by an error or a signal: see Error
+)
+
 // Result is what a deploy did: the outputs the GitHub Action publishes.
 type Result struct {
+	// State is StatePlanned, StateApplied or StateFailed; Error is the
+	// failure's message when State is failed. A failed deploy leaves a
+	// valid state (see the package doc) and running it again converges.
+	State string `json:"state"`
+	Error string `json:"error,omitempty"`
+	// Lock is the deploy lock held during the deploy; BrokeLock describes
+	// the stale lock this deploy broke, if any.
+	Lock      string `json:"lock,omitempty"`
+	BrokeLock string `json:"broke_lock,omitempty"`
+	// Rounds is how many times the plan was applied: more than 1 when a
+	// concurrent deploy deregistered the revision the targets point at and
+	// deploy registered a new one.
+	Rounds int `json:"rounds,omitempty"`
 	// TaskDefinitionARN is the revision the rules now run.
 	TaskDefinitionARN string `json:"task_definition_arn"`
 	// Registered reports that a new revision was registered.
@@ -35,6 +55,7 @@ type Result struct {
 	// Deregistered lists revisions deregistered by --keep, sorted.
 	Deregistered []string `json:"deregistered"`
 	// Plan is the plan that was applied (with the new ARN filled in).
+	// Nil when the deploy failed before planning (the lock).
 	Plan *Plan `json:"plan"`
 }
 
@@ -44,15 +65,10 @@ type Result struct {
 // calls in sequence. On error, the Result says what was done so far and a
 // second deploy converges.
 func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result, error) {
-	if cs := p.Conflicts(); len(cs) > 0 {
-		var names []string
-		for _, r := range cs {
-			names = append(names, r.Name)
-		}
-		return nil, fmt.Errorf("rules %s exist but are not managed by cronbridge with tracking id %q: rename the jobs or the prefix, or tag the rules %s=%s and %s=%s to adopt them",
-			strings.Join(names, ", "), p.desired.TrackingID, TagManagedBy, ManagedByThis, TagTrackingID, p.desired.TrackingID)
+	if err := conflictError(p); err != nil {
+		return &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges()}, err
 	}
-	res := &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges()}
+	res := &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges(), State: StateApplied}
 	// 1. Register first: targets may only point at a revision that exists.
 	if p.TaskDefinition.Register {
 		in, err := registerInput(p.td, p.tdTags, p.desired.Container, p.desired.Image)
@@ -78,7 +94,7 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 	errs := forEach(ctx, len(p.Rules), c.parallel(), func(ctx context.Context, i int) error {
 		return applyRule(ctx, c.Events, &p.Rules[i], res.TaskDefinitionARN)
 	})
-	if err := errors.Join(errs...); err != nil {
+	if err := joinErrors(ctx, errs); err != nil {
 		return res, err
 	}
 	// 3. Deregister last, after every target points at the new revision.
@@ -90,6 +106,20 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 		}
 	}
 	return res, nil
+}
+
+// conflictError refuses a plan with rules deploy may not touch.
+func conflictError(p *Plan) error {
+	cs := p.Conflicts()
+	if len(cs) == 0 {
+		return nil
+	}
+	var names []string
+	for _, r := range cs {
+		names = append(names, r.Name)
+	}
+	return fmt.Errorf("rules %s exist but are not managed by cronbridge with tracking id %q: rename the jobs or the prefix, or tag the rules %s=%s and %s=%s to adopt them",
+		strings.Join(names, ", "), p.desired.TrackingID, TagManagedBy, ManagedByThis, TagTrackingID, p.desired.TrackingID)
 }
 
 func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string) error {
@@ -224,7 +254,7 @@ func removeTargets(ctx context.Context, ev EventsAPI, rule string, ids []string)
 }
 
 // ruleARN builds a default-bus rule ARN in the task definition's region
-// and account.
+// and account. (Schedule expressions exist only on the default bus.)
 func ruleARN(tdARN, name string) string {
 	parts := strings.SplitN(tdARN, ":", 6)
 	if len(parts) < 6 {
@@ -234,12 +264,13 @@ func ruleARN(tdARN, name string) string {
 }
 
 // deregisterOld deregisters ACTIVE revisions of family beyond the newest
-// keep, never current and never one that any rule in the region references.
+// keep, never current and never one that any rule on any event bus of the
+// region references. The references are read just before deregistering,
+// after the revisions are listed (and not at all when none is a
+// candidate), so that the window in which another deploy can point a
+// target at a candidate is as short as the scan; Deploy also repairs a
+// deploy whose revision was deregistered under it (see Deploy).
 func deregisterOld(ctx context.Context, c Clients, family, current string, keep int) ([]string, error) {
-	inUse, err := revisionsInUse(ctx, c)
-	if err != nil {
-		return nil, err
-	}
 	var arns []string
 	in := &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String(family), Status: ecstypes.TaskDefinitionStatusActive, Sort: ecstypes.SortOrderDesc}
 	for {
@@ -263,12 +294,26 @@ func deregisterOld(ctx context.Context, c Clients, family, current string, keep 
 		_, b := familyRevision(arns[j])
 		return a > b
 	})
-	var dereg []string
+	var candidates []string
 	for i, a := range arns {
-		if i < keep || a == current || inUse[revisionKey(a)] {
+		if i >= keep && a != current {
+			candidates = append(candidates, a)
+		}
+	}
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+	inUse, err := revisionsInUse(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	var dereg []string
+	for _, a := range candidates {
+		if inUse[revisionKey(a)] {
 			continue
 		}
 		if _, err := c.ECS.DeregisterTaskDefinition(ctx, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: aws.String(a)}); err != nil {
+			sort.Strings(dereg)
 			return dereg, fmt.Errorf("deregister %s: %w", a, err)
 		}
 		dereg = append(dereg, a)
@@ -297,11 +342,105 @@ type Options struct {
 	Prune  bool
 	Keep   int
 	DryRun bool
+	// Lock tunes the deploy lock (not taken with DryRun).
+	Lock LockOptions
+	// Logf receives progress lines (lock waits, repairs); nil drops them.
+	Logf func(format string, args ...any)
 }
 
-// Deploy observes, plans and (unless DryRun) applies. With DryRun the
-// Result holds the plan and the current revision and nothing is changed.
-func Deploy(ctx context.Context, c Clients, d Desired, opts Options) (*Result, error) {
+// maxRounds bounds the repairs after a concurrent deregistration.
+const maxRounds = 3
+
+// Deploy observes, plans and (unless DryRun) applies, holding the deploy
+// lock of the tracking id from before it observes until after the last
+// write, and releasing it on every path, errors and signals included.
+// With DryRun the Result holds the plan and the current revision, nothing
+// is changed and no lock is taken.
+//
+// The Result is never nil: on failure its State is StateFailed and it
+// says what was done so far.
+func Deploy(ctx context.Context, c Clients, d Desired, opts Options) (res *Result, err error) {
+	logf := opts.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	if opts.Lock.Logf == nil {
+		opts.Lock.Logf = logf
+	}
+	defer func() {
+		if res == nil {
+			res = &Result{}
+		}
+		switch {
+		case err != nil:
+			if isQuotaError(err) {
+				err = fmt.Errorf("%w\nEventBridge refused a rule: the quota of rules per event bus is reached (LimitExceededException, not retried); raise it in Service Quotas and set aws.rule_quota, or remove jobs", err)
+			}
+			res.State, res.Error = StateFailed, err.Error()
+		case opts.DryRun:
+			res.State = StatePlanned
+		default:
+			res.State = StateApplied
+		}
+	}()
+	// Plan first without the lock: a deploy with nothing to do (and no
+	// --keep) makes no write at all, not even the lock's. Otherwise the
+	// lock is taken and the state observed again under it.
+	p, err := observeAndPlan(ctx, c, d, opts)
+	if err == nil && !opts.DryRun {
+		err = conflictError(p) // refused before taking the lock
+	}
+	if opts.DryRun || err != nil || (!p.HasChanges() && opts.Keep == 0) {
+		if p == nil {
+			return nil, err
+		}
+		return &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges()}, err
+	}
+	lock, err := AcquireLock(ctx, c.Events, d.TrackingID, opts.Lock)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		// Not cancellable: an interrupted deploy still releases its lock.
+		if rerr := lock.Release(context.WithoutCancel(ctx)); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		if res == nil {
+			res = &Result{}
+		}
+		res.Lock, res.BrokeLock = lock.Name, lock.Broke
+	}()
+	for round := 1; ; round++ {
+		p, err := observeAndPlan(ctx, c, d, opts)
+		if err != nil {
+			if p != nil {
+				return &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges(), Rounds: round}, err
+			}
+			return res, err
+		}
+		res, err = Apply(ctx, c, p, ApplyOptions{Keep: opts.Keep})
+		if res != nil {
+			res.Rounds = round
+		}
+		if err != nil || !p.HasChanges() {
+			return res, err
+		}
+		// Another deploy of the family (another tracking id, so another
+		// lock) may have deregistered the revision between its reference
+		// scan and our PutTargets. Check, and deploy again if so: the next
+		// round registers a new revision and points the targets at it.
+		st, err := revisionStatus(ctx, c.ECS, res.TaskDefinitionARN)
+		if err != nil || st == ecstypes.TaskDefinitionStatusActive {
+			return res, err
+		}
+		if round == maxRounds {
+			return res, fmt.Errorf("revision %s was deregistered by another deploy %d times in a row; run deploy again when the other deploys have finished", res.TaskDefinitionARN, maxRounds)
+		}
+		logf("revision %s was deregistered by another deploy while this one pointed targets at it: deploying again", res.TaskDefinitionARN)
+	}
+}
+
+func observeAndPlan(ctx context.Context, c Clients, d Desired, opts Options) (*Plan, error) {
 	o, err := Observe(ctx, c, d)
 	if err != nil {
 		return nil, err
@@ -310,8 +449,13 @@ func Deploy(ctx context.Context, c Clients, d Desired, opts Options) (*Result, e
 	if err != nil {
 		return nil, err
 	}
-	if opts.DryRun {
-		return &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges()}, nil
+	return p, checkQuota(ctx, c, p)
+}
+
+func revisionStatus(ctx context.Context, c ECSAPI, arn string) (ecstypes.TaskDefinitionStatus, error) {
+	out, err := c.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn)})
+	if err != nil {
+		return "", fmt.Errorf("check revision %s after the deploy: %w", arn, err)
 	}
-	return Apply(ctx, c, p, ApplyOptions{Keep: opts.Keep})
+	return out.TaskDefinition.Status, nil
 }

@@ -179,12 +179,26 @@ func ruleNames(t testing.TB) []string {
 // target references a revision that is missing or INACTIVE, and no rule
 // cronbridge owns is ENABLED without its target.
 func checkInvariants(ctx context.Context, c Clients) error {
-	rules, err := listRules(ctx, c.Events, "")
+	buses, err := listBuses(ctx, c.Events)
 	if err != nil {
 		return err
 	}
+	var rules []busRule
+	var enabled = map[busRule]bool{}
+	for _, b := range buses {
+		rs, err := listRulesOn(ctx, c.Events, b, "")
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			br := busRule{bus: b, name: aws.ToString(r.Name)}
+			rules = append(rules, br)
+			enabled[br] = r.State == ebtypes.RuleStateEnabled
+		}
+	}
+	described := map[string]*ecs.DescribeTaskDefinitionOutput{}
 	for _, r := range rules {
-		ts, err := listTargets(ctx, c.Events, aws.ToString(r.Name))
+		ts, err := listTargetsOn(ctx, c.Events, r.bus, r.name)
 		if err != nil {
 			return err
 		}
@@ -193,16 +207,20 @@ func checkInvariants(ctx context.Context, c Clients) error {
 				continue
 			}
 			arn := aws.ToString(tg.EcsParameters.TaskDefinitionArn)
-			out, err := c.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn)})
+			out, ok := described[arn]
+			if !ok {
+				out, err = c.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn)})
+				described[arn] = out
+			}
 			if err != nil {
-				return fmt.Errorf("%w: rule %s targets %s, which cannot be described: %v", errInvariant, aws.ToString(r.Name), arn, err)
+				return fmt.Errorf("%w: rule %s (bus %s) targets %s, which cannot be described: %v", errInvariant, r.name, busLabel(r.bus), arn, err)
 			}
 			if out.TaskDefinition.Status != ecstypes.TaskDefinitionStatusActive {
-				return fmt.Errorf("%w: rule %s targets %s, which is %s", errInvariant, aws.ToString(r.Name), arn, out.TaskDefinition.Status)
+				return fmt.Errorf("%w: rule %s (bus %s) targets %s, which is %s", errInvariant, r.name, busLabel(r.bus), arn, out.TaskDefinition.Status)
 			}
 		}
-		if strings.HasPrefix(aws.ToString(r.Name), testPrefix) && r.State == ebtypes.RuleStateEnabled && len(ts) == 0 {
-			return fmt.Errorf("%w: rule %s is ENABLED with no target", errInvariant, aws.ToString(r.Name))
+		if strings.HasPrefix(r.name, testPrefix) && enabled[r] && len(ts) == 0 {
+			return fmt.Errorf("%w: rule %s (bus %s) is ENABLED with no target", errInvariant, r.name, busLabel(r.bus))
 		}
 	}
 	return nil
@@ -238,6 +256,10 @@ func TestFirstDeploy(t *testing.T) {
 	if diff := cmp.Diff(wantWrites, rec.writes()); diff != "" {
 		t.Errorf("writes (-want +got):\n%s", diff)
 	}
+	// The lock: taken, then released after checking it is still ours.
+	if diff := cmp.Diff(map[string]int{"CreateEventBus": 1, "DescribeEventBus": 1, "DeleteEventBus": 1}, rec.lockCalls()); diff != "" {
+		t.Errorf("lock calls (-want +got):\n%s", diff)
+	}
 	wantNames := []string{"other-team-nightly", "shop-batch-cleanup", "shop-batch-daily-sales", "shop-batch-manual", "shop-batch-month-end-1", "shop-batch-month-end-2"}
 	if diff := cmp.Diff(wantNames, ruleNames(t)); diff != "" {
 		t.Errorf("rules (-want +got):\n%s", diff)
@@ -259,13 +281,12 @@ func TestFirstDeploy(t *testing.T) {
 		"EcsParameters.PropagateTags":                                           "TASK_DEFINITION",
 		"EcsParameters.TaskCount":                                               "1",
 		"EcsParameters.TaskDefinitionArn":                                       res.TaskDefinitionARN,
-		"EcsParameters.Tags[0].Key":                                             "team",
-		"EcsParameters.Tags[0].Value":                                           "batch",
+		"EcsParameters.Group":                                                   "cronbridge:daily-sales",
+		"EcsParameters.Tags.cronbridge:job":                                     "daily-sales",
+		"EcsParameters.Tags.team":                                               "batch",
 		"Input.containerOverrides[0].command":                                   `["bin/rails","runner","Batch::DailySales.run"]`,
-		"Input.containerOverrides[0].environment[0].name":                       "A",
-		"Input.containerOverrides[0].environment[0].value":                      "1",
-		"Input.containerOverrides[0].environment[1].name":                       "RAILS_ENV",
-		"Input.containerOverrides[0].environment[1].value":                      "production",
+		"Input.containerOverrides[0].environment.A":                             "1",
+		"Input.containerOverrides[0].environment.RAILS_ENV":                     "production",
 		"Input.containerOverrides[0].name":                                      "app",
 		"Input.cpu":                                                             "1024",
 		"Input.memory":                                                          "2048",
@@ -542,7 +563,7 @@ func TestCreateOrder(t *testing.T) {
 	deploy(t, c, d, Options{})
 	var writes []string
 	for _, op := range rec.calls {
-		if mutating[op] {
+		if mutating[op] && !lockOps[op] {
 			writes = append(writes, op)
 		}
 	}

@@ -16,6 +16,13 @@ const (
 	TagTrackingID = "cronbridge:tracking-id"
 	// TargetID is the id of the ECS target on every managed rule.
 	TargetID = "cronbridge-ecs-task"
+	// TagJob names the job on every task a rule starts, and GroupPrefix
+	// starts the task group ("cronbridge:<job>"), so that every task is
+	// attributable to its job (ListTasks and the console filter by group).
+	TagJob      = "cronbridge:job"
+	GroupPrefix = "cronbridge:"
+	// DefaultRuleQuota is EventBridge's default quota of rules per bus.
+	DefaultRuleQuota = 300
 )
 
 // Desired is the state deploy converges to: plain values, no SDK types, so
@@ -31,6 +38,9 @@ type Desired struct {
 	// Image is the image to deploy; "" keeps the latest revision's image
 	// (plan without --image).
 	Image string
+	// RuleQuota is the quota of rules on the default bus, where every
+	// scheduled rule lives, that plan checks (0: DefaultRuleQuota).
+	RuleQuota int
 	// RulePrefix scopes the rules read; TrackingID scopes pruning.
 	RulePrefix string
 	TrackingID string
@@ -116,6 +126,7 @@ func FromConfig(cfg *config.Config, image string, jobs []JobInput) Desired {
 		Container:       a.Container,
 		Image:           image,
 		RulePrefix:      a.RulePrefix,
+		RuleQuota:       a.RuleQuota,
 		TrackingID:      cfg.TrackingID(),
 		RoleARN:         a.RoleARN,
 		LaunchType:      a.LaunchType,
@@ -199,4 +210,11 @@ func mergeEnv(low, high map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+func (d Desired) ruleQuota() int {
+	if d.RuleQuota > 0 {
+		return d.RuleQuota
+	}
+	return DefaultRuleQuota
 }

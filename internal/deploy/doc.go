@@ -16,9 +16,15 @@
 //     a revision that does not exist yet;
 //   - a new rule is created DISABLED, its target is put, and only then is it
 //     enabled, so a rule never fires without a target;
-//   - revisions are deregistered last, and never one that any rule in the
-//     region still references (a pinned INACTIVE revision cannot start
-//     tasks).
+//   - revisions are deregistered last, and never one that any rule on any
+//     event bus of the region still references (a pinned INACTIVE
+//     revision cannot start tasks).
+//
+// Deploy holds a lock per tracking id in AWS (an event bus created with
+// the atomic CreateEventBus; lock.go) from before it observes until after
+// its last write, and releases it on every path. A no-op deploy plans
+// without it and writes nothing. Every call has a timeout and a signal
+// stops a deploy between calls, never inside one (aws.go).
 //
 // A target's Input is the ECS task overrides as JSON (TargetInput; migrate's
 // CloudFormation template uses the same builder). EventBridge refuses an

@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -62,7 +61,7 @@ func Enable(ctx context.Context, c Clients, d Desired) ([]string, error) {
 			done = append(done, n)
 		}
 	}
-	return done, errors.Join(errs...)
+	return done, joinErrors(ctx, errs)
 }
 
 func hasTarget(r ObservedRule) bool {

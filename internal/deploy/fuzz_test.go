@@ -64,7 +64,7 @@ func TestEmptyEnvironmentValueIsAChange(t *testing.T) {
 	for _, c := range p.Rules[0].Changes {
 		fields = append(fields, c.Op+" "+c.Field+"="+c.New)
 	}
-	want := "+ target[cronbridge-ecs-task].Input.containerOverrides[0].environment[0].value="
+	want := "+ target[cronbridge-ecs-task].Input.containerOverrides[0].environment.FOO="
 	found := false
 	for _, f := range fields {
 		found = found || f == want

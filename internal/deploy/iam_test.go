@@ -88,11 +88,13 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	ops := operations()
-	if len(ops) != 12 {
+	if len(ops) != 16 {
 		t.Errorf("found %d operations (%v): update this test's resource table", len(ops), ops)
 	}
 	const own = "arn:aws:events:ap-northeast-1:123456789012:rule/shop-batch-daily-sales"
 	const other = "arn:aws:events:ap-northeast-1:123456789012:rule/other-team-nightly"
+	const otherCustomBus = "arn:aws:events:ap-northeast-1:123456789012:rule/jobs/shop-batch-daily-sales"
+	const lock = "arn:aws:events:ap-northeast-1:123456789012:event-bus/cronbridge-lock-batch-shop-batch-1a2b3c4d"
 	resource := map[string]string{
 		"events:ListRules":             "*",
 		"events:ListTargetsByRule":     other, // the in-use scan reads every rule
@@ -102,6 +104,10 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 		"events:RemoveTargets":         own,
 		"events:DeleteRule":            own,
 		"events:TagResource":           own,
+		"events:ListEventBuses":        "*",
+		"events:CreateEventBus":        lock,
+		"events:DescribeEventBus":      lock,
+		"events:DeleteEventBus":        lock,
 		"ecs:DescribeTaskDefinition":   "*",
 		"ecs:RegisterTaskDefinition":   "*",
 		"ecs:DeregisterTaskDefinition": "*",
@@ -117,6 +123,18 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 			t.Errorf("docs/iam-policy.json does not allow %s on %s", op, r)
 		}
 	}
+	// Rules on a custom bus: the in-use scan reads every rule's targets.
+	if !p.allowed("events:ListTargetsByRule", otherCustomBus) {
+		t.Errorf("the in-use scan needs events:ListTargetsByRule on %s", otherCustomBus)
+	}
+	// The lock permissions reach no bus that carries rules.
+	for _, op := range []string{"events:CreateEventBus", "events:DeleteEventBus"} {
+		for _, bus := range []string{"default", "jobs"} {
+			if r := "arn:aws:events:ap-northeast-1:123456789012:event-bus/" + bus; p.allowed(op, r) {
+				t.Errorf("policy allows %s on %s", op, r)
+			}
+		}
+	}
 	// Implied permissions: tags on RegisterTaskDefinition, PassRole.
 	if !p.allowed("ecs:TagResource", "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/shop-batch:7") {
 		t.Error("RegisterTaskDefinition with tags needs ecs:TagResource on the family")
@@ -126,7 +144,7 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 	}
 	// Least privilege: no write on a rule outside the prefix.
 	for _, op := range []string{"events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule", "events:TagResource"} {
-		if p.allowed(op, other) {
+		if p.allowed(op, other) || p.allowed(op, otherCustomBus) {
 			t.Errorf("policy allows %s on a rule outside the prefix", op)
 		}
 	}

@@ -94,6 +94,7 @@ var mutating = map[string]bool{
 	"RegisterTaskDefinition": true, "DeregisterTaskDefinition": true,
 	"PutRule": true, "PutTargets": true, "RemoveTargets": true, "DeleteRule": true,
 	"TagResource": true, "UntagResource": true,
+	"CreateEventBus": true, "DeleteEventBus": true,
 }
 
 // fault is how the recorder fails a call.
@@ -104,11 +105,12 @@ const (
 	faultHTTP500
 	faultThrottle
 	faultReset
-	faultLost // forward the request, then lose the response
+	faultLost  // forward the request, then lose the response
+	faultQuota // EventBridge's LimitExceededException (a quota, not throttling)
 )
 
 func (f fault) String() string {
-	return [...]string{"none", "http-500", "throttling", "connection-reset", "response-lost"}[f]
+	return [...]string{"none", "http-500", "throttling", "connection-reset", "response-lost", "quota"}[f]
 }
 
 // recorder is an http.RoundTripper that records each AWS call by its
@@ -121,7 +123,10 @@ type recorder struct {
 	calls  []string
 	failAt int // 1-based call number to fail; 0: never
 	kind   fault
-	after  func(op string)
+	// failOp, when set, fails the first call of that operation instead.
+	failOp   string
+	failedOp string // the operation that was failed
+	after    func(op string)
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -130,7 +135,10 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.mu.Lock()
 	r.calls = append(r.calls, op)
 	n := len(r.calls)
-	fail := r.failAt == n
+	fail := r.failAt == n || (r.failOp != "" && r.failOp == op && r.failedOp == "")
+	if fail {
+		r.failedOp = op
+	}
 	r.mu.Unlock()
 	if fail {
 		switch r.kind {
@@ -138,6 +146,8 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			return jsonResponse(req, 500, `{"__type":"InternalFailure","message":"injected failure"}`), nil
 		case faultThrottle:
 			return jsonResponse(req, 400, `{"__type":"ThrottlingException","message":"Rate exceeded"}`), nil
+		case faultQuota:
+			return jsonResponse(req, 400, `{"__type":"LimitExceededException","message":"The requested resource exceeds the maximum number allowed."}`), nil
 		case faultReset:
 			return nil, &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
 		case faultLost:
@@ -182,17 +192,38 @@ func (r *recorder) reset() {
 	r.mu.Unlock()
 }
 
+// lockCalls returns the lock's calls per operation.
+func (r *recorder) lockCalls() map[string]int {
+	m := map[string]int{}
+	for op, n := range r.counts() {
+		if lockOps[op] {
+			m[op] = n
+		}
+	}
+	return m
+}
+
+func (r *recorder) failed() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.failedOp
+}
+
 func (r *recorder) total() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.calls)
 }
 
-// writes returns the mutating calls per operation.
+// lockOps are the deploy lock's calls: writes, but not to anything the
+// deploy manages. writes leaves them out; tests that care count them.
+var lockOps = map[string]bool{"CreateEventBus": true, "DescribeEventBus": true, "DeleteEventBus": true}
+
+// writes returns the mutating calls per operation, the lock's aside.
 func (r *recorder) writes() map[string]int {
 	m := map[string]int{}
 	for op, n := range r.counts() {
-		if mutating[op] {
+		if mutating[op] && !lockOps[op] {
 			m[op] = n
 		}
 	}

@@ -61,7 +61,19 @@ func flattenTarget(t ebtypes.Target) map[string]string {
 				sortStrings(vpc, "SecurityGroups")
 			}
 		}
-		sortBy(ep, "Tags", "Key")
+		// Tags as a map keyed by tag key: adding one tag shows as one
+		// added field instead of shifting the index of every tag after it.
+		if l, ok := ep["Tags"].([]any); ok {
+			tags := map[string]any{}
+			for _, e := range l {
+				if t, ok := e.(map[string]any); ok {
+					k, _ := t["Key"].(string)
+					v, _ := t["Value"].(string)
+					tags[k] = v
+				}
+			}
+			ep["Tags"] = tags
+		}
 	}
 	rp, _ := m["RetryPolicy"].(map[string]any)
 	if rp == nil {
@@ -79,6 +91,7 @@ func flattenTarget(t ebtypes.Target) map[string]string {
 			for _, co := range cos {
 				if com, ok := co.(map[string]any); ok {
 					sortBy(com, "environment", "name")
+					envByName(com)
 				}
 			}
 		}
@@ -192,4 +205,29 @@ func compactJSON(v any) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v) // decoded JSON values: cannot fail
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// envByName turns a container override's environment list into a map by
+// variable name, so that a diff names the variable ("environment.TOKEN")
+// instead of shifting indexes, and a value can be hidden while its name
+// shows. A list with a repeated name stays a list: a map would hide the
+// repetition.
+func envByName(co map[string]any) {
+	l, ok := co["environment"].([]any)
+	if !ok {
+		return
+	}
+	m := map[string]any{}
+	for _, e := range l {
+		kv, ok := e.(map[string]any)
+		if !ok {
+			return
+		}
+		name, _ := kv["name"].(string)
+		if _, dup := m[name]; dup {
+			return
+		}
+		m[name] = kv["value"]
+	}
+	co["environment"] = m
 }

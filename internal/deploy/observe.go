@@ -2,9 +2,9 @@ package deploy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -84,7 +84,7 @@ func Observe(ctx context.Context, c Clients, d Desired) (*Observed, error) {
 		o.Rules[i] = or
 		return nil
 	})
-	if err := errors.Join(errs...); err != nil {
+	if err := joinErrors(ctx, errs); err != nil {
 		return nil, err
 	}
 	sort.Slice(o.Rules, func(i, j int) bool { return o.Rules[i].Name < o.Rules[j].Name })
@@ -94,15 +94,20 @@ func Observe(ctx context.Context, c Clients, d Desired) (*Observed, error) {
 // listRules lists the default bus's rules whose names start with prefix
 // ("" for all), every page.
 func listRules(ctx context.Context, c EventsAPI, prefix string) ([]ebtypes.Rule, error) {
+	return listRulesOn(ctx, c, nil, prefix)
+}
+
+// listRulesOn lists the rules of a bus (nil: the default bus).
+func listRulesOn(ctx context.Context, c EventsAPI, bus *string, prefix string) ([]ebtypes.Rule, error) {
 	var out []ebtypes.Rule
-	in := &eventbridge.ListRulesInput{Limit: aws.Int32(listPageSize)}
+	in := &eventbridge.ListRulesInput{Limit: aws.Int32(listPageSize), EventBusName: bus}
 	if prefix != "" {
 		in.NamePrefix = aws.String(prefix)
 	}
 	for {
 		page, err := c.ListRules(ctx, in)
 		if err != nil {
-			return nil, fmt.Errorf("list rules with prefix %q: %w", prefix, err)
+			return nil, fmt.Errorf("list rules of event bus %s with prefix %q: %w", busLabel(bus), prefix, err)
 		}
 		out = append(out, page.Rules...)
 		if aws.ToString(page.NextToken) == "" {
@@ -112,13 +117,24 @@ func listRules(ctx context.Context, c EventsAPI, prefix string) ([]ebtypes.Rule,
 	}
 }
 
+func busLabel(bus *string) string {
+	if bus == nil {
+		return "default"
+	}
+	return *bus
+}
+
 func listTargets(ctx context.Context, c EventsAPI, rule string) ([]ebtypes.Target, error) {
+	return listTargetsOn(ctx, c, nil, rule)
+}
+
+func listTargetsOn(ctx context.Context, c EventsAPI, bus *string, rule string) ([]ebtypes.Target, error) {
 	var out []ebtypes.Target
-	in := &eventbridge.ListTargetsByRuleInput{Rule: aws.String(rule)}
+	in := &eventbridge.ListTargetsByRuleInput{Rule: aws.String(rule), EventBusName: bus}
 	for {
 		page, err := c.ListTargetsByRule(ctx, in)
 		if err != nil {
-			return nil, fmt.Errorf("list targets of rule %q: %w", rule, err)
+			return nil, fmt.Errorf("list targets of rule %q on event bus %s: %w", rule, busLabel(bus), err)
 		}
 		out = append(out, page.Targets...)
 		if aws.ToString(page.NextToken) == "" {
@@ -128,17 +144,62 @@ func listTargets(ctx context.Context, c EventsAPI, rule string) ([]ebtypes.Targe
 	}
 }
 
-// revisionsInUse returns every task definition ARN (or family name) that
-// an ECS target of any rule in the region references, not only ours: a
-// revision pinned by someone else's rule must not be deregistered either.
+// listBuses lists every event bus of the account in the region, every
+// page. Partner buses are included: their rules can target ECS too.
+func listBuses(ctx context.Context, c EventsAPI) ([]*string, error) {
+	var out []*string
+	in := &eventbridge.ListEventBusesInput{Limit: aws.Int32(listPageSize)}
+	for {
+		page, err := c.ListEventBuses(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("list event buses: %w", err)
+		}
+		for _, b := range page.EventBuses {
+			name := aws.ToString(b.Name)
+			switch {
+			case name == "default":
+				out = append(out, nil)
+			case strings.HasPrefix(name, lockBusPrefix):
+				// deploy locks have no rules
+			default:
+				out = append(out, aws.String(name))
+			}
+		}
+		if aws.ToString(page.NextToken) == "" {
+			return out, nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
+
+// busRule is a rule and the bus it is on.
+type busRule struct {
+	bus  *string
+	name string
+}
+
+// revisionsInUse returns every task definition revision ("family:rev")
+// that an ECS target of any rule on any event bus of the region
+// references, not only ours: a revision pinned by someone else's rule
+// must not be deregistered either.
 func revisionsInUse(ctx context.Context, c Clients) (map[string]bool, error) {
-	rules, err := listRules(ctx, c.Events, "")
+	buses, err := listBuses(ctx, c.Events)
 	if err != nil {
 		return nil, err
 	}
+	var rules []busRule
+	for _, b := range buses {
+		rs, err := listRulesOn(ctx, c.Events, b, "")
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			rules = append(rules, busRule{bus: b, name: aws.ToString(r.Name)})
+		}
+	}
 	refs := make([][]string, len(rules))
 	errs := forEach(ctx, len(rules), c.parallel(), func(ctx context.Context, i int) error {
-		ts, err := listTargets(ctx, c.Events, aws.ToString(rules[i].Name))
+		ts, err := listTargetsOn(ctx, c.Events, rules[i].bus, rules[i].name)
 		if err != nil {
 			return err
 		}
@@ -149,7 +210,7 @@ func revisionsInUse(ctx context.Context, c Clients) (map[string]bool, error) {
 		}
 		return nil
 	})
-	if err := errors.Join(errs...); err != nil {
+	if err := joinErrors(ctx, errs); err != nil {
 		return nil, err
 	}
 	inUse := map[string]bool{}

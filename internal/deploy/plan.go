@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -50,6 +51,9 @@ type Plan struct {
 	Prune          bool                 `json:"prune"`
 	// Changed is HasChanges: whether applying the plan changes AWS.
 	Changed bool `json:"changed"`
+	// Quota is the rules-per-bus check, made only when the plan adds
+	// rules (nil otherwise: no calls are spent on it).
+	Quota *Quota `json:"quota,omitempty"`
 
 	// What Apply needs and the JSON does not show.
 	desired Desired
@@ -68,6 +72,43 @@ type TaskDefinitionChange struct {
 	// ARN is the revision the targets point at: CurrentARN, or
 	// PendingRevision until Apply has registered the new one.
 	ARN string `json:"arn"`
+}
+
+// Quota compares the rules the default event bus (the only one that
+// takes schedule expressions) would hold after the plan with the quota of
+// rules per bus.
+type Quota struct {
+	EventBus string `json:"event_bus"`
+	// Rules is the count on the bus now, every owner's; After is Rules
+	// plus the plan's creations minus its deletions.
+	Rules int `json:"rules"`
+	After int `json:"after"`
+	Limit int `json:"limit"`
+}
+
+// Exceeded reports whether the plan would go over the quota.
+func (q *Quota) Exceeded() bool { return q != nil && q.After > q.Limit }
+
+// checkQuota counts the rules on the plan's bus when the plan adds rules,
+// fills p.Quota and returns an error when the plan would exceed the quota:
+// EventBridge would refuse the rules past it with LimitExceededException
+// halfway through the apply, leaving those jobs without rules.
+func checkQuota(ctx context.Context, c Clients, p *Plan) error {
+	if p.Counts.Create <= p.Counts.Delete {
+		return nil
+	}
+	d := p.desired
+	rules, err := listRules(ctx, c.Events, "")
+	if err != nil {
+		return fmt.Errorf("count the rules on the default event bus for the quota check: %w", err)
+	}
+	p.Quota = &Quota{EventBus: "default", Rules: len(rules), After: len(rules) + p.Counts.Create - p.Counts.Delete, Limit: d.ruleQuota()}
+	if p.Quota.Exceeded() {
+		return fmt.Errorf("the plan needs %d rules on event bus %s (%d there now, %d to create, %d to delete), over the quota of %d rules per bus: "+
+			"raise the quota (Service Quotas, Amazon EventBridge, \"Maximum number of rules\") and set aws.rule_quota, or remove jobs",
+			p.Quota.After, p.Quota.EventBus, p.Quota.Rules, p.Counts.Create, p.Counts.Delete, p.Quota.Limit)
+	}
+	return nil
 }
 
 // Counts of rules per action.
@@ -99,11 +140,16 @@ type RuleChange struct {
 // Change is one field of a rule or target: Op is "+" (added), "-"
 // (removed) or "~" (changed). Fields are "schedule_expression", "state",
 // "description", "tags.<key>", "target[<id>].<path>".
+//
+// Hidden reports that Old was withheld: an environment value in a
+// target's Input exists in AWS and may hold a secret that the config, and
+// so the pull request, does not show; plans are posted in comments.
 type Change struct {
-	Op    string `json:"op"`
-	Field string `json:"field"`
-	Old   string `json:"old,omitempty"`
-	New   string `json:"new,omitempty"`
+	Op     string `json:"op"`
+	Field  string `json:"field"`
+	Old    string `json:"old,omitempty"`
+	New    string `json:"new,omitempty"`
+	Hidden bool   `json:"hidden,omitempty"`
 }
 
 // PlanOptions tune MakePlan.
@@ -215,8 +261,32 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (*Plan, error) {
 			p.Counts.Orphaned++
 		}
 	}
+	for i := range p.Rules {
+		for j := range p.Rules[i].Changes {
+			p.Rules[i].Changes[j] = discreet(p.Rules[i].Changes[j])
+		}
+	}
 	p.Changed = p.HasChanges()
 	return p, nil
+}
+
+// discreet withholds what only AWS knows and may be secret, and redacts
+// credentials written in values: the plan is rendered into PR comments
+// and job summaries. An environment value in a target's Input as AWS has
+// it (Old) may have been set there by hand and be a secret the config
+// never held: it is withheld, its variable's name still shows. Only the
+// displayed Change is affected; the comparison and Apply work on the
+// unredacted targets.
+func discreet(c Change) Change {
+	if c.Old != "" && strings.HasPrefix(c.Field, "target[") && strings.Contains(c.Field, "].Input.") && strings.Contains(c.Field, ".environment") {
+		c.Old, c.Hidden = "", true
+		if c.Op == "~" {
+			c.New = ""
+		}
+	}
+	c.Old = RedactSecrets(c.Old)
+	c.New = RedactSecrets(c.New)
+	return c
 }
 
 func createChange(s *ruleSpec) RuleChange {
@@ -350,10 +420,13 @@ func desiredRules(d Desired, tdARN, cluster string) []ruleSpec {
 	return out
 }
 
+// description is the rule's description: the job and its crontab line,
+// with credentials written in the line redacted (descriptions are
+// readable by anyone who can list rules, and end up in plans).
 func description(j DesiredJob) string {
 	s := "cronbridge job " + j.Name
 	if j.Description != "" {
-		s += ": " + j.Description
+		s += ": " + RedactSecrets(j.Description)
 	}
 	if len(s) > maxDescription {
 		// Cut on a rune boundary: EventBridge counts characters.
@@ -391,8 +464,16 @@ func buildTarget(d Desired, j DesiredJob, tdARN, cluster string) ebtypes.Target 
 	if d.PropagateTags != "" && d.PropagateTags != "NONE" {
 		ep.PropagateTags = ebtypes.PropagateTags(d.PropagateTags)
 	}
-	for _, k := range sortedKeys(d.Tags) {
-		ep.Tags = append(ep.Tags, ebtypes.Tag{Key: aws.String(k), Value: aws.String(d.Tags[k])})
+	// The group and the job tag make every task attributable to its job,
+	// whatever the task definition's tags are.
+	ep.Group = aws.String(GroupPrefix + j.Name)
+	tags := copyMap(d.Tags)
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	tags[TagJob] = j.Name
+	for _, k := range sortedKeys(tags) {
+		ep.Tags = append(ep.Tags, ebtypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
 	}
 	t := ebtypes.Target{
 		Id:            aws.String(TargetID),

@@ -29,47 +29,63 @@ func (p *Plan) Summary() string {
 
 // WriteText writes a deterministic diff: "+" create, "~" update, "-"
 // delete, one line per changed field. Unchanged rules are only counted.
+// Control characters in values are escaped (escapeControl); a value
+// withheld from the plan (Change.Hidden) reads "(value hidden)".
 func (p *Plan) WriteText(w io.Writer) error {
 	var b strings.Builder
+	e := escapeControl
 	td := p.TaskDefinition
 	if td.Register {
-		fmt.Fprintf(&b, "~ task definition %s: register a new revision\n", td.Family)
-		fmt.Fprintf(&b, "    ~ container %s image: %s -> %s\n", td.Container, td.CurrentImage, td.Image)
+		fmt.Fprintf(&b, "~ task definition %s: register a new revision\n", e(td.Family))
+		fmt.Fprintf(&b, "    ~ container %s image: %s -> %s\n", e(td.Container), e(td.CurrentImage), e(td.Image))
 	} else {
-		fmt.Fprintf(&b, "  task definition %s: unchanged (%s)\n", td.Family, td.CurrentARN)
+		fmt.Fprintf(&b, "  task definition %s: unchanged (%s)\n", e(td.Family), e(td.CurrentARN))
 	}
 	for _, r := range p.Rules {
 		switch r.Action {
 		case ActionUnchanged:
 			continue
 		case ActionOrphan:
-			fmt.Fprintf(&b, "! rule %s: no longer in the config (kept; use --prune to delete)\n", r.Name)
+			fmt.Fprintf(&b, "! rule %s: no longer in the config (kept; use --prune to delete)\n", e(r.Name))
 			continue
 		case ActionConflict:
-			fmt.Fprintf(&b, "! rule %s: exists but is not managed by this config (refusing to change it)\n", r.Name)
+			fmt.Fprintf(&b, "! rule %s: exists but is not managed by this config (refusing to change it)\n", e(r.Name))
 			continue
 		}
 		sym := map[Action]string{ActionCreate: "+", ActionUpdate: "~", ActionDelete: "-"}[r.Action]
-		fmt.Fprintf(&b, "%s rule %s", sym, r.Name)
+		fmt.Fprintf(&b, "%s rule %s", sym, e(r.Name))
 		if r.Job != "" {
-			fmt.Fprintf(&b, " (job %s)", r.Job)
+			fmt.Fprintf(&b, " (job %s)", e(r.Job))
 		}
 		b.WriteString("\n")
 		for _, c := range r.Changes {
-			switch c.Op {
-			case "+":
-				fmt.Fprintf(&b, "    + %s: %s\n", c.Field, c.New)
-			case "-":
-				fmt.Fprintf(&b, "    - %s: %s\n", c.Field, c.Old)
+			switch {
+			case c.Hidden && c.Op == "~":
+				fmt.Fprintf(&b, "    ~ %s: %s\n", e(c.Field), hiddenChanged)
+			case c.Hidden && c.Op == "-":
+				fmt.Fprintf(&b, "    - %s: %s\n", e(c.Field), hiddenValue)
+			case c.Op == "+":
+				fmt.Fprintf(&b, "    + %s: %s\n", e(c.Field), e(c.New))
+			case c.Op == "-":
+				fmt.Fprintf(&b, "    - %s: %s\n", e(c.Field), e(c.Old))
 			default:
-				fmt.Fprintf(&b, "    ~ %s: %s -> %s\n", c.Field, c.Old, c.New)
+				fmt.Fprintf(&b, "    ~ %s: %s -> %s\n", e(c.Field), e(c.Old), e(c.New))
 			}
 		}
+	}
+	if q := p.Quota; q.Exceeded() {
+		fmt.Fprintf(&b, "! event bus %s: %d rules after this plan, over the quota of %d rules per bus (aws.rule_quota)\n", q.EventBus, q.After, q.Limit)
 	}
 	fmt.Fprintf(&b, "\nPlan: %s.\n", p.Summary())
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// What a withheld value renders as.
+const (
+	hiddenChanged = "changed (value hidden)"
+	hiddenValue   = "(value hidden)"
+)
 
 // WriteMarkdown writes the plan for a PR comment or step summary.
 func (p *Plan) WriteMarkdown(w io.Writer) error {
@@ -77,9 +93,9 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 	b.WriteString("### cronbridge deploy plan\n\n")
 	td := p.TaskDefinition
 	if td.Register {
-		fmt.Fprintf(&b, "Task definition `%s`: new revision, container `%s` image `%s` → `%s`.\n\n", td.Family, td.Container, mdCode(td.CurrentImage), mdCode(td.Image))
+		fmt.Fprintf(&b, "Task definition `%s`: new revision, container `%s` image `%s` → `%s`.\n\n", mdCode(td.Family), mdCode(td.Container), mdCode(td.CurrentImage), mdCode(td.Image))
 	} else {
-		fmt.Fprintf(&b, "Task definition `%s`: unchanged (`%s`).\n\n", td.Family, mdCode(td.CurrentARN))
+		fmt.Fprintf(&b, "Task definition `%s`: unchanged (`%s`).\n\n", mdCode(td.Family), mdCode(td.CurrentARN))
 	}
 	b.WriteString("| Rule | Action | Changes |\n|---|---|---|\n")
 	for _, r := range p.Rules {
@@ -88,16 +104,23 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 		}
 		var cs []string
 		for _, c := range r.Changes {
-			switch c.Op {
-			case "+":
-				cs = append(cs, fmt.Sprintf("+ `%s`: `%s`", c.Field, mdCode(c.New)))
-			case "-":
-				cs = append(cs, fmt.Sprintf("− `%s`", c.Field))
+			switch {
+			case c.Hidden && c.Op == "~":
+				cs = append(cs, fmt.Sprintf("~ `%s`: %s", mdCode(c.Field), hiddenChanged))
+			case c.Hidden:
+				cs = append(cs, fmt.Sprintf("− `%s`", mdCode(c.Field)))
+			case c.Op == "+":
+				cs = append(cs, fmt.Sprintf("+ `%s`: `%s`", mdCode(c.Field), mdCode(c.New)))
+			case c.Op == "-":
+				cs = append(cs, fmt.Sprintf("− `%s`", mdCode(c.Field)))
 			default:
-				cs = append(cs, fmt.Sprintf("~ `%s`: `%s` → `%s`", c.Field, mdCode(c.Old), mdCode(c.New)))
+				cs = append(cs, fmt.Sprintf("~ `%s`: `%s` → `%s`", mdCode(c.Field), mdCode(c.Old), mdCode(c.New)))
 			}
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.Name, r.Action, strings.Join(cs, "<br>"))
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", mdCode(r.Name), r.Action, strings.Join(cs, "<br>"))
+	}
+	if q := p.Quota; q.Exceeded() {
+		fmt.Fprintf(&b, "\n**Over the quota:** event bus `%s` would hold %d rules, over its quota of %d rules per bus (`aws.rule_quota`).\n", q.EventBus, q.After, q.Limit)
 	}
 	fmt.Fprintf(&b, "\n**Plan:** %s.\n", p.Summary())
 	_, err := io.WriteString(w, b.String())
@@ -114,6 +137,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 func mdCode(s string) string {
 	s = strings.ReplaceAll(s, "`", "'")
 	s = strings.ReplaceAll(s, "\n", " ")
+	s = escapeControl(s)
 	if !strings.Contains(s, "|") {
 		return s
 	}

@@ -91,10 +91,30 @@ func describeLatest(ctx context.Context, c ECSAPI, family string) (*ecstypes.Tas
 		return nil, nil, fmt.Errorf("describe task definition %q: %w", family, err)
 	}
 	td := out.TaskDefinition
-	if td == nil || td.Status != ecstypes.TaskDefinitionStatusActive {
-		return nil, nil, fmt.Errorf("task definition family %q has no ACTIVE revision: register one first", family)
+	if td != nil && td.Status == ecstypes.TaskDefinitionStatusActive {
+		return td, out.Tags, nil
 	}
-	return td, out.Tags, nil
+	// AWS answers a family with its latest ACTIVE revision; moto (and so
+	// possibly other emulators) with its latest revision whatever its
+	// status. Look for the latest ACTIVE one: after a concurrent --keep
+	// deregistered the newest, deploy must clone the one before it.
+	page, err := c.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String(family),
+		Status: ecstypes.TaskDefinitionStatusActive, Sort: ecstypes.SortOrderDesc})
+	if err != nil {
+		return nil, nil, fmt.Errorf("list task definitions of %q: %w", family, err)
+	}
+	for _, a := range page.TaskDefinitionArns {
+		if f, _ := familyRevision(a); f != family {
+			continue // FamilyPrefix is a prefix
+		}
+		out, err := c.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(a),
+			Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
+		if err != nil {
+			return nil, nil, fmt.Errorf("describe task definition %q: %w", a, err)
+		}
+		return out.TaskDefinition, out.Tags, nil
+	}
+	return nil, nil, fmt.Errorf("task definition family %q has no ACTIVE revision: register one first", family)
 }
 
 // clusterARN turns a cluster name into an ARN in the account and region of

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/cronbridge/cronbridge/internal/redact"
 )
 
 func TestRedactSecrets(t *testing.T) {
@@ -25,8 +26,8 @@ func TestRedactSecrets(t *testing.T) {
 		{"PWD=/tmp run", "PWD=/tmp run"},
 		{"bin/rails runner Batch.run", "bin/rails runner Batch.run"},
 	} {
-		if got := RedactSecrets(tc.in); got != tc.want {
-			t.Errorf("RedactSecrets(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := redact.String(tc.in); got != tc.want {
+			t.Errorf("redact.String(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/cronbridge/cronbridge/internal/redact"
 )
 
 // PendingRevision stands for the ARN of the revision Apply will register;
@@ -284,8 +285,8 @@ func discreet(c Change) Change {
 			c.New = ""
 		}
 	}
-	c.Old = RedactSecrets(c.Old)
-	c.New = RedactSecrets(c.New)
+	c.Old = redact.String(c.Old)
+	c.New = redact.String(c.New)
 	return c
 }
 
@@ -426,7 +427,7 @@ func desiredRules(d Desired, tdARN, cluster string) []ruleSpec {
 func description(j DesiredJob) string {
 	s := "cronbridge job " + j.Name
 	if j.Description != "" {
-		s += ": " + RedactSecrets(j.Description)
+		s += ": " + redact.String(j.Description)
 	}
 	if len(s) > maxDescription {
 		// Cut on a rune boundary: EventBridge counts characters.

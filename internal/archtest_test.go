@@ -20,13 +20,14 @@ func TestImportDirection(t *testing.T) {
 		"shellcmd":   {},
 		"jobs":       {"crontab", "shellcmd"},
 		"config":     {"crontab"},
-		"lint":       {"crontab", "schedule", "shellcmd", "jobs"},
+		"simulate":   {"crontab"},
+		"lint":       {"crontab", "schedule", "shellcmd", "jobs", "simulate"},
 		"lintconfig": {"config", "lint", "crontab"},
 		"deploy":     {"schedule", "config", "crontab"},
-		"report":     {"crontab", "schedule", "lint", "deploy"},
+		"report":     {"crontab", "schedule", "lint", "deploy", "simulate"},
 		"ghaction":   {},
-		"migrate":    {"crontab", "schedule", "shellcmd", "jobs", "config", "lint", "lintconfig", "report", "deploy"},
-		"prcheck":    {"crontab", "schedule", "shellcmd", "jobs", "config", "lint", "lintconfig", "report", "deploy"},
+		"migrate":    {"crontab", "schedule", "shellcmd", "jobs", "config", "lint", "lintconfig", "report", "deploy", "simulate"},
+		"prcheck":    {"crontab", "schedule", "shellcmd", "jobs", "config", "lint", "lintconfig", "report", "deploy", "simulate"},
 		"cli":        {"*"},
 	}
 	// Only these packages may use the AWS SDK or the GitHub libraries.

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // Config is everything a lint run can be told: the zone the crontab is
@@ -97,7 +97,7 @@ type Result struct {
 	// Concurrency is the simulation behind the CB5xx findings: peaks,
 	// storms with the staggered proposal, and the hour-of-week profile that
 	// the report and the PR comment chart. Nil only when RunAll got no input.
-	Concurrency *concurrency.Result
+	Concurrency *simulate.Result
 	// Failures are internal errors (a converter verifier mismatch): the
 	// findings are incomplete and the CLI exits 3.
 	Failures []error

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // maxConcurrent flags instants at which more jobs run than
@@ -22,13 +22,13 @@ func (maxConcurrent) Doc() RuleDoc {
 
 // Check implements Rule.
 func (maxConcurrent) Check(p *Pass) {
-	reportExcess(p, concurrency.ResourceJobs)
+	reportExcess(p, simulate.ResourceJobs)
 }
 
 // reportExcess reports the first over-budget interval of a resource.
-func reportExcess(p *Pass, r concurrency.Resource) {
+func reportExcess(p *Pass, r simulate.Resource) {
 	sim := p.simulate()
-	var first *concurrency.Excess
+	var first *simulate.Excess
 	n := 0
 	for i := range sim.res.OverBudget {
 		if x := &sim.res.OverBudget[i]; x.Resource == r {
@@ -47,14 +47,14 @@ func reportExcess(p *Pass, r concurrency.Resource) {
 	pos := sim.posOf(p, sim.firstJob(first.Peak.Jobs))
 	hint := "move some of these jobs to other times, or raise the budget"
 	switch r {
-	case concurrency.ResourceJobs:
+	case simulate.ResourceJobs:
 		p.Reportf(pos, hint, "%d jobs run at once at %s, above the budget of %g (lint.max_concurrent_jobs): %s; over budget %d times in %d days",
 			first.Peak.Count, at, first.Budget, jobs, n, p.Config.WindowDays)
-	case concurrency.ResourceVCPU:
+	case simulate.ResourceVCPU:
 		p.Reportf(pos, hint+" (the Fargate On-Demand vCPU quota is per account and region)",
 			"running jobs need %g vCPU at %s, above the budget of %g (lint.max_vcpu): %s; over budget %d times in %d days",
 			first.Peak.VCPU, at, first.Budget, jobs, n, p.Config.WindowDays)
-	case concurrency.ResourceMemory:
+	case simulate.ResourceMemory:
 		p.Reportf(pos, hint, "running jobs need %d MiB of memory at %s, above the budget of %g MiB (lint.max_memory_mib): %s; over budget %d times in %d days",
 			first.Peak.MemoryMiB, at, first.Budget, jobs, n, p.Config.WindowDays)
 	}

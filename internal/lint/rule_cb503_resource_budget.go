@@ -2,7 +2,7 @@ package lint
 
 import (
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // resourceBudget flags instants at which the summed vCPU or memory of
@@ -20,6 +20,6 @@ func (resourceBudget) Doc() RuleDoc {
 
 // Check implements Rule.
 func (resourceBudget) Check(p *Pass) {
-	reportExcess(p, concurrency.ResourceVCPU)
-	reportExcess(p, concurrency.ResourceMemory)
+	reportExcess(p, simulate.ResourceVCPU)
+	reportExcess(p, simulate.ResourceMemory)
 }

@@ -5,13 +5,13 @@ import (
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // simulation is the shared input and output of the CB5xx rules: the
 // simulation runs once per pass, however many rules read it.
 type simulation struct {
-	res  *concurrency.Result
+	res  *simulate.Result
 	jobs map[string]simJob
 }
 
@@ -76,7 +76,7 @@ func buildSimulation(passes []*Pass) *simulation {
 		return sim
 	}
 	p0 := passes[0]
-	var jobs []concurrency.Job
+	var jobs []simulate.Job
 	for _, p := range passes {
 		for _, e := range p.validEntries() {
 			loc, err := p.Zone(e)
@@ -100,7 +100,7 @@ func buildSimulation(passes []*Pass) *simulation {
 			if pos.File == "" {
 				pos.File = p.File.Name
 			}
-			jobs = append(jobs, concurrency.Job{Name: name, Pos: pos, Starts: starts,
+			jobs = append(jobs, simulate.Job{Name: name, Pos: pos, Starts: starts,
 				Duration: jc.Duration, CPU: jc.CPU, MemoryMiB: jc.MemoryMiB})
 			sim.jobs[name] = simJob{entry: e, pos: pos, cfg: jc}
 		}
@@ -109,7 +109,7 @@ func buildSimulation(passes []*Pass) *simulation {
 	if storm < 0 {
 		storm = 1 << 30 // disabled
 	}
-	sim.res = concurrency.Simulate(jobs, concurrency.Options{
+	sim.res = simulate.Simulate(jobs, simulate.Options{
 		From: p0.window.Start, To: p0.window.End, Loc: p0.Config.Loc,
 		MaxConcurrent: p0.Config.MaxConcurrentJobs, MaxVCPU: p0.Config.MaxVCPU, MaxMemoryMiB: p0.Config.MaxMemoryMiB,
 		StartStorm: storm,

@@ -3,7 +3,7 @@ package migrate
 import (
 	"time"
 
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // Load is the concurrency of the migrated jobs over the reference year.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // TestWeeklyMergeMatchesYear: simulating week by week and merging must

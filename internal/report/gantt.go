@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // DefaultGanttRuns is the number of runs a Gantt chart shows when
@@ -27,7 +27,7 @@ type GanttOptions struct {
 // Runs with an unknown duration are milestones. Job names are reduced to
 // a safe alphabet, so a name cannot end the fence or add Mermaid
 // directives (click callbacks).
-func WriteGantt(w io.Writer, day concurrency.BusiestDay, opts GanttOptions) error {
+func WriteGantt(w io.Writer, day simulate.BusiestDay, opts GanttOptions) error {
 	limit := opts.MaxRuns
 	if limit <= 0 {
 		limit = DefaultGanttRuns
@@ -45,7 +45,7 @@ func WriteGantt(w io.Writer, day concurrency.BusiestDay, opts GanttOptions) erro
 	b.WriteString("    dateFormat YYYY-MM-DD HH:mm\n    axisFormat %H:%M\n")
 	// Group by job, jobs in order of their first run on the day.
 	var order []string
-	byJob := make(map[string][]concurrency.Run)
+	byJob := make(map[string][]simulate.Run)
 	for _, r := range day.Runs {
 		if _, ok := byJob[r.Job]; !ok {
 			order = append(order, r.Job)

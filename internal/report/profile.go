@@ -6,13 +6,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // Metric selects which quantity of a concurrency profile to show.
 type Metric int
 
-// The metrics of a concurrency.Hour.
+// The metrics of a simulate.Hour.
 const (
 	MetricJobs   Metric = iota // peak concurrent jobs
 	MetricVCPU                 // peak summed vCPU
@@ -36,7 +36,7 @@ func (m Metric) String() string {
 }
 
 // value returns h's quantity for m.
-func (m Metric) value(h concurrency.Hour) float64 {
+func (m Metric) value(h simulate.Hour) float64 {
 	switch m {
 	case MetricVCPU:
 		return h.PeakVCPU
@@ -61,7 +61,7 @@ var weekdays = [7]string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
 // Markdown table: a row per hour of the day, a column per weekday (Monday
 // first), empty cells for zero. zone names the profile's time zone in the
 // heading (untrusted text, escaped).
-func WriteProfileTable(w io.Writer, p concurrency.Profile, m Metric, zone string) error {
+func WriteProfileTable(w io.Writer, p simulate.Profile, m Metric, zone string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s per hour of the week (%s)\n\n", capitalize(m.String()), EscapeMarkdown(zone))
 	b.WriteString("| Hour |")

@@ -16,7 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden with the actual output")

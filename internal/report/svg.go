@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // SVGOptions tune WriteProfileSVG.
@@ -41,7 +41,7 @@ const (
 // memory), one bar per hour of the week, days separated and labelled,
 // Monday first, with the budgets as dashed lines. The output is valid XML
 // and byte-for-byte deterministic.
-func WriteProfileSVG(w io.Writer, p concurrency.Profile, opts SVGOptions) error {
+func WriteProfileSVG(w io.Writer, p simulate.Profile, opts SVGOptions) error {
 	panels := []struct {
 		metric Metric
 		budget float64
@@ -53,7 +53,7 @@ func WriteProfileSVG(w io.Writer, p concurrency.Profile, opts SVGOptions) error 
 	}
 	height := svgTop + len(panels)*(svgPanelTitle+svgPanelH+svgPanelFoot) + svgBottom
 	plotW := float64(svgWidth - svgLeft - svgRight)
-	barW := plotW / concurrency.HoursPerWeek
+	barW := plotW / simulate.HoursPerWeek
 
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="13">`+"\n",

@@ -12,11 +12,11 @@ import (
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/lint"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
 	"github.com/cronbridge/cronbridge/internal/lintconfig"
 	"github.com/cronbridge/cronbridge/internal/prcheck"
 	"github.com/cronbridge/cronbridge/internal/report"
 	"github.com/cronbridge/cronbridge/internal/schedule"
+	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // Options are the inputs that shape the analysis; both versions of the

@@ -1,4 +1,4 @@
-package concurrency
+package simulate
 
 import (
 	"math/rand/v2"

@@ -1,4 +1,4 @@
-// Package concurrency simulates a set of scheduled jobs over a time window
+// Package simulate simulates a set of scheduled jobs over a time window
 // and reports what a crontab cannot show: runs of one job that overlap
 // (EventBridge starts a second task instead of waiting), peaks of
 // concurrently running jobs and of summed vCPU and memory, start storms
@@ -18,4 +18,4 @@
 // The package takes plain start instants, not schedules: callers compute
 // them (schedule.Fires) so that this package depends only on the standard
 // library and crontab.Pos.
-package concurrency
+package simulate

@@ -20,7 +20,7 @@ func TestImportDirection(t *testing.T) {
 		"shellcmd":   {},
 		"jobs":       {"crontab", "shellcmd"},
 		"config":     {"crontab"},
-		"simulate":   {"crontab"},
+		"simulate":   {"crontab", "schedule"},
 		"lint":       {"crontab", "schedule", "shellcmd", "jobs", "simulate"},
 		"lintconfig": {"config", "lint", "crontab"},
 		"deploy":     {"schedule", "config", "crontab"},

@@ -132,7 +132,10 @@ type Measures struct {
 	// more jobs start; OverBudgetMinutes the minutes a budget is exceeded
 	// (one per resource over it); OverBudgetEpisodes the maximal stretches
 	// (split at local midnight) during which a given budget is exceeded.
-	StormMinutes       int
+	StormMinutes int
+	// StormStarts counts the starts that fall in storm minutes: moving one
+	// job out of a storm of seven lowers it though the minute stays a storm.
+	StormStarts        int
 	OverBudgetMinutes  int
 	OverBudgetEpisodes int
 }
@@ -140,7 +143,7 @@ type Measures struct {
 // NotWorse reports that no measure of m is above the same measure of base.
 func (m Measures) NotWorse(base Measures) bool {
 	return m.PeakJobs <= base.PeakJobs && m.PeakVCPU <= base.PeakVCPU && m.PeakMemoryMiB <= base.PeakMemoryMiB &&
-		m.StormMinutes <= base.StormMinutes && m.OverBudgetMinutes <= base.OverBudgetMinutes &&
+		m.StormMinutes <= base.StormMinutes && m.StormStarts <= base.StormStarts && m.OverBudgetMinutes <= base.OverBudgetMinutes &&
 		m.OverBudgetEpisodes <= base.OverBudgetEpisodes
 }
 

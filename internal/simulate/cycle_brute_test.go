@@ -77,6 +77,7 @@ func bruteCycle(entries []Entry, opts AnalyzeOptions) (Measures, [3]time.Time) {
 			}
 			if threshold > 0 && starting >= threshold {
 				m.StormMinutes++
+				m.StormStarts += starting
 			}
 			for k := range 3 {
 				if v[k] > peak[k] {

@@ -157,6 +157,7 @@ func evaluate(a *Analysis, m *model, opts AnalyzeOptions) {
 			if opts.StartStorm > 0 && int(s) >= opts.StartStorm {
 				stormAt = append(stormAt, t)
 				a.Measures.StormMinutes += c.days
+				a.Measures.StormStarts += int(s) * c.days
 			}
 		}
 		if len(stormAt) > 0 {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/schedule"
 	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
@@ -126,36 +125,8 @@ func buildSimulation(passes []*Pass) *simulation {
 		MaxConcurrent: p0.Config.MaxConcurrentJobs, MaxVCPU: p0.Config.MaxVCPU, MaxMemoryMiB: p0.Config.MaxMemoryMiB,
 		StartStorm: storm,
 	})
-	sim.res = chartWeek(entries, sim.analysis, p0)
+	sim.res = sim.analysis.Week(p0.Config.WindowDays)
 	return sim
-}
-
-// chartWeek simulates WindowDays days from the cycle's worst day, for the
-// hour-of-week chart and the busiest day's Gantt chart: the week a reader
-// should see, not the week lint happens to run in. Storms are left to the
-// analysis (its proposal is the one to follow).
-func chartWeek(entries []simulate.Entry, a *simulate.Analysis, p *Pass) *simulate.Result {
-	from := a.WorstDay
-	if from.IsZero() {
-		from = p.window.Start
-	}
-	to := from.AddDate(0, 0, p.Config.WindowDays)
-	jobs := make([]simulate.Job, 0, len(entries))
-	for _, e := range entries {
-		// Runs that started before the week may still be running at
-		// its start: include them so the week begins in steady state.
-		starts := schedule.Fires(e.Schedule, e.Zone, from.Add(-e.Duration), to)
-		if len(starts) == 0 {
-			continue
-		}
-		jobs = append(jobs, simulate.Job{Name: e.Name, Pos: e.Pos, Starts: starts,
-			Duration: e.Duration, CPU: e.CPU, MemoryMiB: e.MemoryMiB})
-	}
-	return simulate.Simulate(jobs, simulate.Options{
-		From: from, To: to, Loc: p.Config.Loc,
-		MaxConcurrent: p.Config.MaxConcurrentJobs, MaxVCPU: p.Config.MaxVCPU, MaxMemoryMiB: p.Config.MaxMemoryMiB,
-		StartStorm: 1 << 30,
-	})
 }
 
 // posOf returns the position of a job by name (line 1 of the pass's file

@@ -184,6 +184,9 @@ type Analysis struct {
 	// running jobs (or, without durations, of starts): the week starting
 	// on it is the one to chart.
 	WorstDay time.Time
+
+	m *model // for Week
+
 }
 
 // Analyze simulates the jobs over the whole cycle and groups what it finds
@@ -194,7 +197,7 @@ type Analysis struct {
 func Analyze(entries []Entry, opts AnalyzeOptions) *Analysis {
 	a, m := analyze(entries, opts)
 	if opts.StartStorm >= 0 {
-		a.Proposal = propose(entries, opts, a, m)
+		a.Proposal = propose(opts, a, m)
 	}
 	return a
 }
@@ -206,6 +209,7 @@ type classDay struct {
 	days  int   // days of the cycle in the class
 	first []int64
 	runs  []crun
+	hint  int // expected number of runs, to allocate once
 }
 
 // crun is a run relative to its class day's midnight, in minutes.
@@ -216,8 +220,16 @@ type crun struct {
 
 // model is the classified cycle, kept for the proposal's search.
 type model struct {
-	jobs    []Entry
-	classes []*classDay
+	// dayClass is the class of each of the cycle's first weekMemo days,
+	// enough to chart a week from any class's first occurrence (every
+	// class occurs first within that span, but a rare one may not: Week
+	// then falls back to the class's own day).
+	dayClass  []*classDay
+	jobs      []Entry
+	classes   []*classDay
+	ruleOf    []int
+	cal       *calendar
+	back, fwd int
 }
 
 const minutesPerDay = 24 * 60
@@ -360,16 +372,42 @@ func analyze(entries []Entry, opts AnalyzeOptions) (*Analysis, *model) {
 			m.classes = append(m.classes, c)
 		}
 		c.days++
+		if len(m.dayClass) < weekMemo {
+			m.dayClass = append(m.dayClass, c)
+		}
 		if len(c.first) < 3 {
 			c.first = append(c.first, d.Unix()/60)
 		}
 	}
 	a.Classes = len(m.classes)
+	m.ruleOf, m.cal, m.back, m.fwd = ruleOf, cal, back, fwd
+	hint := 0
 	for _, c := range m.classes {
+		c.hint = hint
 		c.runs = classRuns(jobs, ruleOf, cal, c, back, fwd)
+		hint = len(c.runs) + len(c.runs)/8
 	}
-	evaluate(a, m, opts)
+	evaluate(a, m, opts, true)
+	a.m = m
 	return a, m
+}
+
+// reanalyze computes the measures (only) of moved versions of m's jobs (same order, same day
+// rules, minutes moved within their hour) over m's day classes: the classes
+// depend only on the day rules, so only the runs are derived again.
+func reanalyze(m *model, moved []Entry, opts AnalyzeOptions, from, to time.Time, loc *time.Location) *Analysis {
+	a := &Analysis{From: from, To: to, Loc: loc, Classes: len(m.classes)}
+	m2 := &model{jobs: moved, ruleOf: m.ruleOf, cal: m.cal, back: m.back, fwd: m.fwd}
+	for _, c := range m.classes {
+		c2 := &classDay{start: c.start, n: c.n, days: c.days, first: c.first, hint: len(c.runs) + 64}
+		c2.runs = classRuns(moved, m.ruleOf, m.cal, c2, m.back, m.fwd)
+		m2.classes = append(m2.classes, c2)
+	}
+	if opts.StartStorm == 0 {
+		opts.StartStorm = DefaultStartStorm
+	}
+	evaluate(a, m2, opts, false)
+	return a
 }
 
 // calendar says which day rules match a date: sig[month][day][weekday]
@@ -386,42 +424,73 @@ func (c *calendar) matches(mo time.Month, d int, wd time.Weekday, rule int) bool
 // classRuns lists the runs touching a class's representative day: the
 // runs of every date from back days before to fwd days after (in the job's
 // zone) whose run reaches into the day. Jobs without a duration count
-// only by their starts in the day.
+// only by their starts in the day. Dates are resolved once per zone, not
+// per job, and a job's times of day once per job.
 func classRuns(jobs []Entry, ruleOf []int, cal *calendar, c *classDay, back, fwd int) []crun {
-	var runs []crun
-	var starts []int64
-	for ji, j := range jobs {
-		dur := int32(j.Duration / time.Minute)
-		local := time.Unix(c.start*60, 0).In(j.Zone)
+	type dateInfo struct {
+		mo    time.Month
+		d     int
+		wd    time.Weekday
+		base  int64 // Unix minute of the date's midnight
+		plain bool  // no offset change during the date
+		date  time.Time
+		next  time.Time
+	}
+	dates := map[*time.Location][]dateInfo{}
+	datesOf := func(z *time.Location) []dateInfo {
+		if ds, ok := dates[z]; ok {
+			return ds
+		}
+		local := time.Unix(c.start*60, 0).In(z)
 		y, mo, d := local.Date()
+		var ds []dateInfo
 		for k := -back; k <= fwd; k++ {
-			date := time.Date(y, mo, d+k, 0, 0, 0, 0, j.Zone)
+			date := time.Date(y, mo, d+k, 0, 0, 0, 0, z)
 			dy, dmo, dd := date.Date()
-			if !cal.matches(dmo, dd, date.Weekday(), ruleOf[ji]) {
+			next := time.Date(dy, dmo, dd+1, 0, 0, 0, 0, z)
+			ds = append(ds, dateInfo{mo: dmo, d: dd, wd: date.Weekday(), base: date.Unix() / 60,
+				plain: next.Sub(date) == 24*time.Hour && zoneOffset(next) == zoneOffset(date), date: date, next: next})
+		}
+		dates[z] = ds
+		return ds
+	}
+	runs := make([]crun, 0, c.hint)
+	var starts []int64
+	var tods []int64
+	for ji, j := range jobs {
+		dur := int64(j.Duration / time.Minute)
+		tods = tods[:0]
+		for hs := j.Schedule.Hour; hs != 0; hs &= hs - 1 {
+			h := int64(bits.TrailingZeros32(hs))
+			for ms := j.Schedule.Minute; ms != 0; ms &= ms - 1 {
+				tods = append(tods, h*60+int64(bits.TrailingZeros64(ms)))
+			}
+		}
+		for _, di := range datesOf(j.Zone) {
+			if !cal.matches(di.mo, di.d, di.wd, ruleOf[ji]) {
 				continue
 			}
-			next := time.Date(dy, dmo, dd+1, 0, 0, 0, 0, j.Zone)
+			// Quick reject: a date whose last run ends before the day
+			// or whose first start is after it.
+			if len(tods) == 0 || di.plain && (di.base+tods[len(tods)-1]+max(dur, 1) <= c.start || di.base+tods[0] >= c.start+int64(c.n)) {
+				continue
+			}
 			starts = starts[:0]
-			if _, o1 := next.Zone(); next.Sub(date) == 24*time.Hour && o1 == zoneOffset(date) {
-				// No offset change: wall time is midnight plus the time of day.
-				base := date.Unix() / 60
-				for hs := j.Schedule.Hour; hs != 0; hs &= hs - 1 {
-					h := int64(bits.TrailingZeros32(hs))
-					for ms := j.Schedule.Minute; ms != 0; ms &= ms - 1 {
-						starts = append(starts, base+h*60+int64(bits.TrailingZeros64(ms)))
-					}
+			if di.plain {
+				for _, tod := range tods {
+					starts = append(starts, di.base+tod)
 				}
 			} else {
-				for _, t := range schedule.Fires(j.Schedule, j.Zone, date, next) {
+				for _, t := range schedule.Fires(j.Schedule, j.Zone, di.date, di.next) {
 					starts = append(starts, t.Unix()/60)
 				}
 			}
 			for _, s := range starts {
 				rel := s - c.start
-				if rel >= int64(c.n) || (dur == 0 && rel < 0) || (dur > 0 && rel+int64(dur) <= 0) {
+				if rel >= int64(c.n) || (dur == 0 && rel < 0) || (dur > 0 && rel+dur <= 0) {
 					continue
 				}
-				runs = append(runs, crun{job: int32(ji), start: int32(rel), end: int32(rel) + dur})
+				runs = append(runs, crun{job: int32(ji), start: int32(rel), end: int32(rel + dur)})
 			}
 		}
 	}

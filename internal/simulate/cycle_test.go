@@ -21,6 +21,11 @@ func loadEntries(t testing.TB, path string, loc *time.Location) []Entry {
 		t.Fatal(err)
 	}
 	f, _ := crontab.Parse(path, src, crontab.Options{})
+	return entriesOf(f, loc)
+}
+
+// entriesOf turns a parsed crontab into entries.
+func entriesOf(f *crontab.File, loc *time.Location) []Entry {
 	var out []Entry
 	for _, e := range f.Entries {
 		if !e.Valid || e.Reboot {

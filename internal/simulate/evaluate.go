@@ -2,9 +2,8 @@ package simulate
 
 import (
 	"cmp"
+	"encoding/binary"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -74,7 +73,9 @@ var kinds = [3]Kind{KindJobs, KindVCPU, KindMemory}
 
 // evaluate simulates every class day and fills the analysis: peaks,
 // measures, patterns, self-overlaps, jobs alone over a budget, the worst day.
-func evaluate(a *Analysis, m *model, opts AnalyzeOptions) {
+//
+// With full false it computes the Measures only (the check of a proposal).
+func evaluate(a *Analysis, m *model, opts AnalyzeOptions, full bool) {
 	loc := a.Loc
 	jobs := m.jobs
 	budget := budgets(opts)
@@ -93,40 +94,60 @@ func evaluate(a *Analysis, m *model, opts AnalyzeOptions) {
 		}
 		return out
 	}
-	running := func(c *classDay, t int) (names []string) {
+	running := func(c *classDay, t int) (idx []int32) {
 		for _, r := range c.runs {
 			if int(r.start) <= t && t < int(r.end) {
-				names = append(names, jobs[r.job].Name)
+				idx = append(idx, r.job)
 			}
 		}
-		slices.Sort(names)
-		return names
+		return idx
 	}
-	add := func(c *classDay, kind Kind, t int, names []string, p Pattern) {
+	names := func(idx []int32) []string {
+		out := make([]string, len(idx))
+		for i, ji := range idx {
+			out[i] = jobs[ji].Name
+		}
+		return out
+	}
+	// Patterns are keyed by kind, clock minute and job indices (jobs are
+	// sorted by name, so sorted indices are sorted names): no name is
+	// joined for a pattern already seen.
+	var kb []byte
+	add := func(c *classDay, kind Kind, t int, idx []int32, p Pattern) {
 		mod := clockMinute(c, t, loc)
-		k := string(kind) + "\x00" + strconv.Itoa(mod) + "\x00" + strings.Join(names, "\x00")
-		q := pats[k]
+		slices.Sort(idx)
+		kb = append(kb[:0], kind...)
+		kb = binary.AppendUvarint(kb, uint64(mod))
+		for _, ji := range idx {
+			kb = binary.AppendUvarint(kb, uint64(ji))
+		}
+		q := pats[string(kb)]
 		if q == nil {
-			p.Kind, p.Minute, p.Jobs = kind, mod, names
+			p.Kind, p.Minute, p.Jobs = kind, mod, names(idx)
+			if kind == KindStorm {
+				for _, ji := range idx {
+					if jobs[ji].Movable() {
+						p.Movable = append(p.Movable, jobs[ji].Name)
+					}
+				}
+			}
 			q = &p
-			pats[k] = q
+			pats[string(kb)] = q
 		}
 		q.Days += c.days
 		q.First = append(q.First, at(c, t)...)
 	}
+	type episode struct {
+		k, t int
+		jobs []int32
+	}
 	for _, c := range m.classes {
 		l := c.load(jobs, nil)
 		dayPeak, dayStarts := 0, 0
+		var eps []episode
 		for k := range 3 {
 			b := budget[k]
 			open, best, bestT := false, 0, 0
-			flush := func() {
-				open = false
-				m.addEpisode(a, c)
-				names := running(c, bestT)
-				add(c, kinds[k], bestT, names, Pattern{Count: l.cnt[bestT], VCPU: float64(l.cpu[bestT]) / fargateUnitsPerVCPU,
-					MemoryMiB: l.mem[bestT], Budget: budgetUnit(k, b)})
-			}
 			for t := range c.n {
 				v := l.value(k, t)
 				if v > peakVal[k] || v == peakVal[k] && v > 0 && c.first[0]+int64(t) < peakAt[k] {
@@ -143,46 +164,70 @@ func evaluate(a *Analysis, m *model, opts AnalyzeOptions) {
 						best, bestT = v, t
 					}
 				} else if open {
-					flush()
+					open = false
+					eps = append(eps, episode{k: k, t: bestT})
 				}
 			}
 			if open {
-				flush()
+				eps = append(eps, episode{k: k, t: bestT})
+			}
+		}
+		a.Measures.OverBudgetEpisodes += len(eps) * c.days
+		// Who runs at each episode's peak: one walk of the runs for all
+		// episodes (sorted by minute), not one per episode.
+		if full && len(eps) > 0 {
+			order := make([]int, len(eps))
+			for i := range order {
+				order[i] = i
+			}
+			slices.SortFunc(order, func(x, y int) int { return cmp.Compare(eps[x].t, eps[y].t) })
+			ts := make([]int, len(order))
+			for i, o := range order {
+				ts[i] = eps[o].t
+			}
+			for _, r := range c.runs {
+				if r.end <= r.start {
+					continue
+				}
+				i, _ := slices.BinarySearch(ts, int(r.start))
+				for ; i < len(ts) && ts[i] < int(r.end); i++ {
+					eps[order[i]].jobs = append(eps[order[i]].jobs, r.job)
+				}
+			}
+			for _, e := range eps {
+				t := e.t
+				add(c, kinds[e.k], t, e.jobs, Pattern{Count: l.cnt[t], VCPU: float64(l.cpu[t]) / fargateUnitsPerVCPU,
+					MemoryMiB: l.mem[t], Budget: budgetUnit(e.k, budget[e.k])})
 			}
 		}
 		// Storms.
 		var stormAt []int
+		slot := make([]int32, c.n)
 		for t, s := range l.starts {
 			dayStarts += int(s)
+			slot[t] = -1
 			if opts.StartStorm > 0 && int(s) >= opts.StartStorm {
+				slot[t] = int32(len(stormAt))
 				stormAt = append(stormAt, t)
 				a.Measures.StormMinutes += c.days
 				a.Measures.StormStarts += int(s) * c.days
 			}
 		}
-		if len(stormAt) > 0 {
-			byT := map[int][]int32{}
+		if full && len(stormAt) > 0 {
+			starting := make([][]int32, len(stormAt))
 			for _, r := range c.runs {
-				if _, ok := slices.BinarySearch(stormAt, int(r.start)); ok {
-					byT[int(r.start)] = append(byT[int(r.start)], r.job)
-				}
-			}
-			for _, t := range stormAt {
-				idx := byT[t]
-				slices.Sort(idx)
-				names := make([]string, len(idx))
-				var movable []string
-				for i, ji := range idx {
-					names[i] = jobs[ji].Name
-					if jobs[ji].Movable() {
-						movable = append(movable, jobs[ji].Name)
+				if r.start >= 0 && int(r.start) < c.n {
+					if k := slot[r.start]; k >= 0 {
+						starting[k] = append(starting[k], r.job)
 					}
 				}
-				add(c, KindStorm, t, names, Pattern{Count: len(names), Movable: movable})
+			}
+			for k, t := range stormAt {
+				add(c, KindStorm, t, starting[k], Pattern{Count: len(starting[k])})
 			}
 		}
 		// Self-overlaps: runs are per job in start order.
-		for i := 1; i < len(c.runs); i++ {
+		for i := 1; full && i < len(c.runs); i++ {
 			r, p := c.runs[i], c.runs[i-1]
 			if r.job != p.job || r.end == r.start || r.start < 0 || r.start >= p.end {
 				continue
@@ -207,12 +252,17 @@ func evaluate(a *Analysis, m *model, opts AnalyzeOptions) {
 		}
 	}
 	a.Measures.PeakJobs, a.Measures.PeakVCPU, a.Measures.PeakMemoryMiB = peakVal[0], float64(peakVal[1])/fargateUnitsPerVCPU, peakVal[2]
+	if !full {
+		return
+	}
 	snaps := [3]*Snapshot{&a.Peaks.Concurrent, &a.Peaks.VCPU, &a.Peaks.Memory}
 	for k := range 3 {
 		if c := peakClass[k]; c != nil {
 			l := c.load(jobs, nil)
 			t := peakT[k]
-			*snaps[k] = Snapshot{At: time.Unix(peakAt[k]*60, 0).In(loc), Jobs: running(c, t), Count: l.cnt[t],
+			idx := running(c, t)
+			slices.Sort(idx)
+			*snaps[k] = Snapshot{At: time.Unix(peakAt[k]*60, 0).In(loc), Jobs: names(idx), Count: l.cnt[t],
 				VCPU: float64(l.cpu[t]) / fargateUnitsPerVCPU, MemoryMiB: l.mem[t]}
 		}
 	}
@@ -258,9 +308,6 @@ func evaluate(a *Analysis, m *model, opts AnalyzeOptions) {
 		}
 	}
 }
-
-// addEpisode counts one over-budget episode of a class day.
-func (m *model) addEpisode(a *Analysis, c *classDay) { a.Measures.OverBudgetEpisodes += c.days }
 
 func budgetUnit(k int, b float64) float64 {
 	if k == 1 {

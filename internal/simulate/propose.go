@@ -2,14 +2,13 @@ package simulate
 
 import (
 	"math/bits"
-	"slices"
 	"time"
 )
 
 // proposeWork bounds the search (cell updates of the minute tables), so a
 // crontab of a thousand jobs in storms stays within lint's time budget. The
 // limit is a count, not a clock, so the proposal is deterministic.
-const proposeWork = 20_000_000
+const proposeWork = 1_500_000
 
 // propose searches a staggered schedule. Each movable job that starts in a
 // storm, in name order, tries the offsets +1, -1, +2, -2, ... minutes that
@@ -20,7 +19,7 @@ const proposeWork = 20_000_000
 // analyzed again from the moved schedules, and moves are dropped, last
 // first, until no measure is worse than before (over-budget episodes
 // are tracked too, so the check confirms rather than corrects).
-func propose(entries []Entry, opts AnalyzeOptions, a *Analysis, m *model) *Proposal {
+func propose(opts AnalyzeOptions, a *Analysis, m *model) *Proposal {
 	jobs := m.jobs
 	movable := map[string]bool{}
 	for _, p := range a.Patterns {
@@ -177,8 +176,11 @@ func propose(entries []Entry, opts AnalyzeOptions, a *Analysis, m *model) *Propo
 	}
 	p := &Proposal{Before: a.Measures, Incomplete: incomplete}
 	for {
-		moved := shifted(entries, jobs, offsets)
-		after, _ := analyze(moved, opts)
+		moved := make([]Entry, len(jobs))
+		for ji, j := range jobs {
+			moved[ji] = Shifted(j, time.Duration(offsets[ji])*time.Minute)
+		}
+		after := reanalyze(m, moved, opts, a.From, a.To, a.Loc)
 		p.After = after.Measures
 		if p.After.NotWorse(p.Before) || len(order) == 0 {
 			break
@@ -193,24 +195,6 @@ func propose(entries []Entry, opts AnalyzeOptions, a *Analysis, m *model) *Propo
 		}
 	}
 	return p
-}
-
-// shifted returns the entries with each movable job's minute moved by its
-// offset (jobs are entries sorted by name; offsets are per job).
-func shifted(entries, jobs []Entry, offsets []int) []Entry {
-	by := map[string]int{}
-	for ji, j := range jobs {
-		if offsets[ji] != 0 {
-			by[j.Name] = offsets[ji]
-		}
-	}
-	out := slices.Clone(entries)
-	for i := range out {
-		if d, ok := by[out[i].Name]; ok {
-			out[i] = Shifted(out[i], time.Duration(d)*time.Minute)
-		}
-	}
-	return out
 }
 
 // Shifted returns e with its minute moved by off (a movable job; the result

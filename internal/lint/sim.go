@@ -153,7 +153,8 @@ func often(days int) string {
 	}
 	per := float64(days) / simulate.CycleYears
 	if per >= 1 {
-		return fmt.Sprintf("on %s days a year", strconv.FormatFloat(math.Round(per*10)/10, 'f', -1, 64))
+		n := math.Round(per*10) / 10
+		return fmt.Sprintf("on %s %s a year", strconv.FormatFloat(n, 'f', -1, 64), plural(int(math.Ceil(n)), "day", "days"))
 	}
 	return fmt.Sprintf("once every %s years", strconv.FormatFloat(1/per, 'g', 3, 64))
 }

@@ -210,6 +210,9 @@ type classDay struct {
 	first []int64
 	runs  []crun
 	hint  int // expected number of runs, to allocate once
+	// cached is the day's load without offsets, kept by the full
+	// evaluation; read-only (the proposal's search works on copies).
+	cached *dayLoad
 }
 
 // crun is a run relative to its class day's midnight, in minutes.
@@ -382,9 +385,13 @@ func analyze(entries []Entry, opts AnalyzeOptions) (*Analysis, *model) {
 	a.Classes = len(m.classes)
 	m.ruleOf, m.cal, m.back, m.fwd = ruleOf, cal, back, fwd
 	hint := 0
+	tods := make([][]int64, len(jobs))
+	for ji, j := range jobs {
+		tods[ji] = todsOf(j.Schedule)
+	}
 	for _, c := range m.classes {
 		c.hint = hint
-		c.runs = classRuns(jobs, ruleOf, cal, c, back, fwd)
+		c.runs = classRuns(jobs, tods, ruleOf, cal, c, back, fwd)
 		hint = len(c.runs) + len(c.runs)/8
 	}
 	evaluate(a, m, opts, true)
@@ -398,9 +405,13 @@ func analyze(entries []Entry, opts AnalyzeOptions) (*Analysis, *model) {
 func reanalyze(m *model, moved []Entry, opts AnalyzeOptions, from, to time.Time, loc *time.Location) *Analysis {
 	a := &Analysis{From: from, To: to, Loc: loc, Classes: len(m.classes)}
 	m2 := &model{jobs: moved, ruleOf: m.ruleOf, cal: m.cal, back: m.back, fwd: m.fwd}
+	tods := make([][]int64, len(moved))
+	for ji, j := range moved {
+		tods[ji] = todsOf(j.Schedule)
+	}
 	for _, c := range m.classes {
 		c2 := &classDay{start: c.start, n: c.n, days: c.days, first: c.first, hint: len(c.runs) + 64}
-		c2.runs = classRuns(moved, m.ruleOf, m.cal, c2, m.back, m.fwd)
+		c2.runs = classRuns(moved, tods, m.ruleOf, m.cal, c2, m.back, m.fwd)
 		m2.classes = append(m2.classes, c2)
 	}
 	if opts.StartStorm == 0 {
@@ -426,7 +437,7 @@ func (c *calendar) matches(mo time.Month, d int, wd time.Weekday, rule int) bool
 // zone) whose run reaches into the day. Jobs without a duration count
 // only by their starts in the day. Dates are resolved once per zone, not
 // per job, and a job's times of day once per job.
-func classRuns(jobs []Entry, ruleOf []int, cal *calendar, c *classDay, back, fwd int) []crun {
+func classRuns(jobs []Entry, tods [][]int64, ruleOf []int, cal *calendar, c *classDay, back, fwd int) []crun {
 	type dateInfo struct {
 		mo    time.Month
 		d     int
@@ -456,34 +467,38 @@ func classRuns(jobs []Entry, ruleOf []int, cal *calendar, c *classDay, back, fwd
 	}
 	runs := make([]crun, 0, c.hint)
 	var starts []int64
-	var tods []int64
 	for ji, j := range jobs {
 		dur := int64(j.Duration / time.Minute)
-		tods = tods[:0]
-		for hs := j.Schedule.Hour; hs != 0; hs &= hs - 1 {
-			h := int64(bits.TrailingZeros32(hs))
-			for ms := j.Schedule.Minute; ms != 0; ms &= ms - 1 {
-				tods = append(tods, h*60+int64(bits.TrailingZeros64(ms)))
-			}
-		}
+		tods := tods[ji]
 		for _, di := range datesOf(j.Zone) {
 			if !cal.matches(di.mo, di.d, di.wd, ruleOf[ji]) {
 				continue
 			}
-			// Quick reject: a date whose last run ends before the day
-			// or whose first start is after it.
-			if len(tods) == 0 || di.plain && (di.base+tods[len(tods)-1]+max(dur, 1) <= c.start || di.base+tods[0] >= c.start+int64(c.n)) {
+			if len(tods) == 0 {
+				continue
+			}
+			if di.plain {
+				// Quick reject: the date's last run ends before the day
+				// or its first start is after it.
+				if di.base+tods[len(tods)-1]+max(dur, 1) <= c.start || di.base+tods[0] >= c.start+int64(c.n) {
+					continue
+				}
+				off := di.base - c.start
+				for _, tod := range tods {
+					rel := off + tod
+					if rel >= int64(c.n) {
+						break
+					}
+					if (dur == 0 && rel < 0) || (dur > 0 && rel+dur <= 0) {
+						continue
+					}
+					runs = append(runs, crun{job: int32(ji), start: int32(rel), end: int32(rel + dur)})
+				}
 				continue
 			}
 			starts = starts[:0]
-			if di.plain {
-				for _, tod := range tods {
-					starts = append(starts, di.base+tod)
-				}
-			} else {
-				for _, t := range schedule.Fires(j.Schedule, j.Zone, di.date, di.next) {
-					starts = append(starts, t.Unix()/60)
-				}
+			for _, t := range schedule.Fires(j.Schedule, j.Zone, di.date, di.next) {
+				starts = append(starts, t.Unix()/60)
 			}
 			for _, s := range starts {
 				rel := s - c.start
@@ -495,6 +510,19 @@ func classRuns(jobs []Entry, ruleOf []int, cal *calendar, c *classDay, back, fwd
 		}
 	}
 	return runs
+}
+
+// todsOf lists a schedule's times of day in minutes after midnight, in
+// order (hours, then minutes, as the bit sets enumerate them).
+func todsOf(s crontab.Schedule) []int64 {
+	tods := make([]int64, 0, bits.OnesCount32(s.Hour)*bits.OnesCount64(s.Minute))
+	for hs := s.Hour; hs != 0; hs &= hs - 1 {
+		h := int64(bits.TrailingZeros32(hs))
+		for ms := s.Minute; ms != 0; ms &= ms - 1 {
+			tods = append(tods, h*60+int64(bits.TrailingZeros64(ms)))
+		}
+	}
+	return tods
 }
 
 func zoneOffset(t time.Time) int {

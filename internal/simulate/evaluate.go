@@ -143,6 +143,9 @@ func evaluate(a *Analysis, m *model, opts AnalyzeOptions, full bool) {
 	}
 	for _, c := range m.classes {
 		l := c.load(jobs, nil)
+		if full {
+			c.cached = l // for the peaks' snapshots and Week; never modified
+		}
 		dayPeak, dayStarts := 0, 0
 		var eps []episode
 		for k := range 3 {
@@ -258,7 +261,7 @@ func evaluate(a *Analysis, m *model, opts AnalyzeOptions, full bool) {
 	snaps := [3]*Snapshot{&a.Peaks.Concurrent, &a.Peaks.VCPU, &a.Peaks.Memory}
 	for k := range 3 {
 		if c := peakClass[k]; c != nil {
-			l := c.load(jobs, nil)
+			l := c.cached
 			t := peakT[k]
 			idx := running(c, t)
 			slices.Sort(idx)

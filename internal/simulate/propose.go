@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"math/bits"
+	"slices"
 	"time"
 )
 
@@ -43,7 +44,7 @@ func propose(opts AnalyzeOptions, a *Analysis, m *model) *Proposal {
 	}
 	byJob := make([][]span, len(jobs))
 	for ci, c := range m.classes {
-		loads[ci] = c.load(jobs, nil)
+		loads[ci] = c.cached.clone()
 		for i := 0; i < len(c.runs); {
 			k := i
 			for k < len(c.runs) && c.runs[k].job == c.runs[i].job {
@@ -195,6 +196,11 @@ func propose(opts AnalyzeOptions, a *Analysis, m *model) *Proposal {
 		}
 	}
 	return p
+}
+
+// clone copies a day's load, for the proposal's in-place search.
+func (l *dayLoad) clone() *dayLoad {
+	return &dayLoad{cnt: slices.Clone(l.cnt), cpu: slices.Clone(l.cpu), mem: slices.Clone(l.mem), starts: slices.Clone(l.starts)}
 }
 
 // Shifted returns e with its minute moved by off (a movable job; the result

@@ -62,7 +62,7 @@ func (a *Analysis) Week(days int) *Result {
 		} else {
 			c = m.dayClass[len(m.dayClass)-1]
 		}
-		l := c.load(m.jobs, nil)
+		l := c.cached
 		peak, starts := 0, 0
 		wd := (int(date.Weekday()) + 6) % 7
 		for t := range c.n {

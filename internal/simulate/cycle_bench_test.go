@@ -42,9 +42,11 @@ func BenchmarkAnalyze1000(b *testing.B) {
 	entries := entries1000(b)
 	opts := AnalyzeOptions{Now: time.Date(2026, 1, 4, 12, 0, 0, 0, loc), Loc: loc, MaxConcurrent: 50, MaxVCPU: 100, MaxMemoryMiB: 200000}
 	var a *Analysis
+	cpu0 := cpuTime()
 	for b.Loop() {
 		a = Analyze(entries, opts)
 	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(a.Classes), "classes")
 	b.ReportMetric(float64(len(a.Patterns)), "patterns")
 	if a.Proposal != nil {

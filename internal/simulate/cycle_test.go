@@ -72,3 +72,52 @@ func TestAnalyzeSmoke(t *testing.T) {
 		t.Logf("proposal %+v", *a.Proposal)
 	}
 }
+
+// TestAnalyzeZonesAgree: jobs written in UTC at the same instants as jobs
+// written in Asia/Tokyo (hours from 09:00 JST, so the dates agree) give the
+// same measures, although their calendar days straddle two of the
+// analysis's days: the classes must look one day further each way.
+func TestAnalyzeZonesAgree(t *testing.T) {
+	jst := tokyo(t)
+	mk := func(name, spec string, zone *time.Location, dur time.Duration, cpu, mem int) Entry {
+		f, _ := crontab.Parse("z.crontab", []byte(spec+" /bin/true\n"), crontab.Options{})
+		if len(f.Entries) != 1 || !f.Entries[0].Valid {
+			t.Fatalf("bad spec %q", spec)
+		}
+		return Entry{Name: name, Schedule: f.Entries[0].Schedule, Zone: zone, Duration: dur, CPU: cpu, MemoryMiB: mem}
+	}
+	type job struct {
+		jstSpec, utcSpec string
+		dur              time.Duration
+	}
+	specs := []job{
+		{"0 12 * * 1-5", "0 3 * * 1-5", 90 * time.Minute},
+		{"30 10 1 * *", "30 1 1 * *", 5 * time.Hour},
+		{"0 23 * * 0", "0 14 * * 0", 4 * time.Hour},
+		{"*/20 9-20 * * *", "*/20 0-11 * * *", 25 * time.Minute},
+		{"0 12 29 2 *", "0 3 29 2 *", time.Hour},
+		{"0 12 * * *", "0 3 * * *", 30 * time.Minute},
+	}
+	var inJST, mixed []Entry
+	for i, s := range specs {
+		name := string(rune('a' + i))
+		inJST = append(inJST, mk(name, s.jstSpec, jst, s.dur, 1024, 2048))
+		if i%2 == 0 {
+			mixed = append(mixed, mk(name, s.utcSpec, time.UTC, s.dur, 1024, 2048))
+		} else {
+			mixed = append(mixed, mk(name, s.jstSpec, jst, s.dur, 1024, 2048))
+		}
+	}
+	opts := AnalyzeOptions{Now: time.Date(2027, 5, 17, 8, 0, 0, 0, jst), Loc: jst, MaxConcurrent: 2, MaxVCPU: 2, MaxMemoryMiB: 4096}
+	a, b := Analyze(inJST, opts), Analyze(mixed, opts)
+	if a.Measures != b.Measures {
+		t.Errorf("measures differ:\nJST   %+v\nmixed %+v", a.Measures, b.Measures)
+	}
+	if a.Measures.OverBudgetEpisodes == 0 || a.Measures.StormMinutes == 0 {
+		t.Errorf("the case exercises nothing: %+v", a.Measures)
+	}
+	bf, _ := bruteCycle(inJST, opts)
+	if bf != a.Measures {
+		t.Errorf("JST measures differ from the brute force:\nbrute   %+v\nanalyze %+v", bf, a.Measures)
+	}
+}

@@ -1,4 +1,17 @@
-// Package simulate simulates a set of scheduled jobs over a time window
+// Package simulate is the one concurrency simulation of cronbridge, used by
+// lint, the pull-request comment and migrate with the same inputs.
+//
+// Analyze takes schedules (Entry) and simulates a whole 28-year calendar
+// cycle, so that its findings do not depend on the run date: days are
+// grouped into classes (the same jobs fire on the day and on the days whose
+// runs reach into it, with the same zone offsets) and one day per class is
+// simulated minute by minute. Its Analysis holds patterns (the same jobs at
+// the same time of day, with their peak, frequency and first dates), jobs
+// alone above a budget, self-overlaps, the cycle's measures, a staggered
+// proposal checked by simulating it again, and Week, the worst week for
+// charts.
+//
+// Simulate, below, simulates a set of scheduled jobs over a time window
 // and reports what a crontab cannot show: runs of one job that overlap
 // (EventBridge starts a second task instead of waiting), peaks of
 // concurrently running jobs and of summed vCPU and memory, start storms
@@ -15,7 +28,7 @@
 // fraction of a second. Storm minutes with the same jobs share one job list
 // and one proposal.
 //
-// The package takes plain start instants, not schedules: callers compute
-// them (schedule.Fires) so that this package depends only on the standard
-// library and crontab.Pos.
+// Simulate takes plain start instants (callers compute them with
+// schedule.Fires); Analyze takes schedules and uses schedule's day rule
+// and fire times, so the package depends on crontab and schedule only.
 package simulate

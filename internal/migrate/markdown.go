@@ -13,8 +13,8 @@ import (
 	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
 	"github.com/cronbridge/cronbridge/internal/report"
+	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // WriteMarkdown writes MIGRATION.md: a summary, one section per job, what

@@ -16,7 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden with the actual output")
@@ -616,7 +616,7 @@ func TestGanttLimit(t *testing.T) {
 	if !strings.Contains(b.String(), "    00#58;00-00#58;01 :r1, 2026-11-30 00:00, 2026-11-30 00:01\n") {
 		t.Errorf("first run not drawn as expected:\n%s", b.String())
 	}
-	if !strings.Contains(b.String(), "6 more runs not shown") {
+	if !strings.Contains(b.String(), "section j (first 4 of 10 runs)") {
 		t.Errorf("no note about the runs left out:\n%s", b.String())
 	}
 	b.Reset()

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // maxSummaryRows bounds each table of WriteConcurrencySummary: a PR

@@ -30,6 +30,9 @@ func (cdHostPath) Check(p *Pass) {
 			if !strings.HasPrefix(f.Text, "/") && !strings.HasPrefix(f.Text, "~") && !strings.HasPrefix(f.Text, "$HOME") {
 				continue
 			}
+			if f.Text == "/" {
+				continue // every image has a root directory (Debian's /etc/crontab: cd / && run-parts)
+			}
 			p.Reportf(shellPos(e, f.Pos.Offset), "set WORKDIR in the image (or workingDirectory in the task definition) and drop the cd",
 				"cd %s: a directory of the old server; the task starts in the image's working directory", f.Text)
 		}

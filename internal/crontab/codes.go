@@ -59,7 +59,7 @@ var codeDocs = []CodeDoc{
 	{CodeLooksLikeSystem, "looks-like-system-crontab", SeverityWarning, "A user crontab whose commands start with a user name: the file is probably a system crontab (use --system).", "0 3 * * * root /usr/sbin/logrotate /etc/logrotate.conf"},
 	{CodeLooksLikeUser, "looks-like-user-crontab", SeverityWarning, "A system crontab whose lines have no user field: the file is probably a user crontab (drop --system).", "0 3 * * * /usr/local/bin/backup.sh"},
 	{CodeCronTZIgnored, "cron-tz-ignored", SeverityWarning, "Debian cron ignores CRON_TZ for scheduling: the entries run in the daemon's time zone.", "CRON_TZ=Asia/Tokyo"},
-	{CodeMalformedDirective, "malformed-directive", SeverityError, "A \"# cronbridge:\" comment directive cannot be read.", "# cronbridge: name"},
+	{CodeMalformedDirective, "malformed-directive", SeverityWarning, "A \"# cronbridge:\" comment directive cannot be read, or is written in a form other than the canonical one (the hint gives it).", "# cronbridge:ignore cb402, cb403 logs are shipped by fluentd"},
 	{CodeUnparsableLine, "unparsable-line", SeverityError, "The line is not a comment, an environment assignment or a job.", "mysqldump --all-databases > /backup/all.sql"},
 	{CodeExtraTimeFields, "extra-time-fields", SeverityError, "The command starts with \"*\": the line has 6 or 7 time fields (seconds or years), which cron does not support.", "0 */5 * * * * /bin/poll"},
 	{CodeRandomRange, "random-range", SeverityWarning, "A field uses cronie's ~ random range: the value is picked when cron loads the crontab, so the schedule is not fixed.", "0~30 3 * * * /bin/backup"},

@@ -198,7 +198,7 @@ func RunAll(inputs []Input, cfg Config) *Result {
 			own = append(own, d)
 		}
 		diags := append(slices.Clone(inputs[i].ParseDiags), own...)
-		diags = quietNotACrontab(p.File, diags)
+		diags = quietHostMaintenance(p, quietNotACrontab(p.File, diags))
 		diags = applySuppressions(p.File, diags)
 		all = append(all, applySeverities(diags, cfg.Severity)...)
 		res.Failures = append(res.Failures, p.failures...)

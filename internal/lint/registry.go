@@ -53,17 +53,27 @@ func Rules() []Rule {
 		fullWeekDow{}, // CB304
 		everyMinute{}, // CB305
 		dateTest{},    // CB306
+		dateValue{},   // CB307
 
 		// CB4xx migration
-		mailto{},        // CB401
-		logFile{},       // CB402
-		cdHostPath{},    // CB403
-		hostPath{},      // CB404
-		lock{},          // CB405
-		localhost{},     // CB406
-		sudo{},          // CB407
-		inlineComment{}, // CB408
-		conversion{},    // the converter's CB100-CB149
+		mailto{},          // CB401
+		logFile{},         // CB402
+		cdHostPath{},      // CB403
+		hostPath{},        // CB404
+		lock{},            // CB405
+		localhost{},       // CB406
+		sudo{},            // CB407
+		inlineComment{},   // CB408
+		background{},      // CB409
+		stderrOrder{},     // CB410
+		mailCommand{},     // CB411
+		mailedOutput{},    // CB412
+		relativePath{},    // CB413
+		loginShell{},      // CB414
+		dataFile{},        // CB415
+		bashOnly{},        // CB416
+		hostMaintenance{}, // CB417
+		conversion{},      // the converter's CB100-CB149
 
 		// CB5xx overlap and concurrency (one simulation, shared)
 		selfOverlap{},     // CB501
@@ -75,6 +85,7 @@ func Rules() []Rule {
 		// CB6xx cost and network
 		natCost{},      // CB601
 		publicSubnet{}, // CB602
+		frequent{},     // CB603
 	}
 }
 

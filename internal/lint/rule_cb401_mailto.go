@@ -7,9 +7,10 @@ import (
 // mailto flags MAILTO: cron mails each job's output to it, which is how
 // many teams learn that a job failed. An ECS task mails nobody, so the
 // alerting silently stops at migration. cron reads the environment top
-// down, so a MAILTO line only governs the jobs below it: in a file without
-// such jobs (a cron.d file with only variables, or MAILTO at the end)
-// there is nothing to lose.
+// down, so a MAILTO line only governs the jobs below it, and it only
+// receives output that is not redirected: in a file without such jobs (a
+// cron.d file with only variables, MAILTO at the end, every job writing to
+// /dev/null) there is nothing to lose.
 type mailto struct{}
 
 // Doc implements Rule.
@@ -25,7 +26,12 @@ func (mailto) Check(p *Pass) {
 		if v.Name != "MAILTO" || v.Value == "" {
 			continue // MAILTO="" turns mail off: nothing is lost
 		}
-		n := len(jobsMailedBy(p.File, v))
+		n := 0
+		for _, e := range jobsMailedBy(p, v) {
+			if outputMailed(p.Shell(e)) {
+				n++
+			}
+		}
 		if n == 0 {
 			continue
 		}
@@ -36,10 +42,11 @@ func (mailto) Check(p *Pass) {
 
 // jobsMailedBy returns the jobs whose MAILTO is the assignment v: it is the
 // last MAILTO above them.
-func jobsMailedBy(f *crontab.File, v crontab.EnvVar) []*crontab.Entry {
+// Jobs that stay on the server (CB417) keep their mail.
+func jobsMailedBy(p *Pass, v crontab.EnvVar) []*crontab.Entry {
 	var out []*crontab.Entry
-	for _, e := range f.Entries {
-		if e.Command.Text == "" {
+	for _, e := range p.File.Entries {
+		if e.Command.Text == "" || p.staysOnServer(e) {
 			continue
 		}
 		if m, ok := mailtoOf(e); ok && m.Pos == v.Pos {

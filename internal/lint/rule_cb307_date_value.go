@@ -1,0 +1,97 @@
+package lint
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/shellcmd"
+)
+
+// dateValue is CB306's idea for the date used as a value: $(date +%Y%m%d)
+// in a file name, a directory or an argument (corpus 048). The converted
+// rule fires at the right instant, but the container's clock is UTC, so an
+// entry at 06:00 in Tokyo names its file after yesterday: daily files
+// overwrite each other or land under the wrong day. Date tests are CB306's.
+type dateValue struct{}
+
+// Doc implements Rule.
+func (dateValue) Doc() RuleDoc {
+	return RuleDoc{Code: "CB307", Name: "date-shifted-value", Severity: crontab.SeverityWarning,
+		Summary: "the command uses the date ($(date +%F) in a file name or argument) and runs at a local time that is another day in UTC: in the container it gets the UTC date.",
+		Example: `0 6 * * * /opt/app/export.sh > /data/export-$(date +\%F).csv`}
+}
+
+// Check implements Rule.
+func (dateValue) Check(p *Pass) {
+	for _, e := range p.validEntries() {
+		an := p.Shell(e)
+		tested := map[int]bool{}
+		for _, f := range an.Of(shellcmd.KindDateTest) {
+			tested[f.Pos.Offset] = true
+		}
+		var arg *shellcmd.Word
+		for _, c := range an.Commands {
+			if !c.InSubst || len(c.Exec) == 0 || path.Base(c.Exec[0].Text) != "date" {
+				continue
+			}
+			for i := range c.Exec[1:] {
+				w := &c.Exec[1+i]
+				if strings.HasPrefix(w.Text, "+") && dayDirective(w.Text) && !tested[w.Pos.Offset] && !utcDate(c) {
+					arg = w
+					break
+				}
+			}
+			if arg != nil {
+				break
+			}
+		}
+		if arg == nil {
+			continue
+		}
+		loc, err := p.Zone(e)
+		if err != nil {
+			continue
+		}
+		h, m, shift, ok := dayShift(e.Schedule, loc, p.window.Start)
+		if !ok {
+			continue
+		}
+		zone := loc.String()
+		p.Reportf(shellPos(e, arg.Pos.Offset),
+			fmt.Sprintf("set TZ=%s in the task definition's environment (or write TZ=%s date ...)", zone, zone),
+			"the command uses the date (date %s) and runs at %02d:%02d %s, which is the %s day in UTC: in the container it gets the UTC date",
+			arg.Text, h, m, zone, shift)
+	}
+}
+
+// dayDirective reports a date format that names the day or a unit that
+// changes with it (%d, %F, %j, %a, %m, %Y, ...). %s (seconds since the
+// epoch) is the same in every zone.
+func dayDirective(format string) bool {
+	for i := 0; i+1 < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(format) && strings.IndexByte("-_0^#", format[i]) >= 0 {
+			i++ // GNU flags: %-d, %_d
+		}
+		if i < len(format) && strings.IndexByte("aAbBcdDeFgGhjmuUVwWxyYC", format[i]) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// utcDate reports "date -u" or "date --utc": the author asked for UTC, and
+// gets it in the container too.
+func utcDate(c shellcmd.Command) bool {
+	for _, w := range c.Exec[1:] {
+		if w.Text == "-u" || w.Text == "--utc" || w.Text == "--universal" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,100 @@
+package lint
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/shellcmd"
+)
+
+// relativePath flags relative paths in a command that does not cd first
+// (corpus 074: "> brew-upgrade.log"; "php artisan ..."): cron starts every
+// job in the user's home directory, so "bin/run.sh" meant "~/bin/run.sh".
+// The task starts in the image's working directory instead. The fix is one
+// per file (an absolute path, or workingDirectory), so the finding is one
+// per file too, listing the paths.
+type relativePath struct{}
+
+// Doc implements Rule.
+func (relativePath) Doc() RuleDoc {
+	return RuleDoc{Code: "CB413", Name: "relative-path", Severity: crontab.SeverityWarning,
+		Summary: "a relative path in a command that does not cd first relied on cron starting jobs in the home directory; the task starts in the image's working directory.",
+		Example: "0 4 * * * bin/cleanup.sh > cleanup.log"}
+}
+
+// Check implements Rule.
+func (relativePath) Check(p *Pass) {
+	type hit struct {
+		e    *crontab.Entry
+		off  int
+		path string
+	}
+	var hits []hit
+	for _, e := range p.File.Entries {
+		if e.Command.Text == "" {
+			continue
+		}
+		an := p.Shell(e)
+		firstCd := -1
+		if cds := an.Of(shellcmd.KindCd); len(cds) > 0 {
+			firstCd = cds[0].Pos.Offset
+		}
+		relBefore := func(w string, off int) bool {
+			return relative(w) && (firstCd < 0 || off < firstCd)
+		}
+		for _, c := range an.Commands {
+			if c.Script == "" || len(c.Exec) == 0 || c.Script == c.Exec[0].Text && !strings.Contains(c.Script, "/") {
+				continue // "backup.sh" alone is looked up in PATH, not in the working directory
+			}
+			if relBefore(c.Script, c.Exec[0].Pos.Offset) {
+				hits = append(hits, hit{e, scriptOffset(c), c.Script})
+				break
+			}
+		}
+		for _, f := range outputFiles(an) {
+			if relBefore(f.Target, f.Offset) {
+				hits = append(hits, hit{e, f.Offset, f.Target})
+				break
+			}
+		}
+	}
+	if len(hits) == 0 {
+		return
+	}
+	var where []string
+	seen := map[string]bool{}
+	for _, h := range hits {
+		if s := strconv.Itoa(h.e.Line) + ": " + h.path; !seen[s] && len(where) < 5 {
+			seen[s] = true
+			where = append(where, "line "+s)
+		}
+	}
+	more := ""
+	if len(hits) > len(where) {
+		more = " and " + strconv.Itoa(len(hits)-len(where)) + " more"
+	}
+	h := hits[0]
+	p.Reportf(shellPos(h.e, h.off), "write absolute paths, or set workingDirectory in the task definition (or WORKDIR in the image) to where these paths are",
+		"relative paths (%s%s) relied on cron starting jobs in the home directory: the task starts in the image's working directory", strings.Join(where, "; "), more)
+}
+
+// relative reports a path written relative to the working directory:
+// "bin/x", "./x.sh", "x.log". Absolute paths, ~ and variables are not.
+func relative(w string) bool {
+	if w == "" || strings.ContainsAny(w[:1], "/~$-`\"'") || strings.Contains(w, "://") {
+		return false
+	}
+	return true
+}
+
+// scriptOffset is where a command's script is written: the program itself,
+// or the interpreter's operand.
+func scriptOffset(c shellcmd.Command) int {
+	for _, w := range c.Exec {
+		if w.Text == c.Script {
+			return w.Pos.Offset
+		}
+	}
+	return c.Exec[0].Pos.Offset
+}

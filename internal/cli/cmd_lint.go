@@ -61,6 +61,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 		diags = append(diags, cdiags...)
 		if name, b, err := readInput(env, *cfgPath); err == nil {
 			lines[name] = splitLines(b)
+			diags = append(diags, lint.Placeholders(name, lines[name])...)
 		}
 		applyConfigSource(fs, &src, cfg)
 	}

@@ -73,6 +73,7 @@ func Rules() []Rule {
 		dataFile{},        // CB415
 		bashOnly{},        // CB416
 		hostMaintenance{}, // CB417
+		placeholder{},     // CB420
 		conversion{},      // the converter's CB100-CB149
 
 		// CB5xx overlap and concurrency (one simulation, shared)

@@ -199,7 +199,7 @@ func RunAll(inputs []Input, cfg Config) *Result {
 		}
 		diags := append(slices.Clone(inputs[i].ParseDiags), own...)
 		diags = quietHostMaintenance(p, quietNotACrontab(p.File, diags))
-		diags = applySuppressions(p.File, diags)
+		diags = mergeRepeats(applySuppressions(p.File, diags))
 		all = append(all, applySeverities(diags, cfg.Severity)...)
 		res.Failures = append(res.Failures, p.failures...)
 	}

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
@@ -34,17 +35,55 @@ var maintenancePrograms = map[string]bool{
 	"debian-sa1": true, "sa1": true, "sa2": true, "ntpdate": true, "freshclam": true,
 }
 
-// Check implements Rule.
+// Check implements Rule. The entries are reported once per file, at the
+// first, naming the others: /etc/crontab's four run-parts lines are one
+// decision.
 func (hostMaintenance) Check(p *Pass) {
+	type hit struct {
+		what string
+		line int
+	}
+	var hits []hit
+	var first *crontab.Entry
+	firstOff := 0
 	for _, e := range p.File.Entries {
 		if e.Command.Text == "" {
 			continue
 		}
-		if what, pos, ok := maintenance(p.Shell(e)); ok {
-			p.Reportf(shellPos(e, pos), "keep this line in the server's crontab (cronbridge migrate leaves it there); if the server is retired, use the managed service instead (ACM for certificates, SSM Patch Manager for updates)",
-				"%s maintains the server itself: this entry stays in the server's crontab, not in a task", what)
+		if what, off, ok := maintenance(p.Shell(e)); ok {
+			if first == nil {
+				first, firstOff = e, off
+			}
+			hits = append(hits, hit{what, e.Line})
 		}
 	}
+	if first == nil {
+		return
+	}
+	// "run-parts (lines 18, 19, 20), certbot (line 25)", in order of first
+	// appearance.
+	var order []string
+	lines := map[string][]string{}
+	for _, h := range hits {
+		if lines[h.what] == nil {
+			order = append(order, h.what)
+		}
+		lines[h.what] = append(lines[h.what], strconv.Itoa(h.line))
+	}
+	parts := make([]string, len(order))
+	for i, w := range order {
+		word := "line "
+		if len(lines[w]) > 1 {
+			word = "lines "
+		}
+		parts[i] = w + " (" + word + strings.Join(lines[w], ", ") + ")"
+	}
+	verb, noun := "maintains", "this entry stays in the server's crontab, not in a task"
+	if len(hits) > 1 {
+		verb, noun = "maintain", "these entries stay in the server's crontab, not in tasks"
+	}
+	p.Reportf(shellPos(first, firstOff), "keep these lines in the server's crontab (cronbridge migrate leaves them there); if the server is retired, use the managed service instead (ACM for certificates, SSM Patch Manager for updates)",
+		"%s %s the server itself: %s", strings.Join(parts, ", "), verb, noun)
 }
 
 // maintenance returns the first upkeep program a command runs (not inside
@@ -59,8 +98,9 @@ func maintenance(an *shellcmd.Analysis) (string, int, bool) {
 		if maintenancePrograms[name] {
 			return name, c.Exec[0].Pos.Offset, true
 		}
-		// BSD's "sh /etc/daily" and scripts kept under /etc/cron.*.
-		if s := c.Script; strings.HasPrefix(s, "/etc/") {
+		// BSD's "sh /etc/daily" and scripts kept in cron's own
+		// directories; other scripts under /etc are not upkeep by name.
+		if s := c.Script; etcMaintenance(s) {
 			return s, c.Exec[0].Pos.Offset, true
 		}
 	}
@@ -106,6 +146,20 @@ func taskOnlyCode(code string) bool {
 		return true
 	case code >= "CB402" && code <= "CB416":
 		return true
+	}
+	return false
+}
+
+// etcMaintenance reports BSD's periodic scripts and cron's own directories.
+func etcMaintenance(s string) bool {
+	switch s {
+	case "/etc/daily", "/etc/weekly", "/etc/monthly":
+		return true
+	}
+	for _, d := range []string{"/etc/periodic/", "/etc/cron.hourly/", "/etc/cron.daily/", "/etc/cron.weekly/", "/etc/cron.monthly/"} {
+		if strings.HasPrefix(s, d) {
+			return true
+		}
 	}
 	return false
 }

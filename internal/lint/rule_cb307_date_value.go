@@ -55,8 +55,8 @@ func (dateValue) Check(p *Pass) {
 			continue
 		}
 		h, m, shift, ok := dayShift(e.Schedule, loc, p.window.Start)
-		if !ok {
-			continue
+		if !ok || !dayLevel(arg.Text) && !monthBoundary(e.Schedule, shift) {
+			continue // "+%Y/%m" on the 8th: the day shifts, the month does not
 		}
 		zone := loc.String()
 		p.Reportf(shellPos(e, arg.Pos.Offset),
@@ -83,6 +83,38 @@ func dayDirective(format string) bool {
 		}
 	}
 	return false
+}
+
+// dayLevel reports a format that names the day itself (not only the
+// month or year): %d, %e, %j, %F, %D, %x, the weekday and week numbers.
+func dayLevel(format string) bool {
+	for i := 0; i+1 < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(format) && strings.IndexByte("-_0^#", format[i]) >= 0 {
+			i++
+		}
+		if i < len(format) && strings.IndexByte("aAcdDeFjuUVwWx", format[i]) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// monthBoundary reports whether a one-day shift can change the month for
+// s: the previous day in UTC differs in month on the 1st, the next day on
+// the 28th to 31st. With the day-of-week field restricted any date can
+// run.
+func monthBoundary(s crontab.Schedule, shift string) bool {
+	if !s.DowStar || s.DomStar {
+		return true
+	}
+	if shift == "previous" {
+		return s.Dom&(1<<1) != 0
+	}
+	return s.Dom&(0xf<<28) != 0
 }
 
 // utcDate reports "date -u" or "date --utc": the author asked for UTC, and

@@ -30,11 +30,25 @@ func (cdHostPath) Check(p *Pass) {
 			if !strings.HasPrefix(f.Text, "/") && !strings.HasPrefix(f.Text, "~") && !strings.HasPrefix(f.Text, "$HOME") {
 				continue
 			}
-			if f.Text == "/" {
-				continue // every image has a root directory (Debian's /etc/crontab: cd / && run-parts)
+			if containerDir(f.Text) {
+				continue
 			}
 			p.Reportf(shellPos(e, f.Pos.Offset), "set WORKDIR in the image (or workingDirectory in the task definition) and drop the cd",
 				"cd %s: a directory of the old server; the task starts in the image's working directory", f.Text)
 		}
 	}
+}
+
+// containerDir reports directories that are in the image, not only on the
+// old server: the root (Debian's /etc/crontab: cd / && run-parts), and
+// the working directories of the usual Dockerfiles (/app; /usr/src/app of
+// the official language images; /rails of the Dockerfile Rails 7.1
+// generates), which crontabs written for a container use (corpus 001,
+// 016, 017, 026).
+func containerDir(d string) bool {
+	switch strings.TrimSuffix(d, "/") {
+	case "", "/app", "/usr/src/app", "/rails":
+		return true
+	}
+	return false
 }

@@ -85,6 +85,9 @@ func relative(w string) bool {
 	if w == "" || strings.ContainsAny(w[:1], "/~$-`\"'") || strings.Contains(w, "://") {
 		return false
 	}
+	if strings.HasPrefix(w, "__") {
+		return false // a template's placeholder, __WORKSPACE_DIR__/logs (corpus 023)
+	}
 	return true
 }
 

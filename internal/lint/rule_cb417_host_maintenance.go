@@ -33,6 +33,7 @@ var maintenancePrograms = map[string]bool{
 	"unattended-upgrade": true, "unattended-upgrades": true, "yum": true, "dnf": true, "zypper": true,
 	"systemctl": true, "service": true, "updatedb": true, "fstrim": true, "e2scrub_all": true,
 	"debian-sa1": true, "sa1": true, "sa2": true, "ntpdate": true, "freshclam": true,
+	"atrun": true, "save-entropy": true, // BSD base system (corpus 067)
 }
 
 // Check implements Rule. The entries are reported once per file, at the
@@ -102,6 +103,11 @@ func maintenance(an *shellcmd.Analysis) (string, int, bool) {
 		// directories; other scripts under /etc are not upkeep by name.
 		if s := c.Script; etcMaintenance(s) {
 			return s, c.Exec[0].Pos.Offset, true
+		}
+		// A cPanel server's crontab is cPanel maintaining the server
+		// (corpus 060).
+		if strings.HasPrefix(c.Exec[0].Text, "/usr/local/cpanel/") {
+			return "cPanel", c.Exec[0].Pos.Offset, true
 		}
 	}
 	return "", 0, false

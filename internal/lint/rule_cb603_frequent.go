@@ -48,8 +48,8 @@ func (frequent) Check(p *Pass) {
 	for _, e := range p.validEntries() {
 		perHour := bits.OnesCount64(e.Schedule.Minute)
 		min, hour := e.Fields[crontab.FieldMinute], e.Fields[crontab.FieldHour]
-		if perHour < frequentPerHour || e.Nickname == nil && min.Text == "*" && hour.Text != "" && hour.Text[0] != '*' {
-			continue // "* 8 * * *" is CB201's: meant once, not every minute
+		if perHour < frequentPerHour || e.Nickname == nil && min.Text == "*" && hour.Text != "*" {
+			continue // "* 8 * * *" (CB201) and "* */1 * * *" (CB305) were meant as fewer runs
 		}
 		runs := len(p.Runs(e))
 		if runs == 0 {

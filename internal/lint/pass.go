@@ -34,6 +34,8 @@ type entryFacts struct {
 	runsOK  bool
 	shell   *shellcmd.Analysis
 	shellOK bool
+	// stays caches staysOnServer (CB417), which four rules ask.
+	stays, staysOK bool
 }
 
 func newPass(f *crontab.File, cfg Config) *Pass {

@@ -118,8 +118,12 @@ func (p *Pass) staysOnServer(e *crontab.Entry) bool {
 	if e.Command.Text == "" {
 		return false
 	}
-	_, _, ok := maintenance(p.Shell(e))
-	return ok
+	ef := p.factsOf(e)
+	if !ef.staysOK {
+		_, _, ef.stays = maintenance(p.Shell(e))
+		ef.staysOK = true
+	}
+	return ef.stays
 }
 
 // quietHostMaintenance drops, on the lines of entries that stay on the

@@ -51,12 +51,18 @@ func (frequent) Check(p *Pass) {
 		if perHour < frequentPerHour || e.Nickname == nil && min.Text == "*" && hour.Text != "*" {
 			continue // "* 8 * * *" (CB201) and "* */1 * * *" (CB305) were meant as fewer runs
 		}
-		runs := len(p.Runs(e))
-		if runs == 0 {
+		// A 30-day month, as AWS's pricing examples count. Every day runs
+		// the same when neither day field is restricted; otherwise count
+		// the runs in the window.
+		perDay := perHour * bits.OnesCount32(e.Schedule.Hour)
+		var perMonth int
+		if e.Schedule.DomStar && e.Schedule.DowStar && e.Schedule.Month == 0x1FFE { // every month (bits 1..12)
+			perMonth = 30 * perDay
+		} else if 31*perDay < frequentPerMonth {
 			continue
+		} else {
+			perMonth = int(math.Round(float64(len(p.Runs(e))) * 30 / float64(p.Config.WindowDays)))
 		}
-		// A 30-day month, as the issue and AWS's examples count.
-		perMonth := int(math.Round(float64(runs) * 30 / float64(p.Config.WindowDays)))
 		if perMonth < frequentPerMonth {
 			continue
 		}

@@ -24,6 +24,9 @@ type RuleDoc struct {
 	Severity crontab.Severity // default severity
 	Summary  string           // one sentence, lowercase start
 	Example  string           // a crontab snippet that triggers it
+	// Clean is a look-alike that must not trigger it (the false positives
+	// the rule was fixed for, or the right way to write the example).
+	Clean string
 }
 
 // CodeDoc converts the rule documentation to the shared table type.

@@ -16,7 +16,8 @@ type mailCommand struct{}
 func (mailCommand) Doc() RuleDoc {
 	return RuleDoc{Code: "CB411", Name: "mail-command", Severity: crontab.SeverityWarning,
 		Summary: "the command sends mail (mail, mailx, sendmail, mutt) through the server's mail system, which a task does not have.",
-		Example: "0 6 * * * /opt/report.sh | mailx -s report ops@example.com"}
+		Example: "0 6 * * * /opt/report.sh | mailx -s report ops@example.com",
+		Clean: "0 6 * * * /opt/app/bin/rake mail:deliver"}
 }
 
 // mailers are programs that hand a message to the local mail system.

@@ -18,7 +18,7 @@ func (everyMinute) Doc() RuleDoc {
 	return RuleDoc{Code: "CB305", Name: "every-minute", Severity: crontab.SeverityWarning,
 		Summary: "the minute field is * while the hour field is written as a step over every hour (*/1): it runs every minute, 1,440 times a day, although it reads as hourly.",
 		Example: "* */1 * * * /opt/app/hourly.sh",
-		Clean: "0 */1 * * * /opt/app/hourly.sh\n*/1 * * * * /opt/app/poll.sh"}
+		Clean:   "0 */1 * * * /opt/app/hourly.sh\n*/1 * * * * /opt/app/poll.sh"}
 }
 
 // Check implements Rule.

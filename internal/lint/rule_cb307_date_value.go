@@ -21,7 +21,7 @@ func (dateValue) Doc() RuleDoc {
 	return RuleDoc{Code: "CB307", Name: "date-shifted-value", Severity: crontab.SeverityWarning,
 		Summary: "the command uses the date ($(date +%F) in a file name or argument) and runs at a local time that is another day in UTC: in the container it gets the UTC date.",
 		Example: `0 6 * * * /opt/app/export.sh > /data/export-$(date +\%F).csv`,
-		Clean: "0 12 * * * /opt/app/export.sh > /data/export-$(date +\\%F).csv\n0 6 * * * /opt/app/archive.sh --day=$(date -u +\\%F)"}
+		Clean:   "0 12 * * * /opt/app/export.sh > /data/export-$(date +\\%F).csv\n0 6 * * * /opt/app/archive.sh --day=$(date -u +\\%F)"}
 }
 
 // Check implements Rule.

@@ -18,7 +18,7 @@ func (mailto) Doc() RuleDoc {
 	return RuleDoc{Code: "CB401", Name: "mailto", Severity: crontab.SeverityWarning,
 		Summary: "MAILTO: cron mails the output of the jobs below it to this address; ECS tasks send no mail, so failure alerts stop.",
 		Example: "MAILTO=ops@example.com\n0 3 * * * /opt/app/backup.sh",
-		Clean: "MAILTO=ops@example.com\n0 3 * * * /opt/app/backup.sh > /dev/null 2>&1"}
+		Clean:   "MAILTO=ops@example.com\n0 3 * * * /opt/app/backup.sh > /dev/null 2>&1"}
 }
 
 // Check implements Rule.

@@ -17,7 +17,7 @@ func (logFile) Doc() RuleDoc {
 	return RuleDoc{Code: "CB402", Name: "log-to-file", Severity: crontab.SeverityWarning,
 		Summary: "output is redirected to a local log file, which disappears with the task: write to stdout so each run gets a CloudWatch log stream.",
 		Example: "0 3 * * * /opt/app/backup.sh >> /var/log/backup.log 2>&1",
-		Clean: "0 3 * * * /opt/app/backup.sh >> /proc/1/fd/1 2>&1\n0 4 * * * /opt/app/report.sh > /dev/stdout"}
+		Clean:   "0 3 * * * /opt/app/backup.sh >> /proc/1/fd/1 2>&1\n0 4 * * * /opt/app/report.sh > /dev/stdout"}
 }
 
 // Check implements Rule.

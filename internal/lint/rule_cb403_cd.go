@@ -18,7 +18,7 @@ func (cdHostPath) Doc() RuleDoc {
 	return RuleDoc{Code: "CB403", Name: "cd-host-path", Severity: crontab.SeverityInfo,
 		Summary: "the command changes into a directory of the old server; in the container set the working directory instead.",
 		Example: "0 3 * * * cd /var/www/app && bundle exec rake batch:run",
-		Clean: "0 3 * * * cd / && run-parts /etc/cron.daily\n0 4 * * * cd /app && bin/rails runner Batch.run"}
+		Clean:   "0 3 * * * cd / && run-parts /etc/cron.daily\n0 4 * * * cd /app && bin/rails runner Batch.run"}
 }
 
 // Check implements Rule.

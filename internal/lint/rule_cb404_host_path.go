@@ -20,7 +20,7 @@ func (hostPath) Doc() RuleDoc {
 	return RuleDoc{Code: "CB404", Name: "host-path", Severity: crontab.SeverityInfo,
 		Summary: "the command uses a path in a home directory of the old server (/home/x, /root, ~), which the image usually does not have.",
 		Example: "0 3 * * * /home/deploy/bin/sync.sh",
-		Clean: "0 3 * * * rsync -a /srv/data backup.example.com:/home/backup/data"}
+		Clean:   "0 3 * * * rsync -a /srv/data backup.example.com:/home/backup/data"}
 }
 
 // Check implements Rule.

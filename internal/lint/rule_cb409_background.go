@@ -17,7 +17,7 @@ func (background) Doc() RuleDoc {
 	return RuleDoc{Code: "CB409", Name: "background-job", Severity: crontab.SeverityError,
 		Summary: "the command puts work in the background with &: the task stops when its main process exits, killing the background job.",
 		Example: "*/30 * * * * /usr/local/sbin/sync.sh >/dev/null 2>&1 &",
-		Clean: "0 3 * * * /opt/app/a.sh && /opt/app/b.sh > /dev/null 2>&1"}
+		Clean:   "0 3 * * * /opt/app/a.sh && /opt/app/b.sh > /dev/null 2>&1"}
 }
 
 // Check implements Rule.

@@ -18,7 +18,7 @@ func (stderrOrder) Doc() RuleDoc {
 	return RuleDoc{Code: "CB410", Name: "stderr-before-stdout", Severity: crontab.SeverityWarning,
 		Summary: "2>&1 comes before the stdout redirection, so error messages do not go to the file: they went to cron's mail and now go only to the log stream.",
 		Example: "0 1 * * * /opt/backup.sh 2>&1 >> /var/log/backup.log",
-		Clean: "0 1 * * * /opt/backup.sh 2>&1 > /dev/null"}
+		Clean:   "0 1 * * * /opt/backup.sh 2>&1 > /dev/null"}
 }
 
 // Check implements Rule.

@@ -17,7 +17,7 @@ func (mailCommand) Doc() RuleDoc {
 	return RuleDoc{Code: "CB411", Name: "mail-command", Severity: crontab.SeverityWarning,
 		Summary: "the command sends mail (mail, mailx, sendmail, mutt) through the server's mail system, which a task does not have.",
 		Example: "0 6 * * * /opt/report.sh | mailx -s report ops@example.com",
-		Clean: "0 6 * * * /opt/app/bin/rake mail:deliver"}
+		Clean:   "0 6 * * * /opt/app/bin/rake mail:deliver"}
 }
 
 // mailers are programs that hand a message to the local mail system.

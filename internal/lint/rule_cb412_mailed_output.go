@@ -21,7 +21,7 @@ func (mailedOutput) Doc() RuleDoc {
 	return RuleDoc{Code: "CB412", Name: "mailed-output", Severity: crontab.SeverityInfo,
 		Summary: "the output of these jobs was mailed to MAILTO (it is not redirected); in the task it only reaches the CloudWatch log stream, where nobody is notified.",
 		Example: "MAILTO=ops@example.com\n0 6 * * * /opt/app/report.sh",
-		Clean: "MAILTO=ops@example.com\n0 6 * * * /opt/app/report.sh > /dev/null 2>&1"}
+		Clean:   "MAILTO=ops@example.com\n0 6 * * * /opt/app/report.sh > /dev/null 2>&1"}
 }
 
 // Check implements Rule.

@@ -21,7 +21,7 @@ func (relativePath) Doc() RuleDoc {
 	return RuleDoc{Code: "CB413", Name: "relative-path", Severity: crontab.SeverityWarning,
 		Summary: "a relative path in a command that does not cd first relied on cron starting jobs in the home directory; the task starts in the image's working directory.",
 		Example: "0 4 * * * bin/cleanup.sh > cleanup.log",
-		Clean: "0 4 * * * cd /srv/app && bin/cleanup.sh\n0 5 * * * backup.sh"}
+		Clean:   "0 4 * * * cd /srv/app && bin/cleanup.sh\n0 5 * * * backup.sh"}
 }
 
 // Check implements Rule.

@@ -20,7 +20,7 @@ func (loginShell) Doc() RuleDoc {
 	return RuleDoc{Code: "CB414", Name: "login-shell", Severity: crontab.SeverityWarning,
 		Summary: "the command starts a login shell (bash -l, su -), relying on the old server's profile files for PATH, rbenv, rvm or nvm; the image has none of them.",
 		Example: "0 3 * * * /bin/bash -l -c 'cd /app && bundle exec rake batch:run'",
-		Clean: "0 3 * * * /bin/bash -c 'cd /app && bundle exec rake batch:run'"}
+		Clean:   "0 3 * * * /bin/bash -c 'cd /app && bundle exec rake batch:run'"}
 }
 
 // Check implements Rule.

@@ -17,7 +17,7 @@ func (dataFile) Doc() RuleDoc {
 	return RuleDoc{Code: "CB415", Name: "data-to-local-file", Severity: crontab.SeverityError,
 		Summary: "the command writes data (a dump, archive, export or tee copy) to a local file, which is lost when the task stops: write it to S3 or EFS.",
 		Example: "0 3 * * * pg_dump shop > /var/backups/shop.sql",
-		Clean: "0 3 * * * pg_dump shop | aws s3 cp - s3://backups/shop.sql"}
+		Clean:   "0 3 * * * pg_dump shop | aws s3 cp - s3://backups/shop.sql"}
 }
 
 // Check implements Rule.

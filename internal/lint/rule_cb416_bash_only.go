@@ -20,7 +20,7 @@ func (bashOnly) Doc() RuleDoc {
 	return RuleDoc{Code: "CB416", Name: "bash-only-under-sh", Severity: crontab.SeverityWarning,
 		Summary: "the command uses a bash feature (source, &>, <<<, <(...), {a,b}, [[ ]]) but runs under /bin/sh, which is dash or busybox in Debian and Alpine images.",
 		Example: "0 3 * * * source /app/.env && /app/run.sh &> /dev/null",
-		Clean: "SHELL=/bin/bash\n0 3 * * * source /app/.env && /app/run.sh &> /dev/null"}
+		Clean:   "SHELL=/bin/bash\n0 3 * * * source /app/.env && /app/run.sh &> /dev/null"}
 }
 
 // braceRE matches a brace expansion: {a,b} or {1..5}.

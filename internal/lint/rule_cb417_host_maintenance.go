@@ -24,7 +24,7 @@ func (hostMaintenance) Doc() RuleDoc {
 	return RuleDoc{Code: "CB417", Name: "host-maintenance", Severity: crontab.SeverityInfo,
 		Summary: "the entry maintains the server itself (run-parts, logrotate, certbot renew, apt/yum, systemctl): it stays in the server's crontab instead of becoming a task.",
 		Example: "25 6 * * * root test -x /usr/sbin/anacron || ( cd / && run-parts --report /etc/cron.daily )",
-		Clean: "0 3 * * * /opt/app/bin/notify.sh --post-hook \"systemctl restart nginx\""}
+		Clean:   "0 3 * * * /opt/app/bin/notify.sh --post-hook \"systemctl restart nginx\""}
 }
 
 // maintenancePrograms are the programs of server upkeep.

@@ -24,7 +24,7 @@ func (placeholder) Doc() RuleDoc {
 	return RuleDoc{Code: "CB420", Name: "replace-me-placeholder", Severity: crontab.SeverityError,
 		Summary: "a REPLACE-ME placeholder from cronbridge migrate is still in the configuration (or the crontab): replace it with the real value before plan or deploy.",
 		Example: "# cronbridge.yaml\naws:\n  cluster: REPLACE-ME-cluster",
-		Clean: "0 3 * * * /opt/app/export.sh --bucket exports"}
+		Clean:   "0 3 * * * /opt/app/export.sh --bucket exports"}
 }
 
 // Check implements Rule.

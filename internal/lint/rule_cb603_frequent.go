@@ -27,7 +27,7 @@ func (frequent) Doc() RuleDoc {
 	return RuleDoc{Code: "CB603", Name: "frequent-schedule", Severity: crontab.SeverityWarning,
 		Summary: "the job runs every 10 minutes or more often: each run is a Fargate task that must start first (* * * * * is 43,200 tasks a month); a long-running service is the better fit.",
 		Example: "* * * * * /opt/app/poll.sh",
-		Clean: "*/15 * * * * /opt/app/poll.sh\n*/5 9-17 * * 1-5 /opt/app/poll.sh"}
+		Clean:   "*/15 * * * * /opt/app/poll.sh\n*/5 9-17 * * 1-5 /opt/app/poll.sh"}
 }
 
 // Fargate prices and sizes the estimate uses.

@@ -34,6 +34,8 @@ const (
 	CodeEmptyVarName       = "CB028"
 	CodeOrphanDirective    = "CB029"
 	CodeCommandTooLong     = "CB030"
+	CodeFileTooLarge       = "CB031"
+	CodeLineTooLong        = "CB032"
 )
 
 // codeDocs documents every code above, in code order. It is immutable:
@@ -69,6 +71,8 @@ var codeDocs = []CodeDoc{
 	{CodeEmptyVarName, "empty-variable-name", SeverityWarning, "An assignment has an empty variable name.", "=/usr/bin"},
 	{CodeOrphanDirective, "orphan-directive", SeverityWarning, "A \"# cronbridge:\" directive is not in the comment block directly above an entry, so it applies to nothing.", "# cronbridge: name=backup"},
 	{CodeCommandTooLong, "command-too-long", SeverityError, "The command is 999 bytes or longer, which debian cron rejects (its buffer is 1000 bytes).", "0 3 * * * /bin/job --with-a-very-long-argument-list ..."},
+	{CodeFileTooLarge, "file-too-large", SeverityError, "The crontab is larger than 1 MiB (MaxFileSize): it is refused and not read at all.", "a 2 MB generated crontab"},
+	{CodeLineTooLong, "line-too-long", SeverityError, "A line is longer than 64 KiB (MaxLineSize): it is refused and not read, so it is neither a job nor an assignment.", "0 3 * * * /bin/job <70,000 bytes of arguments>"},
 }
 
 // Codes returns the documentation of every code Parse emits (CB001-CB089),

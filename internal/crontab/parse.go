@@ -8,6 +8,33 @@ import (
 	"unicode/utf8"
 )
 
+// Input limits. Real crontabs are a few kilobytes with lines well under
+// 1000 bytes (Debian cron's own command limit); anything near these limits
+// is generated or hostile, and reading it would only cost memory and time
+// in every later stage (shell analysis, reports, PR comments). Both are
+// refused with an error diagnostic, never truncated.
+const (
+	// MaxFileSize is the largest crontab Parse reads, in bytes (1 MiB).
+	// Callers that open files should refuse a larger file before reading
+	// it whole, with CodeFileTooLarge; Parse checks again.
+	MaxFileSize = 1 << 20
+	// MaxLineSize is the longest line Parse reads, in bytes (64 KiB),
+	// without its line ending. A longer line is reported (CodeLineTooLong)
+	// and skipped.
+	MaxLineSize = 64 << 10
+)
+
+// FileTooLarge is the diagnostic for a crontab of size bytes that exceeds
+// MaxFileSize, at line 1, column 1 of name. Parse returns it; callers that
+// check the size when they open the file return the same one.
+func FileTooLarge(name string, size int64) Diagnostic {
+	return Diagnostic{
+		Pos: Pos{File: name, Line: 1, Col: 1}, Severity: SeverityError, Code: CodeFileTooLarge,
+		Message: fmt.Sprintf("the crontab is %d bytes, over the limit of %d bytes (1 MiB): it is not read", size, MaxFileSize),
+		Hint:    "split it into several crontabs, or move long commands into scripts",
+	}
+}
+
 // parser holds the state of one Parse call. Parse builds a fresh one each
 // time, so nothing is shared between calls.
 type parser struct {
@@ -57,6 +84,10 @@ func Parse(name string, src []byte, opts Options) (*File, []Diagnostic) {
 }
 
 func (p *parser) run(src []byte) {
+	if len(src) > MaxFileSize {
+		p.diag = append(p.diag, FileTooLarge(p.name, int64(len(src))))
+		return
+	}
 	text := string(src)
 	if strings.HasPrefix(text, "\uFEFF") {
 		// Columns are counted after the mark: editors do not show it.
@@ -95,6 +126,16 @@ func (p *parser) run(src []byte) {
 		}
 		p.file.Lines[i] = l
 		p.line, p.lineNo = l, i+1
+		if len(l) > MaxLineSize {
+			p.diag = append(p.diag, Diagnostic{
+				Pos: Pos{File: p.name, Line: i + 1, Col: 1}, Severity: SeverityError, Code: CodeLineTooLong,
+				Message: fmt.Sprintf("the line is %d bytes, over the limit of %d bytes (64 KiB): it is not read, so it is neither a job nor an assignment", len(l), MaxLineSize),
+				Hint:    "move the command into a script and call the script from the crontab",
+			})
+			// The comment block above the line belongs to no entry now.
+			p.endBlock()
+			continue
+		}
 		p.parseLine()
 	}
 	p.endBlock()

@@ -190,6 +190,12 @@ func TestDiagnostics(t *testing.T) {
 		{"command of 998 bytes", "0 0 * * * " + strings.Repeat("x", 998) + "\n", deb, ""},
 		{"command of 999 bytes", "0 0 * * * " + strings.Repeat("x", 999) + "\n", deb, "1:11 CB030 error"},
 		{"long command cronie", "0 0 * * * " + strings.Repeat("x", 999) + "\n", cro, ""},
+		// Input limits: the line at the limit is read, one byte more is not.
+		{"line of 64 KiB", "0 0 * * * " + strings.Repeat("x", MaxLineSize-10) + "\n", cro, ""},
+		{"line over 64 KiB", "FOO=1\n0 0 * * * " + strings.Repeat("x", MaxLineSize-9) + "\n0 0 * * * y\n", cro, "2:1 CB032 error"},
+		{"annotation above a refused line", "# cronbridge: name=a\n" + strings.Repeat("#", MaxLineSize+1) + "\n", cro, "1:15 CB029 warning; 2:1 CB032 error"},
+		{"file of 1 MiB", strings.Repeat("#"+strings.Repeat("x", 1022)+"\n", 1024), cro, ""},
+		{"file over 1 MiB", strings.Repeat("#"+strings.Repeat("x", 1022)+"\n", 1024) + "\n", cro, "1:1 CB031 error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,6 +204,29 @@ func TestDiagnostics(t *testing.T) {
 				t.Errorf("Parse(%q) diagnostics:\n got %s\nwant %s\n%v", tt.src, got, tt.want, diags)
 			}
 		})
+	}
+}
+
+// TestLimits checks what a refused input leaves: no entry from a line over
+// MaxLineSize (the lines around it are read), nothing from a file over
+// MaxFileSize, and messages that name the limit with a hint.
+func TestLimits(t *testing.T) {
+	long := "0 0 * * * " + strings.Repeat("x", MaxLineSize) + "\n"
+	f, diags := Parse("t", []byte("0 1 * * * a\n"+long+"0 2 * * * b\n"), Options{})
+	if len(f.Entries) != 2 || f.Entries[0].Shell != "a" || f.Entries[1].Shell != "b" || f.Entries[1].Line != 3 {
+		t.Errorf("entries around a refused line: %+v", f.Entries)
+	}
+	if len(diags) != 1 || !strings.Contains(diags[0].Message, "65546 bytes, over the limit of 65536 bytes (64 KiB)") || diags[0].Hint == "" {
+		t.Errorf("line diagnostic: %+v", diags)
+	}
+	big := []byte(strings.Repeat(long, MaxFileSize/len(long)+1))
+	f, diags = Parse("big", big, Options{})
+	if len(f.Entries) != 0 || len(f.Lines) != 0 {
+		t.Errorf("a refused file still gave %d entries, %d lines", len(f.Entries), len(f.Lines))
+	}
+	want := FileTooLarge("big", int64(len(big)))
+	if len(diags) != 1 || diags[0] != want || !strings.Contains(want.Message, "over the limit of 1048576 bytes (1 MiB)") || want.Hint == "" {
+		t.Errorf("file diagnostic: %+v", diags)
 	}
 }
 

@@ -33,6 +33,21 @@ type CommandResult struct {
 	// Stdin reports that Exec feeds the entry's standard input (the text
 	// after '%') to the command, as cron did.
 	Stdin bool
+	// Shell is the program a shell form runs ("sh" or "bash"): bash when
+	// the crontab's SHELL, in force for the entry, is bash.
+	Shell string
+}
+
+// Shell returns the crontab's SHELL in force for e ("" when none is set:
+// cron then runs /bin/sh).
+func Shell(e *crontab.Entry) string {
+	shell := ""
+	for _, v := range e.Env {
+		if v.Name == "SHELL" {
+			shell = v.Value
+		}
+	}
+	return shell
 }
 
 // StdinReason is the Reason of an entry whose command reads the standard
@@ -42,6 +57,10 @@ const StdinReason = "the command reads standard input from '%' in the crontab li
 // Command builds the container command for an entry. It is the one place
 // that does so: plan, deploy and migrate must start the same process for
 // the same line.
+//
+// The crontab's SHELL (an environment line, in e.Env) is honoured: when it
+// is bash, every shell form runs with "bash -c", else with "sh -c"
+// (shellcmd.ShellProgram).
 //
 // An entry with '%' keeps a shell: cron feeds the text after the first
 // unescaped '%' (Entry.Stdin) on standard input, which an exec array
@@ -58,21 +77,24 @@ const StdinReason = "the command reads standard input from '%' in the crontab li
 // Any other entry goes through shellcmd.Rewrite, with the crontab
 // variables in force for the entry as CrontabEnv.
 func Command(e *crontab.Entry, opts CommandOptions) CommandResult {
+	shell := Shell(e)
+	prog := shellcmd.ShellProgram(shell)
 	if e.HasStdin {
 		script := "printf '%s' " + shellQuote(e.Stdin) + " | {\n" + e.Shell + "\n}"
 		return CommandResult{
-			Exec:     []string{"sh", "-c", script},
+			Exec:     []string{prog, "-c", script},
 			Fallback: true,
 			Reason:   StdinReason,
 			Stdin:    true,
+			Shell:    prog,
 		}
 	}
 	var names []string
 	for _, v := range e.Env {
 		names = append(names, v.Name)
 	}
-	rw := shellcmd.Rewrite(e.Shell, shellcmd.RewriteOptions{AppRoot: opts.AppRoot, CrontabEnv: names})
-	return CommandResult{Exec: rw.Exec, Env: rw.Env, Notes: rw.Notes, Fallback: rw.Fallback, Reason: rw.Reason}
+	rw := shellcmd.Rewrite(e.Shell, shellcmd.RewriteOptions{AppRoot: opts.AppRoot, CrontabEnv: names, Shell: shell})
+	return CommandResult{Exec: rw.Exec, Env: rw.Env, Notes: rw.Notes, Fallback: rw.Fallback, Reason: rw.Reason, Shell: prog}
 }
 
 // AppRoot guesses the application directory of a crontab: the directory

@@ -83,6 +83,26 @@ func TestCommand(t *testing.T) {
 			[]string{"sh", "-c", "echo $FOO"}, nil, true, "it uses $FOO, whose value is unknown until the shell runs", 0},
 		{"escaped percent is no stdin", "0 3 * * * date +\\%F\n",
 			[]string{"date", "+%F"}, nil, false, "", 0},
+		// Issue #10 item 3: a data file keeps the shell form, logs do not.
+		{"dump to a data file", "0 3 * * * pg_dump shop > /var/backups/shop.sql\n",
+			[]string{"sh", "-c", "pg_dump shop > /var/backups/shop.sql"}, nil, true,
+			"it writes to the file /var/backups/shop.sql, which is data, not a log: the task's disk is discarded when the task stops, so the command keeps its shell form", 0},
+		{"stream redirections are no-ops", "0 3 * * * /bin/x >>/proc/1/fd/1 2>/dev/stderr\n",
+			[]string{"/bin/x"}, nil, false, "", 2},
+		// Issue #10 item 4: SHELL=/bin/bash runs shell forms with bash.
+		{"SHELL=/bin/bash", "SHELL=/bin/bash\n0 3 * * * [[ -f x ]] && source y\n",
+			[]string{"bash", "-c", "[[ -f x ]] && source y"}, nil, true, "it runs several commands in sequence", 0},
+		{"SHELL=bash", "SHELL=bash\n0 3 * * * a | b\n",
+			[]string{"bash", "-c", "a | b"}, nil, true, "it uses a pipe", 0},
+		{"SHELL=/bin/sh", "SHELL=/bin/sh\n0 3 * * * a | b\n",
+			[]string{"sh", "-c", "a | b"}, nil, true, "it uses a pipe", 0},
+		{"SHELL=/bin/zsh runs under sh", "SHELL=/bin/zsh\n0 3 * * * a | b\n",
+			[]string{"sh", "-c", "a | b"}, nil, true, "it uses a pipe", 0},
+		{"SHELL set below the entry does not apply", "0 3 * * * a | b\nSHELL=/bin/bash\n",
+			[]string{"sh", "-c", "a | b"}, nil, true, "it uses a pipe", 0},
+		// Issue #10 item 5: exec is unwrapped.
+		{"exec", "0 3 * * * exec /usr/local/bin/worker --once\n",
+			[]string{"/usr/local/bin/worker", "--once"}, nil, false, "", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,5 +183,25 @@ func BenchmarkCommand(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestCommandShell checks that the crontab's SHELL reaches every shell
+// form, also the one that feeds standard input from '%'.
+func TestCommandShell(t *testing.T) {
+	tests := []struct {
+		src, prog string
+	}{
+		{"SHELL=/bin/bash\n0 0 * * * cat%hello\n", "bash"},
+		{"SHELL=/usr/bin/bash\n0 0 * * * a | b\n", "bash"},
+		{"SHELL=/bin/dash\n0 0 * * * cat%hello\n", "sh"},
+		{"0 0 * * * cat%hello\n", "sh"},
+	}
+	for _, tt := range tests {
+		_, e := parseOne(t, tt.src)
+		got := Command(e, CommandOptions{AppRoot: "/app"})
+		if got.Exec[0] != tt.prog || got.Shell != tt.prog || !got.Fallback {
+			t.Errorf("%q: Exec %q, Shell %q, Fallback %v; want %s -c", tt.src, got.Exec, got.Shell, got.Fallback, tt.prog)
+		}
 	}
 }

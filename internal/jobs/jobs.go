@@ -479,9 +479,17 @@ func same2idx[T any](xs []T, f func(T) int) []int {
 
 // identical names entries that run the same command, warning about each.
 func identical(f *crontab.File, jobs []Job, idx []int, name string, diag func(crontab.Pos, crontab.Severity, string, string, string, ...any)) {
-	lines := make([]string, len(idx))
-	for k, i := range idx {
-		lines[k] = strconv.Itoa(f.Entries[i].Line)
+	// Every entry gets the warning, so listing every line in each one
+	// would make the output quadratic (100,000 copies of one command gave
+	// 100,000 messages of 100,000 numbers); the first few locate the group.
+	const maxListed = 10
+	lines := make([]string, 0, min(len(idx), maxListed))
+	for _, i := range idx[:min(len(idx), maxListed)] {
+		lines = append(lines, strconv.Itoa(f.Entries[i].Line))
+	}
+	listed := strings.Join(lines, ", ")
+	if more := len(idx) - maxListed; more > 0 {
+		listed += fmt.Sprintf(" and %d more", more)
 	}
 	// Pick the discriminator: the context if it tells all entries apart,
 	// else the schedule, else nothing (fully identical lines).
@@ -507,7 +515,7 @@ func identical(f *crontab.File, jobs []Job, idx []int, name string, diag func(cr
 		e := f.Entries[i]
 		diag(e.Pos, crontab.SeverityWarning, CodeIdenticalCommands,
 			"add '# cronbridge: name=...' above each of these entries: the derived names depend on the schedule and change with it",
-			"the same command runs on lines %s; the job names cannot be derived from the command alone", strings.Join(lines, ", "))
+			"the same command runs on lines %s; the job names cannot be derived from the command alone", listed)
 		switch {
 		case disc != nil:
 			jobs[i].Name = withSuffix(name, shortHash(disc(e)))

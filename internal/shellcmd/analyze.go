@@ -1,8 +1,10 @@
 package shellcmd
 
 import (
+	"cmp"
 	"errors"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,6 +38,37 @@ const (
 	KindWrapper                    // sh -c / bash -l -c / su -c / flock -c 'script'; Text is the shell, Detail the inner script
 	KindComment                    // a trailing # comment, which cron passes to the shell
 	KindRedirect                   // any redirection; Text is the descriptor and operator ("2>&"), Detail the target
+	// KindDataOutput is output written to a file that is not a log: a dump,
+	// an export, a report (OutputData). Text is the file as written, Detail
+	// the operator (">", "2>>", "&>") or "tee"; Pos is the file word's.
+	// On ECS the task's disk is discarded when the task stops.
+	KindDataOutput
+	// KindBashOnly is a bash feature that dash (/bin/sh on Debian and
+	// Ubuntu) rejects or reads differently. Text names it: "[[", "source",
+	// "brace-expansion", "$'", "array", "<(" (also ">("), "&>", "|&",
+	// "function", "==", "((", "${//}", "${:}". It is only recorded where sh
+	// may run the text: at Depth 0 (Detail "", cron's SHELL decides) and
+	// inside sh/dash/ash -c wrappers (Detail the wrapper, a bug whatever
+	// SHELL is); never inside bash, zsh or ksh -c wrappers.
+	KindBashOnly
+	// KindMail is a mail program (mail, mailx, sendmail, mutt); Text is the
+	// program, Detail "pipe" when output is piped into it. A task has no
+	// local mail transport.
+	KindMail
+	// KindDateFile is $(date +FMT) (or backticks) inside a file name: a
+	// redirection target, or an argument or assignment value
+	// (F=/b/db-$(date +%F).sql) with other text around the substitution. Text is the word as written, Detail the
+	// format. The date is the task's (UTC), not the old server's.
+	KindDateFile
+	// KindRelativePath is a relative program, script or redirection
+	// target used before any cd: cron started the job in the user's home
+	// directory, the task starts in the image's working directory. Text
+	// is the word, Detail "program", "script", "redirect" or "cd" (cd app).
+	KindRelativePath
+	// KindLoginShell is a login shell: bash -l, bash --login, sh -lc,
+	// su - / su -l / su --login. Text is the program, Detail the option;
+	// Pos is the option's. The task has no login profile.
+	KindLoginShell
 )
 
 var kindNames = [...]string{
@@ -45,7 +78,9 @@ var kindNames = [...]string{
 	KindHeredoc: "heredoc", KindCd: "cd", KindSudo: "sudo", KindLock: "lock",
 	KindLocalhost: "localhost", KindHostPath: "host-path", KindDateTest: "date-test",
 	KindWrongOrder: "wrong-redirect-order", KindWrapper: "wrapper", KindComment: "comment",
-	KindRedirect: "redirect",
+	KindRedirect: "redirect", KindDataOutput: "data-output-file", KindBashOnly: "bash-only",
+	KindMail: "mail", KindDateFile: "date-in-file-name", KindRelativePath: "relative-path",
+	KindLoginShell: "login-shell",
 }
 
 // String returns the kind's kebab-case name.
@@ -101,8 +136,88 @@ type Redirect struct {
 	File bool
 	// DevNull reports a redirection to /dev/null (output discarded).
 	DevNull bool
-	Pos     Pos
-	Depth   int
+	// Dest classifies where an output redirection writes (OutputNone for
+	// input redirections and descriptor duplications).
+	Dest  OutputKind
+	Pos   Pos
+	Depth int
+}
+
+// OutputKind classifies the destination of an output redirection: what a
+// container command may drop (the stream kinds and logs: a task's stdout
+// and stderr go to CloudWatch Logs) and what it must keep (data).
+type OutputKind int
+
+const (
+	// OutputNone: not an output redirection to a file.
+	OutputNone OutputKind = iota
+	// OutputDevNull: /dev/null. Dropping it sends discarded output to the
+	// logs, which changes nothing the job produces.
+	OutputDevNull
+	// OutputStream: /dev/stdout, /dev/stderr, /dev/fd/1, /dev/fd/2,
+	// /proc/self/fd/1, /proc/1/fd/1 (and fd 2): already the process's (the
+	// container's) output, a no-op in a task.
+	OutputStream
+	// OutputLog: a log file: a name ending in .log (or .log.N), or a path
+	// with a log, logs or var/log directory. Its lines belong in the logs.
+	OutputLog
+	// OutputData: any other file (a dump, an export, a report): what the
+	// job produces. It would be written to the task's disk and lost.
+	OutputData
+	// OutputUnknown: a target only the shell can expand whose text does
+	// not show what it is ($OUT, ${DIR}/$NAME): no log directory, no .log
+	// and no literal extension after the last expansion.
+	OutputUnknown
+)
+
+var outputKindNames = [...]string{OutputNone: "none", OutputDevNull: "dev-null", OutputStream: "stream", OutputLog: "log", OutputData: "data", OutputUnknown: "unknown"}
+
+// String names the kind.
+func (k OutputKind) String() string {
+	if k >= 0 && int(k) < len(outputKindNames) {
+		return outputKindNames[k]
+	}
+	return "output(?)"
+}
+
+// ClassifyOutput classifies an output file as written in a redirection or
+// a tee argument. A target that only the shell can expand is classified by
+// its text: $LOG/x.log is a log, /b/db-$(date +%F).sql data, $OUT unknown.
+func ClassifyOutput(target string) OutputKind {
+	k := classifyStatic(target)
+	if k == OutputData {
+		base := path.Base(target)
+		if i := strings.LastIndexAny(base, "$`)}"); i >= 0 && !strings.Contains(base[i+1:], ".") {
+			return OutputUnknown
+		}
+	}
+	return k
+}
+
+func classifyStatic(target string) OutputKind {
+	switch target {
+	case "":
+		return OutputNone
+	case "/dev/null":
+		return OutputDevNull
+	case "/dev/stdout", "/dev/stderr", "/dev/fd/1", "/dev/fd/2",
+		"/proc/self/fd/1", "/proc/self/fd/2", "/proc/1/fd/1", "/proc/1/fd/2":
+		return OutputStream
+	}
+	base := path.Base(target)
+	if strings.HasSuffix(base, ".log") {
+		return OutputLog
+	}
+	if i := strings.LastIndex(base, ".log."); i > 0 && strings.Trim(base[i+len(".log."):], "0123456789") == "" {
+		return OutputLog // a rotated log: app.log.1
+	}
+	dirs := strings.Split(path.Dir(target), "/")
+	for _, d := range dirs {
+		if d == "log" || d == "logs" {
+			return OutputLog
+		}
+	}
+	return OutputData
 }
 
 // RailsKind is the shape of a Rails/Ruby batch invocation.
@@ -312,8 +427,14 @@ type hostPrefix struct {
 // containsFold reports whether s contains the lowercase ASCII word sub,
 // ignoring case, without allocating.
 func containsFold(s, sub string) bool {
+	if sub == "" {
+		return true
+	}
+	first := sub[0]
 	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
+		// Compare the first byte cheaply before the full fold: this runs
+		// over every word of the command.
+		if s[i]|0x20 == first && strings.EqualFold(s[i:i+len(sub)], sub) {
 			return true
 		}
 	}
@@ -349,27 +470,30 @@ func parse(text string) (*syntax.File, *syntax.ParseError, error) {
 // Errors say where and why.
 func Analyze(cmd string) *Analysis {
 	a := &Analysis{Cmd: cmd}
-	an := &analyzer{a: a}
-	an.script(&source{text: cmd}, 0)
-	sort.SliceStable(a.Facts, func(i, j int) bool {
-		if a.Facts[i].Pos.Offset != a.Facts[j].Pos.Offset {
-			return a.Facts[i].Pos.Offset < a.Facts[j].Pos.Offset
+	an := &analyzer{a: a, cols: newColIndex(cmd)}
+	an.script(&source{text: cmd}, 0, "")
+	a.Facts, a.Commands, a.Redirects, a.Assigns = an.facts.slice(), an.commands.slice(), an.redirects.slice(), an.assigns.slice()
+	byPos := func(x, y Fact) int {
+		if c := cmp.Compare(x.Pos.Offset, y.Pos.Offset); c != 0 {
+			return c
 		}
-		return a.Facts[i].Kind < a.Facts[j].Kind
-	})
+		return cmp.Compare(x.Kind, y.Kind)
+	}
+	slices.SortStableFunc(a.Facts, byPos)
 	// The same fact can be reached twice (a date test inside "if [ ... ]"
 	// is seen from both constructs); keep the first, most specific one.
+	// Facts of one kind at one offset are adjacent after the sort, so a
+	// look back within that run finds every duplicate without a map.
 	dedup := a.Facts[:0]
-	type key struct {
-		k    Kind
-		off  int
-		text string
-	}
-	had := map[key]bool{}
 	for _, f := range a.Facts {
-		k := key{f.Kind, f.Pos.Offset, f.Text}
-		if !had[k] {
-			had[k] = true
+		dup := false
+		for j := len(dedup) - 1; j >= 0 && byPos(dedup[j], f) == 0; j-- {
+			if dedup[j].Text == f.Text {
+				dup = true
+				break
+			}
+		}
+		if !dup {
 			dedup = append(dedup, f)
 		}
 	}
@@ -387,7 +511,58 @@ func Analyze(cmd string) *Analysis {
 
 // analyzer walks the syntax trees of a command and its wrapped scripts.
 type analyzer struct {
-	a *Analysis
+	a    *Analysis
+	cols *colIndex
+	// cdSeen turns true at the first cd or pushd, in source order: a
+	// relative path before it relied on cron's start in $HOME.
+	cdSeen bool
+	// The results are collected in chunks and copied into Analysis once:
+	// appending a large command's hundreds of thousands of facts to one
+	// slice copied and rescanned them at every doubling.
+	facts     chunks[Fact]
+	commands  chunks[Command]
+	redirects chunks[Redirect]
+	assigns   chunks[Assign]
+}
+
+// chunks is an append-only list stored in bounded chunks.
+type chunks[T any] struct {
+	full [][]T
+	cur  []T
+}
+
+// chunkMax bounds a chunk's length; small lists stay in one small chunk.
+const chunkMax = 4096
+
+func (c *chunks[T]) add(v T) {
+	if len(c.cur) == cap(c.cur) && c.cur != nil {
+		c.full = append(c.full, c.cur)
+		c.cur = make([]T, 0, min(2*cap(c.cur), chunkMax))
+	}
+	if c.cur == nil {
+		c.cur = make([]T, 0, 4)
+	}
+	c.cur = append(c.cur, v)
+}
+
+// slice returns the elements in order: nil when there are none, the only
+// chunk when there is one, else one exactly sized copy.
+func (c *chunks[T]) slice() []T {
+	if len(c.full) == 0 {
+		if len(c.cur) == 0 {
+			return nil
+		}
+		return c.cur
+	}
+	n := len(c.cur)
+	for _, f := range c.full {
+		n += len(f)
+	}
+	out := make([]T, 0, n)
+	for _, f := range c.full {
+		out = append(out, f...)
+	}
+	return append(out, c.cur...)
 }
 
 // ctx is the context of a node during the walk.
@@ -397,28 +572,46 @@ type ctx struct {
 	inSubst bool
 	test    string // the enclosing test construct, "" outside tests
 	first   bool   // the first simple command of the script
+	// shell is the program of the sh -c style wrapper whose script this
+	// is ("" for the command itself, which cron's SHELL runs).
+	shell string
+	// last is the script's last top-level statement: a "&" there leaves
+	// nothing behind it to wait.
+	last *syntax.Stmt
+}
+
+// bashOnly records a bash feature where sh may run the text (KindBashOnly).
+func (an *analyzer) bashOnly(c *ctx, p syntax.Pos, feature string) {
+	an.bashOnlyAt(c, an.pos(c.src, p), feature)
+}
+
+func (an *analyzer) bashOnlyAt(c *ctx, p Pos, feature string) {
+	switch c.shell {
+	case "", "sh", "dash", "ash":
+		an.facts.add(Fact{Kind: KindBashOnly, Pos: p, Text: feature, Detail: c.shell, Depth: c.depth})
+	}
 }
 
 func (an *analyzer) pos(src *source, p syntax.Pos) Pos {
 	o := src.outer(src.off(p))
-	return Pos{Offset: o, Col: runeCol(an.a.Cmd, o)}
+	return Pos{Offset: o, Col: an.cols.col(o)}
 }
 
 func (an *analyzer) posOff(src *source, off int) Pos {
 	o := src.outer(off)
-	return Pos{Offset: o, Col: runeCol(an.a.Cmd, o)}
+	return Pos{Offset: o, Col: an.cols.col(o)}
 }
 
 func (an *analyzer) fact(c *ctx, k Kind, p syntax.Pos, text, detail string) {
-	an.a.Facts = append(an.a.Facts, Fact{Kind: k, Pos: an.pos(c.src, p), Text: text, Detail: detail, Depth: c.depth})
+	an.facts.add(Fact{Kind: k, Pos: an.pos(c.src, p), Text: text, Detail: detail, Depth: c.depth})
 }
 
 // script parses and walks one piece of shell text.
-func (an *analyzer) script(src *source, depth int) {
+func (an *analyzer) script(src *source, depth int, shell string) {
 	f, pe, err := parse(src.text)
 	if err != nil {
 		msg := err.Error()
-		p := Pos{Offset: src.outer(0), Col: runeCol(an.a.Cmd, src.outer(0))}
+		p := Pos{Offset: src.outer(0), Col: an.cols.col(src.outer(0))}
 		if pe != nil {
 			msg = pe.Text
 			p = an.pos(src, pe.Pos)
@@ -426,7 +619,10 @@ func (an *analyzer) script(src *source, depth int) {
 		an.a.Errors = append(an.a.Errors, ParseError{Pos: p, Message: msg, Depth: depth})
 		return
 	}
-	c := &ctx{src: src, depth: depth, first: true}
+	c := &ctx{src: src, depth: depth, first: true, shell: shell}
+	if len(f.Stmts) > 0 {
+		c.last = f.Stmts[len(f.Stmts)-1]
+	}
 	for _, s := range f.Stmts {
 		an.walk(s, c)
 	}
@@ -448,6 +644,12 @@ func (an *analyzer) walk(node syntax.Node, c *ctx) {
 				an.fact(c, KindOr, n.OpPos, "||", "")
 			case syntax.Pipe, syntax.PipeAll:
 				an.fact(c, KindPipe, n.OpPos, n.Op.String(), "")
+				if n.Op == syntax.PipeAll {
+					an.bashOnly(c, n.OpPos, "|&")
+				}
+				if ce, ok := n.Y.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && mailers[path.Base(ce.Args[0].Lit())] {
+					an.fact(c, KindMail, ce.Args[0].Pos(), ce.Args[0].Lit(), "pipe")
+				}
 			}
 		case *syntax.Subshell:
 			an.fact(c, KindSubshell, n.Lparen, "(", "")
@@ -483,12 +685,21 @@ func (an *analyzer) walk(node syntax.Node, c *ctx) {
 			return false
 		case *syntax.FuncDecl:
 			an.fact(c, KindCompound, n.Position, "function", "")
+			if n.RsrvWord {
+				an.bashOnly(c, n.Position, "function")
+			}
+		case *syntax.SglQuoted:
+			if n.Dollar {
+				an.bashOnly(c, n.Left, "$'")
+			}
 		case *syntax.TestClause:
+			an.bashOnly(c, n.Left, "[[")
 			tc := *c
 			tc.test = "[["
 			an.walk(n.X, &tc)
 			return false
 		case *syntax.ArithmCmd:
+			an.bashOnly(c, n.Left, "((")
 			tc := *c
 			tc.test = "(("
 			an.walk(n.X, &tc)
@@ -503,6 +714,7 @@ func (an *analyzer) walk(node syntax.Node, c *ctx) {
 			return false
 		case *syntax.ProcSubst:
 			an.fact(c, KindCmdSubst, n.OpPos, n.Op.String(), "")
+			an.bashOnly(c, n.OpPos, "<(")
 			an.walkSubst(n.Stmts, c)
 			return false
 		case *syntax.ParamExp:
@@ -512,6 +724,14 @@ func (an *analyzer) walk(node syntax.Node, c *ctx) {
 					p = n.Param.ValuePos
 				}
 				an.fact(c, KindVarRef, p, n.Param.Value, "")
+				switch {
+				case n.Repl != nil:
+					an.bashOnly(c, p, "${//}")
+				case n.Slice != nil:
+					an.bashOnly(c, p, "${:}")
+				case n.Index != nil:
+					an.bashOnly(c, p, "array")
+				}
 			}
 		case *syntax.DeclClause:
 			an.decl(n, c)
@@ -539,7 +759,11 @@ func (an *analyzer) ifClause(n *syntax.IfClause, c *ctx) {
 // stmt records the statement-level facts: background, ';', redirections.
 func (an *analyzer) stmt(s *syntax.Stmt, c *ctx) {
 	if s.Background {
-		an.fact(c, KindBackground, s.Semicolon, "&", "")
+		detail := ""
+		if s == c.last {
+			detail = "trailing"
+		}
+		an.fact(c, KindBackground, s.Semicolon, "&", detail)
 	} else if s.Semicolon.IsValid() {
 		o := c.src.off(s.Semicolon)
 		if o < len(c.src.text) && c.src.text[o] == ';' {
@@ -549,7 +773,7 @@ func (an *analyzer) stmt(s *syntax.Stmt, c *ctx) {
 	stdoutDup := -1 // index of a "2>&1" seen before any stdout file redirect
 	for i, r := range s.Redirs {
 		rd := an.redirect(r, c)
-		an.a.Redirects = append(an.a.Redirects, rd)
+		an.redirects.add(rd)
 		an.fact(c, KindRedirect, r.Pos(), rd.FD+rd.Op, rd.Target.Text)
 		switch {
 		case rd.Dup && rd.FD == "2" && rd.Target.Text == "1":
@@ -571,7 +795,10 @@ func (an *analyzer) redirect(r *syntax.Redirect, c *ctx) Redirect {
 		rd.FD = r.N.Value
 	}
 	switch r.Op {
-	case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.AppClob, syntax.RdrAll, syntax.AppAll, syntax.RdrAllClob, syntax.AppAllClob:
+	case syntax.RdrAll, syntax.AppAll, syntax.RdrAllClob, syntax.AppAllClob:
+		rd.Output = true
+		an.bashOnly(c, r.OpPos, "&>")
+	case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.AppClob:
 		rd.Output = true
 	case syntax.DplOut:
 		rd.Output = true
@@ -586,6 +813,7 @@ func (an *analyzer) redirect(r *syntax.Redirect, c *ctx) Redirect {
 		if rd.Output && rd.Dup && rd.Target.Static && !isFD(rd.Target.Text) {
 			// ">& file" is bash for "&> file".
 			rd.Dup = false
+			an.bashOnly(c, r.OpPos, "&>")
 		}
 		if rd.Output && !rd.Dup {
 			if rd.Target.Text == "/dev/null" {
@@ -593,8 +821,16 @@ func (an *analyzer) redirect(r *syntax.Redirect, c *ctx) Redirect {
 			} else {
 				rd.File = true
 			}
+			rd.Dest = ClassifyOutput(rd.Target.Text)
+			if rd.Dest == OutputData {
+				an.facts.add(Fact{Kind: KindDataOutput, Pos: rd.Target.Pos, Text: rd.Target.Text, Detail: rd.FD + rd.Op, Depth: c.depth})
+			}
+			if !an.cdSeen && relativeFile(rd.Target) {
+				an.facts.add(Fact{Kind: KindRelativePath, Pos: rd.Target.Pos, Text: rd.Target.Text, Detail: "redirect", Depth: c.depth})
+			}
 		}
 		an.wordFacts(rd.Target, c)
+		an.dateFile(r.Word, rd.Target, c, true)
 	}
 	return rd
 }
@@ -617,13 +853,21 @@ func isFD(s string) bool {
 // word converts a syntax word into a Word with its outer position.
 func (an *analyzer) word(w *syntax.Word, c *ctx) Word {
 	val, _, static, glob := c.src.wordValue(w)
+	if glob {
+		for _, part := range w.Parts {
+			if lit, ok := part.(*syntax.Lit); ok && braceExpansion(stripEscapes(lit.Value)) {
+				an.bashOnly(c, w.Pos(), "brace-expansion")
+				break
+			}
+		}
+	}
 	return Word{Text: val, Static: static, Glob: glob, Pos: an.pos(c.src, w.Pos())}
 }
 
 // wordFacts records the facts any word can carry: localhost, host paths, globs.
 func (an *analyzer) wordFacts(w Word, c *ctx) {
 	add := func(k Kind, text, detail string) {
-		an.a.Facts = append(an.a.Facts, Fact{Kind: k, Pos: w.Pos, Text: text, Detail: detail, Depth: c.depth})
+		an.facts.add(Fact{Kind: k, Pos: w.Pos, Text: text, Detail: detail, Depth: c.depth})
 	}
 	if w.Glob {
 		add(KindGlob, w.Text, "")
@@ -631,7 +875,8 @@ func (an *analyzer) wordFacts(w Word, c *ctx) {
 	if containsFold(w.Text, "localhost") || strings.Contains(w.Text, "127.0.0.1") || strings.Contains(w.Text, "[::1]") {
 		add(KindLocalhost, w.Text, "")
 	}
-	if !strings.ContainsAny(w.Text, "/~") {
+	if !strings.ContainsAny(w.Text, "/~") || remoteSpec(w.Text) {
+		// host:/home/x (rsync, scp) is a path on another machine.
 		return
 	}
 	for _, p := range hostPathPrefixes {
@@ -652,7 +897,7 @@ func (an *analyzer) decl(d *syntax.DeclClause, c *ctx) {
 		}
 		a := an.assign(as, c)
 		a.Export = export
-		an.a.Assigns = append(an.a.Assigns, a)
+		an.assigns.add(a)
 	}
 }
 
@@ -660,12 +905,14 @@ func (an *analyzer) assign(as *syntax.Assign, c *ctx) Assign {
 	a := Assign{Name: as.Name.Value, Static: true, Pos: an.pos(c.src, as.Pos()), Depth: c.depth}
 	switch {
 	case as.Array != nil:
+		an.bashOnly(c, as.Array.Lparen, "array")
 		a.Static = false
 		a.Value = c.src.slice(as.Array.Pos(), as.Array.End())
 	case as.Value != nil && len(as.Value.Parts) > 0:
 		w := an.word(as.Value, c)
 		a.Value, a.Static = w.Text, w.Static && !w.Glob
 		an.wordFacts(w, c)
+		an.dateFile(as.Value, w, c, false)
 	}
 	return a
 }
@@ -683,7 +930,7 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 		a := an.assign(as, c)
 		a.Leading = len(ce.Args) > 0
 		cmd.Assigns = append(cmd.Assigns, a)
-		an.a.Assigns = append(an.a.Assigns, a)
+		an.assigns.add(a)
 	}
 	if len(ce.Args) == 0 {
 		return
@@ -692,6 +939,9 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 	for i, w := range ce.Args {
 		words[i] = an.word(w, c)
 		an.wordFacts(words[i], c)
+		if i > 0 {
+			an.dateFile(w, words[i], c, false)
+		}
 	}
 	cmd.Name, cmd.Args = words[0], words[1:]
 	first := c.first && !c.inSubst
@@ -707,9 +957,20 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 			if first {
 				detail = "leading"
 			}
-			an.a.Facts = append(an.a.Facts, Fact{Kind: KindCd, Pos: cmd.Args[0].Pos, Text: cmd.Args[0].Text, Detail: detail, Depth: c.depth})
+			an.facts.add(Fact{Kind: KindCd, Pos: cmd.Args[0].Pos, Text: cmd.Args[0].Text, Detail: detail, Depth: c.depth})
+			if !an.cdSeen && !c.inSubst && relativeFile(cmd.Args[0]) {
+				an.facts.add(Fact{Kind: KindRelativePath, Pos: cmd.Args[0].Pos, Text: cmd.Args[0].Text, Detail: "cd", Depth: c.depth})
+			}
 		}
+		an.cdSeen = true
+	case "source":
+		an.bashOnly(c, ce.Args[0].Pos(), "source")
 	case "[", "test":
+		for _, w := range cmd.Args {
+			if w.Text == "==" && w.Static {
+				an.bashOnlyAt(c, w.Pos, "==")
+			}
+		}
 		tc := *c
 		tc.test = name
 		for _, w := range ce.Args[1:] {
@@ -719,7 +980,7 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 		if c.inSubst && c.test != "" {
 			for _, w := range cmd.Args {
 				if strings.HasPrefix(w.Text, "+") && dateDirective(w.Text) {
-					an.a.Facts = append(an.a.Facts, Fact{Kind: KindDateTest, Pos: w.Pos, Text: w.Text, Detail: c.test, Depth: c.depth})
+					an.facts.add(Fact{Kind: KindDateTest, Pos: w.Pos, Text: w.Text, Detail: c.test, Depth: c.depth})
 				}
 			}
 		}
@@ -740,24 +1001,25 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 		cmd.Exec = nil
 	}
 	if len(cmd.Exec) > 0 && path.Base(cmd.Exec[0].Text) == "su" {
-		an.a.Facts = append(an.a.Facts, Fact{Kind: KindSudo, Pos: cmd.Exec[0].Pos, Text: cmd.Exec[0].Text, Depth: c.depth})
+		an.facts.add(Fact{Kind: KindSudo, Pos: cmd.Exec[0].Pos, Text: cmd.Exec[0].Text, Depth: c.depth})
 	}
 	if inner != nil && inner.Static {
 		cmd.Inner = inner.Text
-		an.a.Facts = append(an.a.Facts, Fact{Kind: KindWrapper, Pos: inner.Pos, Text: wrapperName, Detail: inner.Text, Depth: c.depth})
+		an.facts.add(Fact{Kind: KindWrapper, Pos: inner.Pos, Text: wrapperName, Detail: inner.Text, Depth: c.depth})
 	}
 	if cmd.Inner == "" && len(cmd.Exec) > 0 {
 		cmd.Rails = railsShape(cmd.Exec, cmd.Assigns)
 		cmd.Script = scriptOf(cmd.Exec)
 	}
-	an.a.Commands = append(an.a.Commands, cmd)
+	an.traps(&cmd, c)
+	an.commands.add(cmd)
 	if cmd.Inner != "" && c.depth < maxDepth {
-		_, offs, _, _ := c.src.wordValue(innerWord)
+		_, offs, _, _ := c.src.wordValueOffs(innerWord, true)
 		mapped := make([]int, len(offs))
 		for i, o := range offs {
 			mapped[i] = c.src.outer(o)
 		}
-		an.script(&source{text: cmd.Inner, offs: mapped}, c.depth+1)
+		an.script(&source{text: cmd.Inner, offs: mapped}, c.depth+1, wrapperName)
 	}
 }
 
@@ -778,7 +1040,7 @@ func (an *analyzer) walkDateTests(w *syntax.Word, c *ctx) {
 			for _, aw := range ce.Args[1:] {
 				v := an.word(aw, c)
 				if strings.HasPrefix(v.Text, "+") && dateDirective(v.Text) {
-					an.a.Facts = append(an.a.Facts, Fact{Kind: KindDateTest, Pos: v.Pos, Text: v.Text, Detail: c.test, Depth: c.depth})
+					an.facts.add(Fact{Kind: KindDateTest, Pos: v.Pos, Text: v.Text, Detail: c.test, Depth: c.depth})
 				}
 			}
 		}
@@ -841,7 +1103,7 @@ func (an *analyzer) unwrap(words []Word, c *ctx) (prefixes []string, rest []Word
 		}
 		switch name {
 		case "sudo":
-			an.a.Facts = append(an.a.Facts, Fact{Kind: KindSudo, Pos: rest[0].Pos, Text: rest[0].Text, Depth: c.depth})
+			an.facts.add(Fact{Kind: KindSudo, Pos: rest[0].Pos, Text: rest[0].Text, Depth: c.depth})
 		}
 		prefixes = append(prefixes, name)
 		head := rest[0]
@@ -870,17 +1132,17 @@ func (an *analyzer) unwrap(words []Word, c *ctx) (prefixes []string, rest []Word
 		switch name {
 		case "flock", "setlock", "lckdo", "lockrun":
 			if len(rest) > 0 {
-				an.a.Facts = append(an.a.Facts, Fact{Kind: KindLock, Pos: rest[0].Pos, Text: rest[0].Text, Detail: name, Depth: c.depth})
+				an.facts.add(Fact{Kind: KindLock, Pos: rest[0].Pos, Text: rest[0].Text, Detail: name, Depth: c.depth})
 				rest = rest[1:]
 			} else {
-				an.a.Facts = append(an.a.Facts, Fact{Kind: KindLock, Pos: head.Pos, Text: "", Detail: name, Depth: c.depth})
+				an.facts.add(Fact{Kind: KindLock, Pos: head.Pos, Text: "", Detail: name, Depth: c.depth})
 			}
 		case "timeout":
 			if len(rest) > 0 {
 				rest = rest[1:] // the duration
 			}
 		case "run-one":
-			an.a.Facts = append(an.a.Facts, Fact{Kind: KindLock, Pos: head.Pos, Text: "", Detail: name, Depth: c.depth})
+			an.facts.add(Fact{Kind: KindLock, Pos: head.Pos, Text: "", Detail: name, Depth: c.depth})
 		}
 	}
 	return prefixes, rest
@@ -1063,4 +1325,142 @@ func (an *analyzer) walkSubst(stmts []*syntax.Stmt, c *ctx) {
 	for _, s := range stmts {
 		an.walk(s, &sc)
 	}
+}
+
+// mailers are the programs that send mail through the local transport,
+// which a task does not have.
+var mailers = map[string]bool{
+	"mail": true, "mailx": true, "Mail": true, "sendmail": true, "mutt": true, "s-nail": true, "bsd-mailx": true,
+}
+
+// traps records the facts about one simple command that matter when it
+// moves from cron into a task: mail, login shells, tee to data files and
+// relative paths that relied on cron starting in $HOME.
+func (an *analyzer) traps(cmd *Command, c *ctx) {
+	exec := cmd.Exec
+	if len(exec) == 0 {
+		return
+	}
+	name := path.Base(exec[0].Text)
+	if mailers[name] {
+		an.facts.add(Fact{Kind: KindMail, Pos: exec[0].Pos, Text: exec[0].Text, Depth: c.depth})
+	}
+	switch {
+	case shells[name]:
+		for _, w := range exec[1:] {
+			t := w.Text
+			if !strings.HasPrefix(t, "-") || t == "-" || t == "--" {
+				break
+			}
+			if t == "--login" || !strings.HasPrefix(t, "--") && strings.Contains(t, "l") {
+				an.facts.add(Fact{Kind: KindLoginShell, Pos: w.Pos, Text: exec[0].Text, Detail: t, Depth: c.depth})
+				break
+			}
+		}
+	case name == "su":
+		for _, w := range exec[1:] {
+			if w.Text == "-" || w.Text == "-l" || w.Text == "--login" {
+				an.facts.add(Fact{Kind: KindLoginShell, Pos: w.Pos, Text: exec[0].Text, Detail: w.Text, Depth: c.depth})
+				break
+			}
+		}
+	case name == "tee":
+		for _, w := range exec[1:] {
+			if strings.HasPrefix(w.Text, "-") {
+				continue
+			}
+			if ClassifyOutput(w.Text) == OutputData {
+				an.facts.add(Fact{Kind: KindDataOutput, Pos: w.Pos, Text: w.Text, Detail: "tee", Depth: c.depth})
+			}
+		}
+	}
+	if an.cdSeen || cmd.InSubst {
+		return
+	}
+	if relativeFile(exec[0]) && strings.Contains(exec[0].Text, "/") {
+		an.facts.add(Fact{Kind: KindRelativePath, Pos: exec[0].Pos, Text: exec[0].Text, Detail: "program", Depth: c.depth})
+	} else if cmd.Script != "" && cmd.Script != exec[0].Text {
+		for _, w := range exec[1:] {
+			if w.Text == cmd.Script && relativeFile(w) {
+				an.facts.add(Fact{Kind: KindRelativePath, Pos: w.Pos, Text: w.Text, Detail: "script", Depth: c.depth})
+				break
+			}
+		}
+	}
+}
+
+// relativeFile reports a static word that names a file relative to the
+// working directory.
+func relativeFile(w Word) bool {
+	t := w.Text
+	return w.Static && t != "" && !strings.HasPrefix(t, "/") && !strings.HasPrefix(t, "-") && !isFD(t)
+}
+
+// dateFile records $(date +FMT) used inside a file name (KindDateFile): in
+// a redirection target, or in a word that has text around the
+// substitution (backup-$(date +%F).sql). A bare $(date +%d) argument is a
+// value, not a name, and tests are KindDateTest.
+func (an *analyzer) dateFile(w *syntax.Word, v Word, c *ctx, target bool) {
+	if w == nil || v.Static || !strings.Contains(v.Text, "date") {
+		return
+	}
+	parts := w.Parts
+	if len(parts) == 1 {
+		if dq, ok := parts[0].(*syntax.DblQuoted); ok {
+			parts = dq.Parts
+		}
+	}
+	if !target && len(parts) < 2 {
+		return
+	}
+	syntax.Walk(w, func(n syntax.Node) bool {
+		cs, ok := n.(*syntax.CmdSubst)
+		if !ok {
+			return true
+		}
+		for _, st := range cs.Stmts {
+			ce, ok := st.Cmd.(*syntax.CallExpr)
+			if !ok || len(ce.Args) == 0 || path.Base(ce.Args[0].Lit()) != "date" {
+				continue
+			}
+			for _, aw := range ce.Args[1:] {
+				f, _, static, _ := c.src.wordValue(aw)
+				if static && strings.HasPrefix(f, "+") && dateDirective(f) {
+					an.facts.add(Fact{Kind: KindDateFile, Pos: v.Pos, Text: v.Text, Detail: f, Depth: c.depth})
+					return false
+				}
+			}
+		}
+		return false
+	})
+}
+
+// remoteSpec reports an rsync/scp remote location, [user@]host:path or
+// host::module: the path is on another machine, not on the old server.
+func remoteSpec(t string) bool {
+	i := strings.IndexByte(t, ':')
+	if i <= 0 {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		c := t[j]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._-@", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// ServerDir reports whether a cd target (KindCd's Text) is a directory of
+// the old server that a container image does not have as such: an absolute
+// path, ~ or $HOME, but not "/" (cd / only resets the working directory, as
+// Debian's run-parts lines do), and not a relative path.
+func ServerDir(dir string) bool {
+	switch {
+	case dir == "" || path.Clean(dir) == "/":
+		return false
+	case strings.HasPrefix(dir, "/"), strings.HasPrefix(dir, "~"), strings.HasPrefix(dir, "$HOME"), strings.HasPrefix(dir, "${HOME}"):
+		return true
+	}
+	return false
 }

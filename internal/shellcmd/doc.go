@@ -7,11 +7,16 @@
 // '#' inside quotes, "2>&1 >> log" order):
 //
 //   - Analyze reports facts the linter needs (commands, assignments, cd
-//     targets, redirections, locks, sudo, date tests, variables, wrappers,
-//     the Rails shape of a command), each with its position in the command.
+//     targets, redirections and where they write, locks, sudo, date tests,
+//     variables, wrappers, the Rails shape of a command, and the traps of
+//     moving a command from cron into a task: data output files, bash-only
+//     syntax, mail, dates in file names, relative paths, login shells, a
+//     trailing &), each with its position in the command. Analyze is linear
+//     in the command's size.
 //   - Rewrite turns a crontab command into an ECS container command (an exec
 //     array plus environment), or, when that cannot be done without changing
-//     what runs, falls back to ["sh", "-c", original] and says why.
+//     what runs, falls back to ["sh", "-c", original] (["bash", "-c", ...]
+//     when the crontab's SHELL is bash) and says why.
 //
 // The package imports no other cronbridge package: callers pass the command
 // as a string and map positions back to the crontab with RawColumn.

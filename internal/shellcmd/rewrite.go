@@ -20,6 +20,22 @@ type RewriteOptions struct {
 	// A command that expands one of them falls back: the value is only
 	// known when cron runs the command, and the reason says so.
 	CrontabEnv []string
+	// Shell is the crontab's SHELL ("" when it sets none: cron then uses
+	// /bin/sh). A fallback runs the command with ShellProgram(Shell).
+	Shell string
+}
+
+// ShellProgram is the program that runs a command which needs a shell, for
+// a crontab whose SHELL is shell: "bash" when SHELL is bash (/bin/bash,
+// /usr/bin/bash, bash), so that [[ ]], source and {a,b} keep working,
+// else "sh". Other shells (zsh, ksh) are not in every image; their
+// commands run under sh, and Analyze's KindBashOnly facts show what sh
+// would reject.
+func ShellProgram(shell string) string {
+	if path.Base(strings.TrimSpace(shell)) == "bash" {
+		return "bash"
+	}
+	return "sh"
 }
 
 // NoteKind classifies a Note.
@@ -33,6 +49,7 @@ const (
 	NoteWrapper  NoteKind = "wrapper"  // a sh -c style wrapper was unwrapped
 	NoteRails    NoteKind = "rails"    // a Rails invocation was normalized
 	NoteComment  NoteKind = "comment"  // a trailing shell comment was dropped
+	NoteExec     NoteKind = "exec"     // a leading exec was dropped
 )
 
 // Note records one change Rewrite made, for the migration report.
@@ -55,7 +72,8 @@ type RewriteResult struct {
 	// Notes lists what was dropped or moved, in source order.
 	Notes []Note
 	// Fallback reports that the command could not be rewritten safely:
-	// Exec is then exactly ["sh", "-c", original], Env and Notes are empty.
+	// Exec is then exactly [ShellProgram(opts.Shell), "-c", original]
+	// ("sh" or "bash"), Env and Notes are empty.
 	Fallback bool
 	// Reason says why Fallback is set ("" otherwise).
 	Reason string
@@ -74,16 +92,22 @@ type RewriteResult struct {
 //     ["bin/rails", "runner", CODE]: the binstub loads Bundler itself;
 //   - "bundle exec rake TASK" keeps "bundle exec": a bin/rake binstub is not
 //     guaranteed to exist, and a rake outside Bundler may be another version;
-//   - redirections of output to log files or /dev/null, and 2>&1, are
-//     dropped: a container's stdout and stderr go to CloudWatch Logs, one
-//     stream per run.
+//   - a leading "exec" is dropped: the command is the container's process;
+//   - redirections of stdout and stderr to log files (OutputLog), to
+//     /dev/stdout, /dev/stderr or /proc/1/fd/1 (OutputStream, already the
+//     container's output) and to /dev/null, and 2>&1, are dropped: a
+//     container's stdout and stderr go to CloudWatch Logs, one stream per
+//     run. A redirection to any other file (OutputData: a dump, an export,
+//     a report) is what the job produces: the command keeps its shell form
+//     and Analyze reports KindDataOutput.
 //
 // Everything else that needs a shell (pipes, ||, ';' chains after the cd,
 // subshells, globbing, command substitution, variables, here-documents,
-// input redirection) falls back to ["sh", "-c", cmd] with Reason set.
+// input redirection, data output files) falls back to
+// [ShellProgram(opts.Shell), "-c", cmd] with Reason set.
 // Rewrite never panics.
 func Rewrite(cmd string, opts RewriteOptions) RewriteResult {
-	rw := &rewriter{opts: opts, cmd: cmd, env: map[string]string{}, crontabEnv: map[string]bool{}}
+	rw := &rewriter{opts: opts, cmd: cmd, cols: newColIndex(cmd), env: map[string]string{}, crontabEnv: map[string]bool{}}
 	for _, n := range opts.CrontabEnv {
 		rw.crontabEnv[n] = true
 	}
@@ -92,7 +116,7 @@ func Rewrite(cmd string, opts RewriteOptions) RewriteResult {
 		reason = "there is no command to run"
 	}
 	if reason != "" {
-		return RewriteResult{Exec: []string{"sh", "-c", cmd}, Fallback: true, Reason: reason}
+		return RewriteResult{Exec: []string{ShellProgram(opts.Shell), "-c", cmd}, Fallback: true, Reason: reason}
 	}
 	res := RewriteResult{Exec: exec, Notes: rw.notes}
 	if len(rw.env) > 0 {
@@ -110,6 +134,7 @@ func Rewrite(cmd string, opts RewriteOptions) RewriteResult {
 type rewriter struct {
 	opts       RewriteOptions
 	cmd        string
+	cols       *colIndex
 	env        map[string]string
 	crontabEnv map[string]bool
 	notes      []Note
@@ -117,7 +142,7 @@ type rewriter struct {
 
 func (rw *rewriter) note(src *source, kind NoteKind, p syntax.Pos, format string, args ...any) {
 	o := src.outer(src.off(p))
-	rw.notes = append(rw.notes, Note{Kind: kind, Text: fmt.Sprintf(format, args...), Pos: Pos{Offset: o, Col: runeCol(rw.cmd, o)}})
+	rw.notes = append(rw.notes, Note{Kind: kind, Text: fmt.Sprintf(format, args...), Pos: Pos{Offset: o, Col: rw.cols.col(o)}})
 }
 
 // setEnv records a variable for the job's environment. A variable set twice
@@ -405,11 +430,25 @@ func (rw *rewriter) main(src *source, s *syntax.Stmt, depth int) ([]string, stri
 	if reason := rw.redirects(src, s.Redirs); reason != "" {
 		return nil, reason
 	}
+	if path.Base(argv[0]) == "exec" {
+		// "exec cmd" replaces the shell with cmd; without a shell the
+		// container runs cmd itself, and ["exec", ...] cannot start.
+		switch {
+		case len(argv) == 1:
+			return nil, "it runs exec without a command"
+		case strings.HasPrefix(argv[1], "-"):
+			return nil, fmt.Sprintf("it passes the option %s to exec", argv[1])
+		}
+		rw.note(src, NoteExec, ce.Args[0].Pos(), "dropped \"exec\": the container runs the command as its own process")
+		trimmed := *ce
+		trimmed.Args = ce.Args[1:]
+		ce, argv = &trimmed, argv[1:]
+	}
 	if script, idx, ok := wrapped(argv); ok {
 		if idx != len(argv)-1 {
 			return nil, fmt.Sprintf("it passes arguments to the script of its %s -c wrapper", path.Base(argv[0]))
 		}
-		_, offs, _, _ := src.wordValue(ce.Args[idx])
+		_, offs, _, _ := src.wordValueOffs(ce.Args[idx], true)
 		mapped := make([]int, len(offs))
 		for i, o := range offs {
 			mapped[i] = src.outer(o)
@@ -467,11 +506,18 @@ func (rw *rewriter) redirects(src *source, rs []*syntax.Redirect) string {
 			fd = r.N.Value
 		}
 		op := fd + r.Op.String()
+		if fd != "" && fd != "1" && fd != "2" {
+			return fmt.Sprintf("it redirects file descriptor %s", fd)
+		}
 		switch {
 		case r.Op == syntax.DplOut && isFD(target):
 			rw.note(src, NoteRedirect, r.Pos(), "dropped %s%s: stdout and stderr both go to CloudWatch Logs", op, target)
 		case target == "/dev/null":
 			rw.note(src, NoteRedirect, r.Pos(), "dropped %s%s: output that was discarded now goes to CloudWatch Logs", op, target)
+		case ClassifyOutput(target) == OutputStream:
+			rw.note(src, NoteRedirect, r.Pos(), "dropped %s%s: it is already the container's output, which goes to CloudWatch Logs", op, target)
+		case ClassifyOutput(target) == OutputData:
+			return fmt.Sprintf("it writes to the file %s, which is data, not a log: the task's disk is discarded when the task stops, so the command keeps its shell form", target)
 		default:
 			rw.note(src, NoteRedirect, r.Pos(), "dropped %s %s: a container's local files are lost when it stops; output goes to stdout, one CloudWatch log stream per run", op, target)
 		}

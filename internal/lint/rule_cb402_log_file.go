@@ -2,6 +2,7 @@ package lint
 
 import (
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/shellcmd"
 )
 
 // logFile flags output redirected to a log file on the local disk. In a
@@ -27,8 +28,12 @@ func (logFile) Check(p *Pass) {
 			continue
 		}
 		for _, f := range outputFiles(p.Shell(e)) {
-			if f.Data {
+			if f.Data() {
 				continue
+			}
+			what := "output goes to"
+			if f.Dest == shellcmd.OutputUnknown {
+				what = "output goes to a file only the shell can name,"
 			}
 			if f.Tee {
 				p.Reportf(shellPos(e, f.Offset), "drop the tee: the output already goes to stdout, which the awslogs driver sends to CloudWatch Logs; if something else reads this file, write it to S3 or EFS instead",
@@ -36,7 +41,7 @@ func (logFile) Check(p *Pass) {
 				continue
 			}
 			p.Reportf(shellPos(e, f.Offset), "if this is a log, drop the redirection: with the awslogs driver stdout and stderr become one CloudWatch log stream per run; if something else reads this file, write it to S3 or EFS instead",
-				"output goes to %s on the task's disk, which is discarded when the task stops", f.Target)
+				"%s %s on the task's disk, which is discarded when the task stops", what, f.Target)
 		}
 	}
 }

@@ -28,7 +28,7 @@ func (stderrOrder) Check(p *Pass) {
 			continue
 		}
 		for _, f := range p.Shell(e).Of(shellcmd.KindWrongOrder) {
-			if f.Detail == "/dev/null" || streamTarget(f.Detail) {
+			if d := shellcmd.ClassifyOutput(f.Detail); d == shellcmd.OutputDevNull || d == shellcmd.OutputStream {
 				// "2>&1 >/dev/null" is the idiom for "mail me only the
 				// errors": deliberate, and not about a file.
 				continue

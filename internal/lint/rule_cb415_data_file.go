@@ -27,7 +27,7 @@ func (dataFile) Check(p *Pass) {
 			continue
 		}
 		for _, f := range outputFiles(p.Shell(e)) {
-			if !f.Data {
+			if !f.Data() {
 				continue
 			}
 			how := "output goes to"

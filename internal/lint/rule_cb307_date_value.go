@@ -32,19 +32,33 @@ func (dateValue) Check(p *Pass) {
 		for _, f := range an.Of(shellcmd.KindDateTest) {
 			tested[f.Pos.Offset] = true
 		}
-		var arg *shellcmd.Word
+		// internal/shellcmd's KindDateFile is the date in a file name; the
+		// date commands of the analysis add values such as a grep pattern
+		// or --day=... (corpus 048). Tests are CB306's.
+		type use struct {
+			off    int
+			format string
+		}
+		var uses []use
+		for _, f := range an.Of(shellcmd.KindDateFile) {
+			if !strings.Contains(f.Text, "date -u") && !strings.Contains(f.Text, "--utc") && !strings.Contains(f.Text, "--universal") {
+				uses = append(uses, use{f.Pos.Offset, f.Detail})
+			}
+		}
 		for _, c := range an.Commands {
-			if !c.InSubst || len(c.Exec) == 0 || path.Base(c.Exec[0].Text) != "date" {
+			if !c.InSubst || len(c.Exec) == 0 || path.Base(c.Exec[0].Text) != "date" || utcDate(c) {
 				continue
 			}
-			for i := range c.Exec[1:] {
-				w := &c.Exec[1+i]
-				if strings.HasPrefix(w.Text, "+") && dayDirective(w.Text) && !tested[w.Pos.Offset] && !utcDate(c) {
-					arg = w
-					break
+			for _, w := range c.Exec[1:] {
+				if strings.HasPrefix(w.Text, "+") && !tested[w.Pos.Offset] {
+					uses = append(uses, use{w.Pos.Offset, w.Text})
 				}
 			}
-			if arg != nil {
+		}
+		var arg *use
+		for i := range uses {
+			if dayDirective(uses[i].format) {
+				arg = &uses[i]
 				break
 			}
 		}
@@ -56,14 +70,14 @@ func (dateValue) Check(p *Pass) {
 			continue
 		}
 		h, m, shift, ok := dayShift(e.Schedule, loc, p.window.Start)
-		if !ok || !dayLevel(arg.Text) && !monthBoundary(e.Schedule, shift) {
+		if !ok || !dayLevel(arg.format) && !monthBoundary(e.Schedule, shift) {
 			continue // "+%Y/%m" on the 8th: the day shifts, the month does not
 		}
 		zone := loc.String()
-		p.Reportf(shellPos(e, arg.Pos.Offset),
+		p.Reportf(shellPos(e, arg.off),
 			fmt.Sprintf("set TZ=%s in the task definition's environment (or write TZ=%s date ...)", zone, zone),
 			"the command uses the date (date %s) and runs at %02d:%02d %s, which is the %s day in UTC: in the container it gets the UTC date",
-			arg.Text, h, m, zone, shift)
+			arg.format, h, m, zone, shift)
 	}
 }
 

@@ -33,30 +33,14 @@ func (relativePath) Check(p *Pass) {
 	}
 	var hits []hit
 	for _, e := range p.File.Entries {
-		if e.Command.Text == "" {
+		if e.Command.Text == "" || p.staysOnServer(e) {
 			continue
 		}
-		an := p.Shell(e)
-		firstCd := -1
-		if cds := an.Of(shellcmd.KindCd); len(cds) > 0 {
-			firstCd = cds[0].Pos.Offset
-		}
-		relBefore := func(w string, off int) bool {
-			return relative(w) && (firstCd < 0 || off < firstCd)
-		}
-		for _, c := range an.Commands {
-			if c.Script == "" || len(c.Exec) == 0 || c.Script == c.Exec[0].Text && !strings.Contains(c.Script, "/") {
-				continue // "backup.sh" alone is looked up in PATH, not in the working directory
-			}
-			if relBefore(c.Script, c.Exec[0].Pos.Offset) {
-				hits = append(hits, hit{e, scriptOffset(c), c.Script})
-				break
-			}
-		}
-		for _, f := range outputFiles(an) {
-			if relBefore(f.Target, f.Offset) {
-				hits = append(hits, hit{e, f.Offset, f.Target})
-				break
+		// internal/shellcmd reports relative programs, scripts,
+		// redirection targets and cd targets used before any cd.
+		for _, f := range p.Shell(e).Of(shellcmd.KindRelativePath) {
+			if relative(f.Text) {
+				hits = append(hits, hit{e, f.Pos.Offset, f.Text})
 			}
 		}
 	}
@@ -86,19 +70,24 @@ func relative(w string) bool {
 	if w == "" || strings.ContainsAny(w[:1], "/~$-`\"'") || strings.Contains(w, "://") {
 		return false
 	}
-	if strings.HasPrefix(w, "__") {
-		return false // a template's placeholder, __WORKSPACE_DIR__/logs (corpus 023)
+	if first, _, _ := strings.Cut(w, "/"); placeholderName(first) {
+		return false // a template's placeholder: __WORKSPACE_DIR__/logs (corpus 023), cd SS-DIR (018)
 	}
 	return true
 }
 
-// scriptOffset is where a command's script is written: the program itself,
-// or the interpreter's operand.
-func scriptOffset(c shellcmd.Command) int {
-	for _, w := range c.Exec {
-		if w.Text == c.Script {
-			return w.Pos.Offset
+// placeholderName reports a template's stand-in for a path: upper case
+// with - or _ (SS-DIR, RVM-HOME, __WORKSPACE_DIR__), not a real directory.
+func placeholderName(s string) bool {
+	letter := false
+	for _, r := range s {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			letter = true
+		case r >= '0' && r <= '9', r == '-', r == '_':
+		default:
+			return false
 		}
 	}
-	return c.Exec[0].Pos.Offset
+	return letter && strings.ContainsAny(s, "-_")
 }

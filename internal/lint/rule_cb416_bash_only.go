@@ -2,7 +2,6 @@ package lint
 
 import (
 	"path"
-	"regexp"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/shellcmd"
@@ -23,9 +22,6 @@ func (bashOnly) Doc() RuleDoc {
 		Clean:   "SHELL=/bin/bash\n0 3 * * * source /app/.env && /app/run.sh &> /dev/null"}
 }
 
-// braceRE matches a brace expansion: {a,b} or {1..5}.
-var braceRE = regexp.MustCompile(`\{[^{}]*(,|\.\.)[^{}]*\}`)
-
 // Check implements Rule.
 func (bashOnly) Check(p *Pass) {
 	for _, e := range p.File.Entries {
@@ -33,47 +29,34 @@ func (bashOnly) Check(p *Pass) {
 			continue
 		}
 		shell, bash := shellOf(e)
-		if bash {
-			continue
-		}
-		an := p.Shell(e)
-		feature, off := "", -1
-		note := func(f string, o int) {
-			if off < 0 || o < off {
-				feature, off = f, o
-			}
-		}
-		for _, c := range an.Commands {
-			if c.Depth == 0 && path.Base(c.Name.Text) == "source" {
-				note("source", c.Name.Pos.Offset)
-			}
-		}
-		for _, r := range an.Redirects {
-			if r.Depth == 0 && (r.Op == "&>" || r.Op == "&>>") {
-				note(r.Op, r.Pos.Offset)
-			}
-		}
-		for _, f := range an.Facts {
-			if f.Depth != 0 {
+		// internal/shellcmd records a bash feature only where sh may run
+		// it: at the top (Detail "", cron's SHELL decides) or inside an
+		// sh -c wrapper (Detail the wrapper: sh runs it whatever SHELL is).
+		for _, f := range p.Shell(e).Of(shellcmd.KindBashOnly) {
+			runner := shell
+			if f.Detail != "" {
+				runner = f.Detail + " -c"
+			} else if bash {
 				continue
 			}
-			switch {
-			case f.Kind == shellcmd.KindHeredoc && f.Text == "<<<":
-				note("<<<", f.Pos.Offset)
-			case f.Kind == shellcmd.KindCmdSubst && f.Text == "<(":
-				note("<(...)", f.Pos.Offset)
-			case f.Kind == shellcmd.KindGlob && braceRE.MatchString(f.Text):
-				note("the brace expansion "+f.Text, f.Pos.Offset)
-			case f.Kind == shellcmd.KindDateTest && (f.Detail == "[[" || f.Detail == "(("):
-				note(f.Detail, f.Pos.Offset)
-			}
+			p.Reportf(shellPos(e, f.Pos.Offset), "set SHELL=/bin/bash above the entry so that the task runs it with bash -c, or write it in POSIX sh (. instead of source, > f 2>&1 instead of &>)",
+				"%s is a bash feature, but the command runs under %s: in a Debian or Alpine image /bin/sh is dash or busybox and the command fails", bashFeature(f.Text), runner)
+			break
 		}
-		if off < 0 {
-			continue
-		}
-		p.Reportf(shellPos(e, off), "set SHELL=/bin/bash above the entry so that the task runs it with bash -c, or write it in POSIX sh (. instead of source, > f 2>&1 instead of &>)",
-			"%s is a bash feature, but the command runs under %s: in a Debian or Alpine image /bin/sh is dash or busybox and the command fails", feature, shell)
 	}
+}
+
+// bashFeature names a KindBashOnly fact for the message.
+func bashFeature(t string) string {
+	switch t {
+	case "brace-expansion":
+		return "brace expansion ({a,b})"
+	case "array":
+		return "an array"
+	case "function":
+		return "the function keyword"
+	}
+	return t
 }
 
 // shellOf returns the shell cron runs e's command with (SHELL in force,

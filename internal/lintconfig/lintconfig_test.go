@@ -82,7 +82,7 @@ lint:
 // own container command, lint does not report what the crontab's command
 // does on the old server (cd, log files); other jobs still get it.
 func TestCommandOverrideSilencesCommandRules(t *testing.T) {
-	src := []byte("0 3 * * * cd /app && bin/report >> log/report.log 2>&1\n0 4 * * * cd /app && bin/other >> log/other.log 2>&1\n")
+	src := []byte("0 3 * * * cd /srv/app && bin/report >> log/report.log 2>&1\n0 4 * * * cd /srv/app && bin/other >> log/other.log 2>&1\n")
 	f, pd := crontab.Parse("c", src, crontab.Options{})
 	cfg, _ := config.Parse("cronbridge.yaml", []byte("jobs:\n  report:\n    command: [\"bin/report\"]\n"))
 	lc := FromConfig(cfg, time.UTC, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))

@@ -42,6 +42,10 @@ func Markdown(extra ...[]crontab.CodeDoc) string {
 	slices.SortFunc(all, func(a, b crontab.CodeDoc) int { return compareCode(a.Code, b.Code) })
 	all = slices.CompactFunc(all, func(a, b crontab.CodeDoc) bool { return a.Code == b.Code })
 
+	clean := map[string]string{}
+	for _, r := range RuleDocs() {
+		clean[r.Code] = r.Clean
+	}
 	var b strings.Builder
 	b.WriteString(docsHeader)
 	for _, sec := range docSections() {
@@ -63,6 +67,9 @@ func Markdown(extra ...[]crontab.CodeDoc) string {
 			fmt.Fprintf(&b, "\n### %s\n\n`%s` · default severity **%s**\n\n%s\n", d.Code, d.Name, d.Severity, d.Summary)
 			if d.Example != "" {
 				fmt.Fprintf(&b, "\n```crontab\n%s\n```\n", d.Example)
+			}
+			if c := clean[d.Code]; c != "" {
+				fmt.Fprintf(&b, "\nStays clean:\n\n```crontab\n%s\n```\n", c)
 			}
 		}
 	}

@@ -208,7 +208,8 @@ func Check(m *analysis.Model, cfg Config) *Result {
 			own = append(own, d)
 		}
 		diags := append(slices.Clone(m.Files[i].Diagnostics), own...)
-		diags = applySuppressions(m.Files[i].Parsed, diags)
+		diags = quietHostMaintenance(p, quietNotACrontab(p.File, diags))
+		diags = mergeRepeats(applySuppressions(m.Files[i].Parsed, diags))
 		all = append(all, applySeverities(diags, cfg.Severity)...)
 		res.Failures = append(res.Failures, p.failures...)
 	}

@@ -265,8 +265,8 @@ func TableCodeSpan(s string) string {
 const maxMarkdownMessage = 500
 
 // WriteMarkdown writes the findings as a Markdown table (severity,
-// location, code, message), sorted. With no findings it writes one line
-// saying so.
+// location, code, message), sorted, and ends with the one-line count by
+// severity (SummaryLine). With no findings it writes one line saying so.
 func WriteMarkdown(w io.Writer, diags []crontab.Diagnostic) error {
 	diags = SortDiagnostics(diags)
 	var b strings.Builder
@@ -282,6 +282,7 @@ func WriteMarkdown(w io.Writer, diags []crontab.Diagnostic) error {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n",
 				severityWord(d.Severity), TableCodeSpan(location(d.Pos)), EscapeMarkdown(d.Code), msg)
 		}
+		b.WriteString("\n" + SummaryLine(diags) + ".\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

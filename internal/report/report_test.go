@@ -306,8 +306,13 @@ func TestMarkdownIsInert(t *testing.T) {
 	if len(out) > 20000 {
 		t.Errorf("markdown is %d bytes: the 100 KB message is not truncated", len(out))
 	}
-	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	diags, _, _ := fixture()
+	// The table ends with a blank line and the summary by severity.
+	table, summary, ok := strings.Cut(strings.TrimSuffix(out, "\n"), "\n\n")
+	if want := SummaryLine(diags) + "."; !ok || summary != want {
+		t.Errorf("markdown ends with %q, want %q", summary, want)
+	}
+	lines := strings.Split(table, "\n")
 	if len(lines) != 2+len(SortDiagnostics(diags)) {
 		t.Fatalf("%d lines, want header + %d rows", len(lines), len(SortDiagnostics(diags)))
 	}

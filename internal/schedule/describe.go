@@ -3,6 +3,7 @@ package schedule
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
@@ -290,7 +291,7 @@ func minutesNoun(min uint64, ms []int) string {
 	if a, st, last, ok := progression(min, 0, 59); ok && len(ms) >= 5 {
 		return fmt.Sprintf("every %s minute from %d through %d", ordinal(st), a, last)
 	}
-	return "minutes " + runList(ms, 3, "%d")
+	return "minutes " + runList(ms, 3)
 }
 
 // hoursNoun names hours: "every hour", "hour 9", "every hour from 9
@@ -313,7 +314,7 @@ func hoursNoun(hs []int) string {
 	if a, st, last, ok := progression(v, 0, 23); ok && n >= 4 {
 		return fmt.Sprintf("every %s hour from %d through %d", ordinal(st), a, last)
 	}
-	return "hours " + runList(hs, 3, "%d")
+	return "hours " + runList(hs, 3)
 }
 
 // enDays phrases the days, including its leading separator: "" for every
@@ -366,7 +367,12 @@ func enDays(s crontab.Schedule, kind dayKind) string {
 	if strings.HasPrefix(w, ", ") {
 		w = " every " + w[2:]
 	}
-	return " on " + domNoun(dom) + ofMonths + ", and" + w + inMonths
+	note := ""
+	if missingDays(dom, mo).never {
+		// Cron accepts it, and only the weekdays ever run.
+		note = " (" + strings.TrimPrefix(neverDatesEn(s), "Never runs: ") + ", so only the days of the week run)"
+	}
+	return " on " + domNoun(dom) + ofMonths + ", and" + w + inMonths + note
 }
 
 // enWeekday names the days of the week, Sunday = 0 as in cron.
@@ -477,19 +483,22 @@ func monthsNoun(mo uint64) string {
 
 // runList formats sorted values with runs of at least minRun as "a
 // through b": "0 through 3, 9 through 17 and 20".
-func runList(vs []int, minRun int, f string) string {
+func runList(vs []int, minRun int) string {
 	segs := segments(vs, minRun)
 	items := make([]string, len(segs))
 	for i, sg := range segs {
-		items[i] = fmt.Sprintf(f, sg[0])
+		items[i] = strconv.Itoa(sg[0])
 		if sg[0] != sg[1] {
-			items[i] += " through " + fmt.Sprintf(f, sg[1])
+			items[i] += " through " + strconv.Itoa(sg[1])
 		}
 	}
 	return joinEn(items)
 }
 
-func hhmm(h, m int) string { return fmt.Sprintf("%02d:%02d", h, m) }
+// hhmm is "09:05" (without fmt: descriptions are built in bulk).
+func hhmm(h, m int) string {
+	return string([]byte{byte('0' + h/10), byte('0' + h%10), ':', byte('0' + m/10), byte('0' + m%10)})
+}
 
 func bitsCount(v uint64) int { return len(members(v, 0, 63)) }
 
@@ -505,7 +514,7 @@ func ordinal(n int) string {
 	case n%10 == 3:
 		suffix = "rd"
 	}
-	return fmt.Sprintf("%d%s", n, suffix)
+	return strconv.Itoa(n) + suffix
 }
 
 // joinEn joins "a", "a and b", "a, b and c".

@@ -191,6 +191,7 @@ func TestDescribeEn(t *testing.T) {
 		// Cron's day rule: OR when neither day field starts with '*'.
 		{"30 4 1,15 * 5", "At 04:30 on the 1st and 15th of the month, and on Fridays"},
 		{"0 0 31 * 5", "At 00:00 on the 31st of the month, and on Fridays"},
+		{"0 0 30 2 5", "At 00:00 on the 30th of February, and on Fridays in February (February has no 30th, so only the days of the week run)"},
 		{"0 0 1,15 jan,jul fri", "At 00:00 on the 1st and 15th of January and July, and on Fridays in January and July"},
 		{"36,55 18 29 8 mon-fri", "At 18:36 and 18:55 on the 29th of August, and every Monday through Friday in August"},
 		{"0 12 1-31 * 1", "At 12:00, every day (either day field matching suffices, and the day of the month covers every day)"},
@@ -348,6 +349,12 @@ func BenchmarkDescribe(b *testing.B) {
 		{"*/15", "9-18", "*", "*", "mon-fri"},
 		{"30", "4", "1,15", "*", "5"},
 		{"0", "0", "*/2", "*", "1"},
+		// A worst case: long irregular lists in every field.
+		{"1-3,5,8-13,17,29-31,44,58", "0-3,6,9-11,14,17-20,23", "1,3,5-9,17,24-31", "1-3,8,10", "1,3,5"},
+	}
+	entries := make([]*crontab.Entry, len(specs))
+	for i, f := range specs {
+		entries[i] = &crontab.Entry{Schedule: mustSched(b, strings.Join(f[:], " ")), Valid: true}
 	}
 	for _, lang := range []string{"ja", "en"} {
 		b.Run(lang, func(b *testing.B) {
@@ -357,5 +364,64 @@ func BenchmarkDescribe(b *testing.B) {
 				}
 			}
 		})
+		// DescribeEntry is what the commands call: the entry is parsed
+		// once already.
+		b.Run("entry-"+lang, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				if _, err := DescribeEntry(entries[i%len(entries)], lang); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestDescribeEntry covers what only a parsed entry has: @reboot, entries
+// cron rejected, cronie's random ranges, and schedules that never fire.
+func TestDescribeEntry(t *testing.T) {
+	parse := func(line string) *crontab.Entry {
+		t.Helper()
+		f, _ := crontab.Parse("entry", []byte(line+"\n"), crontab.Options{})
+		if len(f.Entries) != 1 {
+			t.Fatalf("%q: %d entries", line, len(f.Entries))
+		}
+		return f.Entries[0]
+	}
+	tests := []struct {
+		name   string
+		entry  *crontab.Entry
+		en, ja string // "" means an error
+	}{
+		{"reboot", parse("@reboot /bin/true"), "When the server boots (no schedule)", "サーバー起動時（時刻指定なし）"},
+		{"nickname", parse("@weekly /bin/true"), "At 00:00 on Sundays", "日曜の 00:00"},
+		{"30 February", parse("0 0 30 2 * /bin/true"), "Never runs: February has no 30th", "2月30日の 00:00（存在しない日付のため実行されない）"},
+		// cron accepts a reversed range and selects nothing with it.
+		{"reversed weekdays", parse("0 9 * * 5-1 /bin/true"), "Never runs: the day-of-week field selects nothing", "実行されない（曜日の指定が空のため）"},
+		// Only the command is wrong: the schedule is still whole.
+		{"no command", parse("0 3 * * *"), "At 03:00", "毎日 03:00"},
+		{"bad hour", parse("0 25 * * * /bin/true"), "", ""},
+		{"random", parse("0~30 3 * * * /bin/true"), "", ""},
+		// Hand-built schedules may hold empty sets; an empty day field ORed
+		// with the other leaves the other alone.
+		{"no minute", &crontab.Entry{Valid: true, Schedule: crontab.Schedule{Hour: 1, Dom: allDom, Month: allMonths, Dow: allDow, DomStar: true, DowStar: true}},
+			"Never runs: the minute field selects nothing", "実行されない（分の指定が空のため）"},
+		{"empty weekday, OR", &crontab.Entry{Valid: true, Schedule: crontab.Schedule{Minute: 1, Hour: 1, Dom: 1 << 5, Month: allMonths}},
+			"At 00:00 on the 5th of the month", "毎月5日の 00:00"},
+		{"bits out of range", &crontab.Entry{Valid: true, Schedule: crontab.Schedule{Minute: 1<<60 | 1<<63, Hour: 1, Dom: allDom | 1, Month: allMonths | 1<<15, Dow: 0xFF, DomStar: true, DowStar: true}},
+			"Never runs: the minute field selects nothing", "実行されない（分の指定が空のため）"},
+	}
+	for _, tt := range tests {
+		for lang, want := range map[string]string{"en": tt.en, "ja": tt.ja} {
+			got, err := DescribeEntry(tt.entry, lang)
+			switch {
+			case want == "" && err == nil:
+				t.Errorf("%s (%s): got %q, want an error", tt.name, lang, got)
+			case want != "" && (err != nil || got != want):
+				t.Errorf("%s (%s): got %q, %v; want %q", tt.name, lang, got, err, want)
+			}
+		}
+	}
+	if _, err := DescribeEntry(parse("0 3 * * * /bin/true"), "fr"); err == nil {
+		t.Error("fr: no error")
 	}
 }

@@ -540,3 +540,25 @@ func checkEnMeaning(t *testing.T, s crontab.Schedule, desc string, days []calDay
 		t.Errorf("%+v: %q: February only in leap years is %v", s, desc, febLeap && !allLeap)
 	}
 }
+
+// FuzzDescribeEntry runs the fire-time check of TestDescribeEnFireTimes
+// on arbitrary bit sets (bits outside the fields' ranges included), and
+// requires a Japanese description as well.
+func FuzzDescribeEntry(f *testing.F) {
+	f.Add(uint64(1), uint32(1<<3), uint32(allDom), uint16(allMonths), uint8(allDow), true, true)
+	f.Add(uint64(1|1<<45), uint32(0xFFFFFF), uint32(1<<30), uint16(1<<2), uint8(1<<5), false, false)
+	f.Add(uint64(0), uint32(1), uint32(2), uint16(2), uint8(0), false, true)
+	days := cycleDays()
+	f.Fuzz(func(t *testing.T, minute uint64, hour uint32, dom uint32, month uint16, dow uint8, domStar, dowStar bool) {
+		s := crontab.Schedule{Minute: minute, Hour: hour, Dom: dom, Month: month, Dow: dow, DomStar: domStar, DowStar: dowStar}
+		e := &crontab.Entry{Schedule: s, Valid: true}
+		en, err := DescribeEntry(e, "en")
+		if err != nil {
+			t.Fatalf("%+v: %v", s, err)
+		}
+		if ja, err := DescribeEntry(e, "ja"); err != nil || ja == "" {
+			t.Fatalf("%+v: ja %q, %v", s, ja, err)
+		}
+		checkEnMeaning(t, maskSchedule(s), en, days)
+	})
+}

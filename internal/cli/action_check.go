@@ -12,6 +12,7 @@ import (
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/ghaction"
+	"github.com/cronbridge/cronbridge/internal/lint"
 	"github.com/cronbridge/cronbridge/internal/prcheck"
 )
 
@@ -69,7 +70,13 @@ func (a *actionRun) check(ctx context.Context) int {
 		return a.failure("%v", err)
 	}
 
-	diags := res.Head.Diagnostics
+	diags, err := lint.AtLeast(res.Head.Diagnostics, in.MinSeverity)
+	if err != nil {
+		return a.usage("min-severity: %v", err)
+	}
+	// The comment and the summary hide the same findings.
+	res.Findings.New, _ = lint.AtLeast(res.Findings.New, in.MinSeverity)
+	res.Findings.Existing, _ = lint.AtLeast(res.Findings.Existing, in.MinSeverity)
 	for _, d := range diags {
 		if d.Severity < crontab.SeverityWarning {
 			continue // info findings are in the summary; annotations are for what needs action

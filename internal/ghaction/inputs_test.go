@@ -2,6 +2,7 @@ package ghaction
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,7 +28,7 @@ func envFunc(t *testing.T, m map[string]string, allowed ...string) func(string) 
 var allInputs = []string{
 	"INPUT_COMMAND", "INPUT_CRONTAB", "INPUT_CONFIG", "INPUT_IMAGE", "INPUT_TIMEZONE", "INPUT_DIALECT",
 	"INPUT_GITHUB-TOKEN", "INPUT_COMMENT", "INPUT_FAIL-ON", "INPUT_DRY-RUN", "INPUT_PRUNE", "INPUT_WORKING-DIRECTORY",
-	"INPUT_TIMEOUT",
+	"INPUT_TIMEOUT", "INPUT_MIN-SEVERITY",
 }
 
 func TestReadInputs(t *testing.T) {
@@ -40,7 +41,7 @@ func TestReadInputs(t *testing.T) {
 		{
 			name: "defaults",
 			env:  map[string]string{},
-			want: Inputs{Command: "check", Dialect: "cronie", Comment: "auto", FailOn: "error", Timeout: DefaultRunTimeout},
+			want: Inputs{Command: "check", Dialect: "cronie", Comment: "auto", FailOn: "error", MinSeverity: "info", Timeout: DefaultRunTimeout},
 		},
 		{
 			name: "hyphenated names as the runner sets them, trimmed",
@@ -54,14 +55,14 @@ func TestReadInputs(t *testing.T) {
 			want: Inputs{
 				Command: "deploy", Crontab: "ops/crontab", Config: "cronbridge.yml",
 				Image: "123.dkr.ecr.ap-northeast-1.amazonaws.com/app:abc", Timezone: "UTC", Dialect: "debian",
-				Token: "ghs_x", Comment: "never", FailOn: "warning", DryRun: true, WorkingDirectory: "batch",
+				Token: "ghs_x", Comment: "never", FailOn: "warning", MinSeverity: "info", DryRun: true, WorkingDirectory: "batch",
 				Timeout: 90 * time.Second,
 			},
 		},
 		{
 			name: "timeout in minutes, as timeout-minutes",
 			env:  map[string]string{"INPUT_TIMEOUT": "7"},
-			want: Inputs{Command: "check", Dialect: "cronie", Comment: "auto", FailOn: "error", Timeout: 7 * time.Minute},
+			want: Inputs{Command: "check", Dialect: "cronie", Comment: "auto", FailOn: "error", MinSeverity: "info", Timeout: 7 * time.Minute},
 		},
 		{name: "bad timeout", env: map[string]string{"INPUT_TIMEOUT": "soon"}, wantErr: `input timeout: "soon" is not valid (want a duration such as 10m or 90s, or minutes)`},
 		{name: "zero timeout", env: map[string]string{"INPUT_TIMEOUT": "0s"}, wantErr: `input timeout: "0s" is not valid (want a duration such as 10m or 90s, or minutes)`},
@@ -88,5 +89,26 @@ func TestReadInputs(t *testing.T) {
 				t.Errorf("inputs (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestMinSeverityInput: the input is read and checked like fail-on.
+func TestMinSeverityInput(t *testing.T) {
+	in, err := ReadInputs(func(k string) string {
+		if k == "INPUT_MIN-SEVERITY" {
+			return "warning"
+		}
+		return ""
+	})
+	if err != nil || in.MinSeverity != "warning" {
+		t.Errorf("min-severity warning: %q, %v", in.MinSeverity, err)
+	}
+	if _, err := ReadInputs(func(k string) string {
+		if k == "INPUT_MIN-SEVERITY" {
+			return "loud"
+		}
+		return ""
+	}); err == nil || !strings.Contains(err.Error(), "min-severity") {
+		t.Errorf("min-severity loud: err %v, want an input error", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cronbridge/cronbridge/internal/escape"
 	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
 )
 
@@ -63,7 +64,7 @@ var weekdays = [7]string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
 // heading (untrusted text, escaped).
 func WriteProfileTable(w io.Writer, p concurrency.Profile, m Metric, zone string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s per hour of the week (%s)\n\n", capitalize(m.String()), EscapeMarkdown(zone))
+	fmt.Fprintf(&b, "%s per hour of the week (%s)\n\n", capitalize(m.String()), escape.Markdown(zone))
 	b.WriteString("| Hour |")
 	for _, d := range weekdays {
 		b.WriteString(" " + d + " |")

@@ -354,3 +354,21 @@ func TestTruncate(t *testing.T) {
 		}
 	}
 }
+func TestControl(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain\ttext", "plain\ttext"},
+		{"a\rb", `a\rb`},
+		{"x\n::set-output name=y::z", `x\n::set-output name=y::z`},
+		{"\x1b[2Jcleared", `\x1b[2Jcleared`},
+		{"\u202egnp.exe", `\u202egnp.exe`},
+		{"\u0085next", `\x85next`},
+		{"日本語", "日本語"},
+		{"\u200fltr mark", `\u200fltr mark`},
+		{"bad\xffutf8", "bad\uFFFDutf8"},
+	} {
+		if got := Control(tc.in); got != tc.want {
+			t.Errorf("Control(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+

@@ -39,8 +39,9 @@ var inlineEscape = [128]string{
 // Markdown returns s as inert Markdown inline text, safe in a table
 // cell and at the start of a line too. Control and bidirectional
 // characters become visible escapes such as "\n" (so s stays on one line
-// and shows what it contains), '@' is followed by a zero-width space (no
-// mentions), and Markdown punctuation is escaped only where it would act:
+// and shows what it contains), an '@' that could start a mention (not
+// after a letter or digit, so e-mail addresses stay as they are) is
+// followed by a zero-width space, and Markdown punctuation is escaped only where it would act:
 // see inlineEscape, plus what would start a block at the start of a line
 // (a heading, list item, quote, thematic break or setext underline) or a
 // workflow command ("::"). Issue references and bare URLs get a
@@ -79,7 +80,10 @@ func Markdown(s string) string {
 		case r < utf8.RuneSelf && inlineEscape[r] != "":
 			b.WriteString(inlineEscape[r])
 		case r == '@':
-			b.WriteString("@" + zeroWidthSpace)
+			b.WriteByte('@')
+			if !asciiAlnum(prev) || strings.HasPrefix(rest[i+1:], zeroWidthSpace) {
+				b.WriteString(zeroWidthSpace)
+			}
 		default:
 			b.WriteRune(r)
 		}
@@ -140,6 +144,15 @@ func escapeLineStart(b *strings.Builder, s string) string {
 		return s[digits+1:]
 	}
 	return s
+}
+
+// asciiAlnum reports an ASCII letter or digit. GitHub links a mention
+// only after the start of the text or a character other than one of these
+// (or '_'), so the '@' of an e-mail address ("ops@example.com") is left
+// alone: a zero-width space there would be invisible yet break the
+// address when a reader copies it (issue #10 item 12).
+func asciiAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
 }
 
 // wordRune reports a letter or digit: an '_' between two of them cannot

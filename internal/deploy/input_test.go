@@ -138,3 +138,32 @@ func TestMarkdownPipesStayInCell(t *testing.T) {
 		t.Fatalf("no row for job pipes in:\n%s", b.String())
 	}
 }
+
+// TestMarkdownValuesShownAsTheyAre: a plan value is quoted with package
+// escape, so the Markdown shows it as it is (a backtick stays a backtick,
+// the span's fence grows instead) and a line break or control character
+// as a visible escape, never raw.
+func TestMarkdownValuesShownAsTheyAre(t *testing.T) {
+	base := testDesired("shop:v1")
+	d := testDesired("shop:v1")
+	d.Jobs = append(d.Jobs, DesiredJob{Name: "quoted", Expressions: []string{"rate(1 hour)"}, State: "ENABLED",
+		Command:     []string{"sh", "-c", "echo `date`"},
+		Description: "0 * * * * echo `date`\r::warning::x\x1b[2J"})
+	p, err := MakePlan(d, observedFor(base), PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := p.WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"``cronbridge job quoted: 0 * * * * echo `date`\\r::warning::x\\x1b[2J``", "``[\"sh\",\"-c\",\"echo `date`\"]``"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan Markdown does not show %q:\n%s", want, out)
+		}
+	}
+	if strings.ContainsAny(out, "\r\x1b") {
+		t.Errorf("raw control character in the plan Markdown:\n%q", out)
+	}
+}

@@ -373,4 +373,3 @@ func TestControl(t *testing.T) {
 		}
 	}
 }
-

@@ -11,7 +11,6 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/eventbridge v1.55.11
 	github.com/google/go-cmp v0.7.0
 	github.com/google/go-github/v75 v75.0.0
-	github.com/lnquy/cron v1.1.1
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/sethvargo/go-githubactions v1.3.0
 	github.com/winebarrel/cronplan/v2 v2.1.2

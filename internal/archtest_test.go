@@ -111,6 +111,12 @@ func TestOneModel(t *testing.T) {
 		"jobs":     {"Assign", "Command"},
 		"schedule": {"Convert"},
 	}
+	// allowed are the exceptions, with their reason.
+	allowed := map[string]string{
+		// Describe(fields) reads five field texts, not a crontab: it
+		// parses them as one entry to describe them.
+		"schedule/describe.go crontab.Parse": "describe field texts",
+	}
 	files, err := filepath.Glob("*/*.go")
 	if err != nil {
 		t.Fatal(err)
@@ -136,6 +142,9 @@ func TestOneModel(t *testing.T) {
 			}
 			x, ok := sel.X.(*ast.Ident)
 			if !ok || x.Name == pkg {
+				return true
+			}
+			if _, ok := allowed[filepath.ToSlash(f)+" "+x.Name+"."+sel.Sel.Name]; ok {
 				return true
 			}
 			if slices.Contains(builders[x.Name], sel.Sel.Name) {

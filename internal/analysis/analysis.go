@@ -159,22 +159,14 @@ func (j *Job) Rules() []string {
 }
 
 // Describe returns the schedule in plain language ("en" or "ja"), or ""
-// when it cannot be described.
+// when it cannot be described. schedule.DescribeEntry reads the entry's
+// bit sets, so @reboot and entries that never fire are described too.
 func (j *Job) Describe(lang string) string {
-	if j.Entry.Reboot {
-		return rebootDescription[lang]
-	}
-	d, err := schedule.Describe(j.Entry.FieldTexts(), lang)
+	d, err := schedule.DescribeEntry(j.Entry, lang)
 	if err != nil {
 		return ""
 	}
 	return d
-}
-
-// rebootDescription says what @reboot means; it has no fields to describe.
-var rebootDescription = map[string]string{
-	"en": "When the server boots (no schedule)",
-	"ja": "サーバー起動時（時刻指定なし）",
 }
 
 // newModel resolves the options into an empty model.

@@ -12,6 +12,7 @@ import (
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/ghaction"
+	"github.com/cronbridge/cronbridge/internal/lint"
 	"github.com/cronbridge/cronbridge/internal/prcheck"
 )
 
@@ -69,7 +70,13 @@ func (a *actionRun) check(ctx context.Context) int {
 		return a.failure("%v", err)
 	}
 
-	diags := res.Head.Diagnostics
+	diags, err := lint.AtLeast(res.Head.Diagnostics, in.MinSeverity)
+	if err != nil {
+		return a.usage("min-severity: %v", err)
+	}
+	// The comment and the summary hide the same findings.
+	res.Findings.New, _ = lint.AtLeast(res.Findings.New, in.MinSeverity)
+	res.Findings.Existing, _ = lint.AtLeast(res.Findings.Existing, in.MinSeverity)
 	for _, d := range diags {
 		if d.Severity < crontab.SeverityWarning {
 			continue // info findings are in the summary; annotations are for what needs action
@@ -99,15 +106,22 @@ func (a *actionRun) check(ctx context.Context) int {
 		rep.BlobURL = strings.TrimSuffix(ev.ServerURL, "/") + "/" + ev.Owner + "/" + ev.Repo + "/blob/" + ev.HeadSHA + "/" + crontabPath
 	}
 	rep.Plan, rep.PlanNote = a.checkPlan(ctx)
+	// The report file has everything; the summary and the comment are
+	// bounded (GitHub drops a summary over 1 MiB and refuses a comment
+	// over 65,536 characters) and point at the file for the rest.
+	full := rep
+	full.Full = true
+	mdPath, err := a.ws.outputFile("report.md", []byte(prcheck.Markdown(full)))
+	if err != nil {
+		return a.failure("%v", err)
+	}
+	rep.FullReport = mdPath
+	a.r.FullReport = mdPath
 	md := prcheck.Markdown(rep)
 	if err := a.r.AddSummary(md); err != nil {
 		return a.failure("%v", err)
 	}
-	mdPath, err := a.ws.outputFile("report.md", []byte(md))
-	if err != nil {
-		return a.failure("%v", err)
-	}
-	a.comment(ctx, md, prcheck.HasChanges(res.Changes) || len(res.Findings.New) > 0)
+	a.comment(ctx, md, prcheck.HasChanges(res.Changes) || len(res.Findings.New) > 0, mdPath)
 
 	errorsN := 0
 	for _, d := range diags {
@@ -185,7 +199,7 @@ func annotationFor(d crontab.Diagnostic) ghaction.Annotation {
 
 // comment keeps the sticky comment per the comment input. Failures never
 // fail the check: the summary and annotations carry the same report.
-func (a *actionRun) comment(ctx context.Context, md string, worth bool) {
+func (a *actionRun) comment(ctx context.Context, md string, worth bool, fullReport string) {
 	in, ev := a.in, a.ev
 	switch {
 	case in.Comment == ghaction.CommentNever:
@@ -208,7 +222,7 @@ func (a *actionRun) comment(ctx context.Context, md string, worth bool) {
 	}
 	// Only a fork's 403 is its read-only token; otherwise a permission is missing.
 	c.Fork = ev.Fork
-	body := ghaction.TruncateComment(ghaction.Marker+"\n"+md, ev.RunURL())
+	body := ghaction.FitComment(ghaction.Marker+"\n"+md, ghaction.FullReportNote(fullReport, ev.RunURL()))
 	if in.Comment == ghaction.CommentAuto && !worth {
 		// Nothing to review: only bring an existing comment up to date
 		// (a later push that reverted the changes says so).

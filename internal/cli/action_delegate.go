@@ -34,6 +34,14 @@ func (a *actionRun) delegate(ctx context.Context) int {
 	}
 	changed := res != nil && res.Changed
 	kv := [][2]string{{"plan-json", path}, {"changed", strconv.FormatBool(changed)}}
+	if cmd == ghaction.CommandDeploy {
+		// A failed deploy says so in its outputs too, never as a success.
+		state := deploy.StateFailed
+		if res != nil && res.State != "" && code == ExitOK {
+			state = res.State
+		}
+		kv = append(kv, [2]string{"state", state})
+	}
 	if res != nil && res.TaskDefinitionARN != "" && cmd == ghaction.CommandDeploy {
 		kv = append(kv, [2]string{"task-definition-arn", res.TaskDefinitionARN})
 		fmt.Fprintf(&md, "Task definition: %s\n\n", escape.CodeSpan(res.TaskDefinitionARN))

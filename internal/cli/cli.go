@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 )
 
 // Exit codes, the same for every command (actionlint's convention).
@@ -43,21 +44,38 @@ type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, env *Env, args []string) int
+	// grace is how long the command may take to stop after an interrupt.
+	// Commands that call AWS stop between calls (deploy leaves every
+	// intermediate state valid), which can take one call's timeout; pure
+	// computations (convert, lint, migrate) do not watch the context and
+	// are abandoned after a moment. Zero means defaultGrace.
+	grace time.Duration
 }
+
+// defaultGrace is the stop time of commands that only compute.
+const defaultGrace = time.Second
+
+// awsGrace covers one AWS call's timeout (deploy.DefaultCallTimeout) plus a
+// margin, so deploy always stops between two calls.
+const awsGrace = 35 * time.Second
+
+// ExitInterrupted is the exit status after SIGINT or SIGTERM (128+2, as
+// shells report an interrupted command).
+const ExitInterrupted = 130
 
 // commands returns the subcommands in the order help lists them.
 func commands() []command {
 	return []command{
-		{"convert", "convert crontab schedules to EventBridge rules in UTC", runConvert},
-		{"lint", "check a crontab for mistakes, migration traps and overlapping jobs", runLint},
-		{"plan", "show what deploy would change in AWS", runPlan},
-		{"deploy", "register the task definition revision and reconcile rules and targets", runDeploy},
-		{"migrate", "turn a legacy crontab into a cronbridge config, report and cutover plan", runMigrate},
-		{"cutover", "enable the rules created disabled by deploy at a chosen minute", runCutover},
-		{"run", "start a job now, exactly as its schedule would, and optionally wait for it", runRun},
-		{"status", "show each job's schedule, state, next run and last runs", runStatus},
-		{"audit", "compare the jobs' fire times with the recorded runs: missed, late, doubled, failed", runAudit},
-		{"action", "run as a GitHub Action (reads INPUT_* variables)", runAction},
+		{"convert", "convert crontab schedules to EventBridge rules in UTC", runConvert, 0},
+		{"lint", "check a crontab for mistakes, migration traps and overlapping jobs", runLint, 0},
+		{"plan", "show what deploy would change in AWS", runPlan, awsGrace},
+		{"deploy", "register the task definition revision and reconcile rules and targets", runDeploy, awsGrace},
+		{"migrate", "turn a legacy crontab into a cronbridge config, report and cutover plan", runMigrate, 0},
+		{"cutover", "enable the rules created disabled by deploy at a chosen minute", runCutover, awsGrace},
+		{"run", "start a job now, exactly as its schedule would, and optionally wait for it", runRun, awsGrace},
+		{"status", "show each job's schedule, state, next run and last runs", runStatus, awsGrace},
+		{"audit", "compare the jobs' fire times with the recorded runs: missed, late, doubled, failed", runAudit, awsGrace},
+		{"action", "run as a GitHub Action (reads INPUT_* variables)", runAction, awsGrace},
 	}
 }
 
@@ -84,12 +102,37 @@ func Main(ctx context.Context, version string, args []string, stdio IO, getenv f
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			return c.run(ctx, env, args[1:])
+			return runInterruptible(ctx, env, c, args[1:])
 		}
 	}
 	fmt.Fprintf(env.Stderr, "cronbridge: unknown command %q\n", args[0])
 	usage(env.Stderr)
 	return ExitUsage
+}
+
+// runInterruptible runs a command and returns its exit code, or
+// ExitInterrupted when the context is cancelled (SIGINT, SIGTERM) and the
+// command has not returned within its grace period: a long conversion
+// must not ignore Ctrl-C.
+func runInterruptible(ctx context.Context, env *Env, c command, args []string) int {
+	done := make(chan int, 1)
+	go func() { done <- c.run(ctx, env, args) }()
+	select {
+	case code := <-done:
+		return code
+	case <-ctx.Done():
+	}
+	grace := c.grace
+	if grace == 0 {
+		grace = defaultGrace
+	}
+	select {
+	case code := <-done:
+		return code
+	case <-time.After(grace):
+		fmt.Fprintf(env.Stderr, "cronbridge %s: interrupted\n", c.name)
+		return ExitInterrupted
+	}
 }
 
 func usage(w io.Writer) {

@@ -47,6 +47,10 @@ func runAction(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
+	// The timeout input bounds the whole run: a stalled endpoint ends
+	// with an error, never a job killed by the runner's own limit.
+	ctx, cancel := context.WithTimeout(ctx, in.Timeout)
+	defer cancel()
 	a := &actionRun{env: env, r: r, in: in, ev: ev, ws: ws}
 	switch in.Command {
 	case ghaction.CommandCheck:

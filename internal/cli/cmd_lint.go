@@ -18,12 +18,13 @@ import (
 // diagnostics. The exit
 // code is 1 when a finding reaches --fail-on, 3 on an internal failure.
 func runLint(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "lint", "lint [--config F] [--timezone TZ] [--dialect cronie|debian] [--system] [--format text|json|sarif|github|markdown] [--fail-on error|warning|never] [FILE...]")
+	fs := newFlagSet(env, "lint", "lint [--config F] [--timezone TZ] [--dialect cronie|debian] [--system] [--format text|json|sarif|github|markdown] [--fail-on error|warning|never] [--min-severity info|warning|error] [FILE...]")
 	var src sourceFlags
 	src.register(fs)
 	cfgPath := fs.String("config", "", "cronbridge.yaml with lint budgets, severities and job facts (its crontab list is linted when no FILE is given)")
 	format := fs.String("format", "text", "output format: text, json, sarif, github or markdown")
 	failOn := fs.String("fail-on", "", "lowest severity that makes the exit status 1: error, warning or never (default: lint.fail_on, else error)")
+	minSev := fs.String("min-severity", "info", "hide findings below this severity: info, warning or error")
 	now := fs.String("now", "", "simulate the 7 days (lint.window) from the next local midnight after this instant (RFC 3339; default: the current time)")
 	if err := parseFlags(fs, args); err != nil {
 		return flagExit(err)
@@ -73,7 +74,13 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	if len(res.Failures) > 0 {
 		return fail(ExitFailure, "internal error (please report this bug): %v", errors.Join(res.Failures...))
 	}
-	diags = lint.Sort(append(diags, res.Diagnostics...))
+	diags = append(diags, res.Diagnostics...)
+	if m.HasConfig {
+		diags = append(diags, lint.Placeholders(*cfgPath, m.Sources[*cfgPath])...)
+	}
+	if diags, err = lint.AtLeast(lint.Sort(diags), *minSev); err != nil {
+		return fail(ExitUsage, "--min-severity: %v", err)
+	}
 	lines := m.Sources
 
 	docs := append(lint.Codes(), config.Codes()...)

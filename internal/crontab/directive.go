@@ -9,47 +9,101 @@ const directivePrefix = "cronbridge:"
 
 // directive reads a "# cronbridge: ..." comment whose "#" is at byte offset
 // hash of the current line, and adds what it finds to the pending comment
-// block. Other comments are left alone.
+// block. Other comments are left alone. The prefix and the word "ignore"
+// are read without regard to case: "# CRONBRIDGE:IGNORE CB402 ..." is
+// plainly meant as a suppression, and ignoring it silently would leave the
+// finding it was written for. A directive that cannot be read is a warning
+// (CB021), never an error: a comment must not fail a build.
 func (p *parser) directive(hash int) {
 	l := p.line
 	at := skipBlanks(l, hash+1)
-	if !strings.HasPrefix(l[at:], directivePrefix) {
+	if len(l)-at < len(directivePrefix) || !strings.EqualFold(l[at:at+len(directivePrefix)], directivePrefix) {
 		return
 	}
 	i := at + len(directivePrefix)
+	const ignore = "ignore"
 	switch {
-	case strings.HasPrefix(l[i:], "ignore") && (i+len("ignore") == len(l) || isBlank(l[i+len("ignore")])):
-		p.ignoreDirective(at, i+len("ignore"))
+	case len(l)-i >= len(ignore) && strings.EqualFold(l[i:i+len(ignore)], ignore) && (i+len(ignore) == len(l) || isBlank(l[i+len(ignore)])):
+		p.ignoreDirective(at, i+len(ignore))
 	case i == len(l) || isBlank(l[i]):
 		p.annotations(at, i)
 	default:
 		end := skipNonblanks(l, at)
-		p.addHint(at, SeverityError, CodeMalformedDirective,
-			fmt.Sprintf("unknown directive %q", l[at:end]),
+		p.addHint(at, SeverityWarning, CodeMalformedDirective,
+			fmt.Sprintf("unknown directive %q: the comment is ignored", l[at:end]),
 			"write \"# cronbridge: key=value ...\" or \"# cronbridge:ignore CODE[,CODE] reason\"")
 	}
 }
 
-// ignoreDirective reads "CODE[,CODE] reason" from byte offset i.
+// ignoreDirective reads "CODE[,CODE] reason" from byte offset i. It is
+// lenient about the form people actually write: lower-case codes
+// ("cb402") and codes separated by ", " or blanks ("CB402, CB403") are
+// read as meant and honoured, with a warning giving the canonical form, so
+// that the next reader (and grep) sees one spelling.
 func (p *parser) ignoreDirective(at, i int) {
 	l := p.line
 	i = skipBlanks(l, i)
-	end := skipNonblanks(l, i)
-	if i == end {
-		p.addHint(at, SeverityError, CodeMalformedDirective, "ignore directive names no codes",
-			"write \"# cronbridge:ignore CB401 reason\"")
+	var codes []string
+	canonical := true
+	j := i
+	for j < len(l) {
+		end := j
+		for end < len(l) && !isBlank(l[end]) && l[end] != ',' {
+			end++
+		}
+		c := l[j:end]
+		if !isCode(strings.ToUpper(c)) {
+			break
+		}
+		if c != strings.ToUpper(c) {
+			canonical = false
+		}
+		codes = append(codes, strings.ToUpper(c))
+		j = end
+		// A separator: one comma, or blanks, or a comma with blanks
+		// around it. Only a bare comma between codes is canonical.
+		k := skipBlanks(l, j)
+		comma := k < len(l) && l[k] == ','
+		if comma {
+			k = skipBlanks(l, k+1)
+		}
+		next := k
+		for next < len(l) && !isBlank(l[next]) && l[next] != ',' {
+			next++
+		}
+		if !isCode(strings.ToUpper(l[k:next])) {
+			if comma {
+				canonical = false // a trailing comma
+				j = k
+			}
+			break
+		}
+		if !comma || k != j+1 {
+			canonical = false
+		}
+		j = k
+	}
+	if len(codes) == 0 {
+		end := skipNonblanks(l, i)
+		msg, off := "ignore directive names no codes: the comment is ignored", at
+		if i < end {
+			off = i
+			msg = fmt.Sprintf("ignore directive: %q is not a diagnostic code: the comment is ignored", l[i:end])
+		}
+		p.addHint(off, SeverityWarning, CodeMalformedDirective, msg,
+			"codes look like CB401; write \"# cronbridge:ignore CB401,CB402 reason\"")
 		return
 	}
-	codes := strings.Split(l[i:end], ",")
-	for _, c := range codes {
-		if !isCode(c) {
-			p.addHint(i, SeverityError, CodeMalformedDirective,
-				fmt.Sprintf("ignore directive: %q is not a diagnostic code", c),
-				"codes look like CB401; separate several with commas and no spaces")
-			return
+	reason := strings.TrimRight(l[skipBlanks(l, j):], " \t")
+	if !canonical {
+		fixed := "# cronbridge:ignore " + strings.Join(codes, ",")
+		if reason != "" {
+			fixed += " " + reason
 		}
+		p.addHint(i, SeverityWarning, CodeMalformedDirective,
+			fmt.Sprintf("ignore directive read as %s: codes are upper case and separated by commas without blanks", strings.Join(codes, ",")),
+			fmt.Sprintf("write %q", fixed))
 	}
-	reason := strings.TrimRight(l[skipBlanks(l, end):], " \t")
 	p.pendIgn = append(p.pendIgn, Ignore{Codes: codes, Reason: reason, Pos: p.pos(at)})
 }
 
@@ -79,7 +133,7 @@ func (p *parser) annotations(at, i int) {
 		key := l[k:i]
 		if key == "" || i >= len(l) || l[i] != '=' {
 			end := skipNonblanks(l, k)
-			p.addHint(k, SeverityError, CodeMalformedDirective,
+			p.addHint(k, SeverityWarning, CodeMalformedDirective,
 				fmt.Sprintf("annotation %q is not key=value", l[k:end]),
 				"write key=value, or key=\"value with spaces\"")
 			return
@@ -106,11 +160,11 @@ func (p *parser) annotations(at, i int) {
 				j++
 			}
 			if !closed {
-				p.addField(i, CodeMalformedDirective, fmt.Sprintf("annotation %q: the quoted value has no closing quote", key))
+				p.addHint(i, SeverityWarning, CodeMalformedDirective, fmt.Sprintf("annotation %q: the quoted value has no closing quote", key), "")
 				return
 			}
 			if j < len(l) && !isBlank(l[j]) {
-				p.addField(j, CodeMalformedDirective, fmt.Sprintf("annotation %q: text follows the closing quote", key))
+				p.addHint(j, SeverityWarning, CodeMalformedDirective, fmt.Sprintf("annotation %q: text follows the closing quote", key), "")
 				return
 			}
 			val, i = b.String(), j
@@ -118,7 +172,7 @@ func (p *parser) annotations(at, i int) {
 			end := skipNonblanks(l, i)
 			val, i = l[i:end], end
 			if val == "" {
-				p.addHint(k, SeverityError, CodeMalformedDirective,
+				p.addHint(k, SeverityWarning, CodeMalformedDirective,
 					fmt.Sprintf("annotation %q has an empty value", key), "write key=\"\" for an empty value")
 				return
 			}
@@ -127,7 +181,7 @@ func (p *parser) annotations(at, i int) {
 		n++
 	}
 	if n == 0 {
-		p.addHint(at, SeverityError, CodeMalformedDirective, "directive has no key=value pairs",
+		p.addHint(at, SeverityWarning, CodeMalformedDirective, "directive has no key=value pairs",
 			"write \"# cronbridge: name=nightly-report duration=30m\"")
 	}
 }

@@ -43,7 +43,7 @@ func (p *parser) checkKind() {
 				continue
 			}
 			total++
-			if looksLikeCommand(e.User.Text) {
+			if looksLikeCommand(e.User.Text) && !accountBeforeCommand(e.User.Text, e.Command.Text) {
 				if hits++; hits == 1 {
 					first = e.User.Pos
 				}
@@ -101,9 +101,45 @@ func looksLikeUser(word, rest string) bool {
 	if next == "cd" {
 		return true
 	}
+	if accountBeforeCommand(word, rest) {
+		return true
+	}
 	// A path after the word is not enough: "php72 /var/www/x.php" is a
 	// command with its argument.
 	return !commandWords[word] && commandWords[next]
+}
+
+// accountBeforeCommand reports a word that names a program but, followed by
+// rest, can only be an account: the official Node.js images run as user
+// "node" (corpus 023, an /etc/cron.d file with "node cd ..." and
+// "node /usr/bin/date ..."). No program takes "cd" as its first argument,
+// and an interpreter is not given a compiled program from a bin directory.
+func accountBeforeCommand(word, rest string) bool {
+	if !userish(word) {
+		return false
+	}
+	next, _, _ := strings.Cut(strings.TrimLeft(rest, " \t"), " ")
+	if n, _, ok := strings.Cut(next, "\t"); ok {
+		next = n
+	}
+	if next == "cd" {
+		return true
+	}
+	if !interpreterWords[word] {
+		return false
+	}
+	for _, dir := range []string{"/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/"} {
+		if name, ok := strings.CutPrefix(next, dir); ok && name != "" && !strings.ContainsAny(name, "./") {
+			return true
+		}
+	}
+	return false
+}
+
+// interpreterWords run the script file they are given; they are never
+// given a program from a bin directory, which has no script extension.
+var interpreterWords = map[string]bool{
+	"node": true, "python": true, "python3": true, "ruby": true, "perl": true, "php": true,
 }
 
 // userish reports a word shaped like a login name.

@@ -159,7 +159,7 @@ func TestDiagnostics(t *testing.T) {
 		{"user file read as system", "0 0 * * * /bin/x arg\n", Options{System: true}, "1:11 CB008 error; 1:11 CB019 warning"},
 		{"cron tz debian", "CRON_TZ=UTC\n0 0 * * * x\n", deb, "1:1 CB020 warning"},
 		{"cron tz cronie", "CRON_TZ=UTC\n0 0 * * * x\n", cro, ""},
-		{"malformed directive", "# cronbridge: name\n0 0 * * * x\n", cro, "1:15 CB021 error"},
+		{"malformed directive", "# cronbridge: name\n0 0 * * * x\n", cro, "1:15 CB021 warning"},
 		{"unparsable line", "echo hello\n", deb, "1:1 CB022 error"},
 		{"seconds field", "0 0 * * * * x\n", deb, "1:11 CB023 error"},
 		{"bad option cronie", "0 0 * * * -x cmd\n", cro, "1:11 CB025 error"},
@@ -179,6 +179,10 @@ func TestDiagnostics(t *testing.T) {
 		{"missing field", "0 0 * *\n", deb, "1:8 CB005 error"},
 		{"columns count runes", "# é\n0 0 * * * \xe3\x81\x82 60\n60 0 * * * x\n", cro, "3:1 CB001 error"},
 		{"sorted by position then code", "0 0 * * * x\r\n*/90 0 * * 5-1 x\n", deb, "1:12 CB015 warning; 2:1 CB011 warning; 2:12 CB010 warning"},
+		// Corpus 023: an /etc/cron.d file whose user is "node".
+		{"user named node", "*/5 * * * * node /usr/bin/date -u\n0 0 * * * node cd /w && make\n", Options{System: true}, ""},
+		{"user named node read as user crontab", "*/5 * * * * node /usr/bin/date -u\n0 0 * * * node cd /w && make\n", cro, "1:13 CB018 warning"},
+		{"node running a script", "*/5 * * * * node /srv/app/job.js\n0 0 * * * node /srv/app/other.js\n", Options{System: true}, "1:13 CB019 warning"},
 		{"bad user", "0 0 * * * a/b /bin/x\n0 0 * * * root /bin/y\n", Options{System: true}, "1:11 CB008 error"},
 		{"missing user", "0 0 * * *\n", Options{System: true}, "1:10 CB008 error"},
 		{"empty file", "", deb, ""},
@@ -380,6 +384,42 @@ func TestDirectives(t *testing.T) {
 	}
 	if got := fmt.Sprint(f.Entries[1].Ignores); !strings.Contains(got, "CB403") || len(f.Entries[1].Annotations) != 0 {
 		t.Errorf("second entry ignores %s", got)
+	}
+}
+
+// TestIgnoreForms checks that suppressions are read the way people write
+// them: the prefix in any case, lower-case codes and codes separated by
+// ", " are honoured, and the non-canonical forms get a warning (never an
+// error) with the canonical form in the hint.
+func TestIgnoreForms(t *testing.T) {
+	tests := []struct {
+		line, codes, reason, diag, hint string
+	}{
+		{"# cronbridge:ignore CB402 logs go to fluentd", "CB402", "logs go to fluentd", "", ""},
+		{"# CRONBRIDGE:IGNORE CB402 shouting", "CB402", "shouting", "", ""},
+		{"# Cronbridge:Ignore CB402,CB403 mixed", "CB402 CB403", "mixed", "", ""},
+		{"# cronbridge:ignore cb402 lower", "CB402", "lower", "1:21 CB021 warning", `write "# cronbridge:ignore CB402 lower"`},
+		{"# cronbridge:ignore CB402, CB403 spaced", "CB402 CB403", "spaced", "1:21 CB021 warning", `write "# cronbridge:ignore CB402,CB403 spaced"`},
+		{"# cronbridge:ignore CB402 CB403 blanks", "CB402 CB403", "blanks", "1:21 CB021 warning", `write "# cronbridge:ignore CB402,CB403 blanks"`},
+		{"# cronbridge:ignore CB402, trailing comma", "CB402", "trailing comma", "1:21 CB021 warning", `write "# cronbridge:ignore CB402 trailing comma"`},
+		{"# cronbridge:ignore CB402,cb403", "CB402 CB403", "", "1:21 CB021 warning", `write "# cronbridge:ignore CB402,CB403"`},
+		{"# cronbridge:ignore because", "", "", "1:21 CB021 warning", `codes look like CB401; write "# cronbridge:ignore CB401,CB402 reason"`},
+	}
+	for _, tt := range tests {
+		f, diags := Parse("t", []byte(tt.line+"\n0 0 * * * x\n"), Options{})
+		var codes, reason string
+		if ig := f.Entries[0].Ignores; len(ig) == 1 {
+			codes, reason = strings.Join(ig[0].Codes, " "), ig[0].Reason
+		}
+		if codes != tt.codes || reason != tt.reason {
+			t.Errorf("%q: codes %q reason %q; want %q %q", tt.line, codes, reason, tt.codes, tt.reason)
+		}
+		if got := codesAt(diags); got != tt.diag {
+			t.Errorf("%q: diagnostics %s; want %s", tt.line, got, tt.diag)
+		}
+		if tt.hint != "" && (len(diags) != 1 || diags[0].Hint != tt.hint) {
+			t.Errorf("%q: hint %v; want %q", tt.line, diags, tt.hint)
+		}
 	}
 }
 

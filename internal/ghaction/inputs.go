@@ -33,15 +33,18 @@ const (
 // runner provides. Defaults here mirror action.yml so that a workflow that
 // runs the image directly (docker://) behaves like one that uses the action.
 type Inputs struct {
-	Command          string
-	Crontab          string
-	Config           string
-	Image            string
-	Timezone         string
-	Dialect          string
-	Token            string
-	Comment          string
-	FailOn           string
+	Command  string
+	Crontab  string
+	Config   string
+	Image    string
+	Timezone string
+	Dialect  string
+	Token    string
+	Comment  string
+	FailOn   string
+	// MinSeverity hides findings below it (info, warning, error) from
+	// the annotations, summary and comment, as lint --min-severity.
+	MinSeverity      string
 	DryRun           bool
 	Prune            bool
 	WorkingDirectory string
@@ -96,12 +99,14 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 		Token:            get("github-token", ""),
 		Comment:          get("comment", CommentAuto),
 		FailOn:           get("fail-on", FailOnError),
+		MinSeverity:      get("min-severity", "info"),
 		WorkingDirectory: get("working-directory", ""),
 	}
 	checks := []struct{ name, value, want string }{
 		{"command", in.Command, "check, plan, deploy or migrate"},
 		{"comment", in.Comment, "auto, always or never"},
 		{"fail-on", in.FailOn, "error, warning or never"},
+		{"min-severity", in.MinSeverity, "info, warning or error"},
 		{"dialect", in.Dialect, "cronie or debian"},
 	}
 	for _, c := range checks {

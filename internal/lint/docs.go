@@ -25,7 +25,7 @@ func docSections() []codeRange {
 		{200, 299, "Syntax, dialect and environment (CB200-CB299)", "What cron accepts but does not do what it looks like, and cronbridge's own directives."},
 		{300, 399, "Semantic traps (CB300-CB399)", "Schedules that run at other times than their author meant."},
 		{400, 499, "Migration to EventBridge and ECS (CB400-CB499)", "What stops working when a job leaves the shared server for a Fargate task. Commands are parsed as shell (mvdan.cc/sh), not matched with regular expressions."},
-		{500, 599, "Overlap and concurrency (CB500-CB599)", "From an event-sweep simulation of every job over the window (default: the 7 days from the next midnight in the crontab's zone)."},
+		{500, 599, "Overlap and concurrency (CB500-CB599)", "From a minute-by-minute simulation of every job over a whole 28-year calendar cycle from the next midnight in the crontab's zone, so that monthly and yearly jobs always count and findings do not depend on the run date (only the hints' next dates do). Each finding sits on the line of a job involved and names the job's worst pattern (same jobs, same time of day) and its most frequent one, with how often they occur."},
 		{600, 699, "Cost and network (CB600-CB699)", "From the `aws` section of cronbridge.yaml."},
 	}
 }
@@ -42,6 +42,10 @@ func Markdown(extra ...[]crontab.CodeDoc) string {
 	slices.SortFunc(all, func(a, b crontab.CodeDoc) int { return compareCode(a.Code, b.Code) })
 	all = slices.CompactFunc(all, func(a, b crontab.CodeDoc) bool { return a.Code == b.Code })
 
+	clean := map[string]string{}
+	for _, r := range RuleDocs() {
+		clean[r.Code] = r.Clean
+	}
 	var b strings.Builder
 	b.WriteString(docsHeader)
 	for _, sec := range docSections() {
@@ -63,6 +67,9 @@ func Markdown(extra ...[]crontab.CodeDoc) string {
 			fmt.Fprintf(&b, "\n### %s\n\n`%s` · default severity **%s**\n\n%s\n", d.Code, d.Name, d.Severity, d.Summary)
 			if d.Example != "" {
 				fmt.Fprintf(&b, "\n```crontab\n%s\n```\n", d.Example)
+			}
+			if c := clean[d.Code]; c != "" {
+				fmt.Fprintf(&b, "\nStays clean:\n\n```crontab\n%s\n```\n", c)
 			}
 		}
 	}
@@ -123,7 +130,7 @@ because it is what deploy writes into the task definition.
 
 | cronbridge.yaml key | default | used by |
 |---|---|---|
-| ` + "`lint.window`" + ` | 168h (7 days from the next local midnight) | CB501-CB505, CB601 |
+| ` + "`lint.window`" + ` | 168h (7 days) | the charted week (from the cycle's worst day), CB601 |
 | ` + "`lint.max_concurrent_jobs`" + ` | 0 (no budget) | CB502 |
 | ` + "`lint.max_vcpu`" + ` | 0 (no budget) | CB503 |
 | ` + "`lint.max_memory_mib`" + ` | 0 (no budget) | CB503 |

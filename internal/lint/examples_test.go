@@ -8,7 +8,8 @@ import (
 
 // TestRuleExamples lints every rule's documented example and checks that it
 // triggers the rule, so docs/rules.md cannot show an example that does not
-// work (actionlint's check-checks, in small). Rules that read
+// work (actionlint's check-checks, in small), and that its clean look-alike
+// (RuleDoc.Clean) does not. Rules that read
 // cronbridge.yaml get the settings their example's comment names.
 func TestRuleExamples(t *testing.T) {
 	configs := map[string]Config{
@@ -29,6 +30,19 @@ func TestRuleExamples(t *testing.T) {
 				}
 			}
 			t.Errorf("the example of %s %s does not trigger it:\n%s\ngot: %v", d.Code, d.Name, d.Example, res.Diagnostics)
+		})
+		if d.Clean == "" {
+			continue
+		}
+		t.Run(d.Code+"/clean", func(t *testing.T) {
+			cfg := configs[d.Code]
+			cfg.WindowStart = testWindowStart(t)
+			f, pd := crontab.Parse("clean.crontab", []byte(d.Clean+"\n"), crontab.Options{})
+			for _, got := range Run(f, pd, cfg).Diagnostics {
+				if got.Code == d.Code {
+					t.Errorf("the clean case of %s %s triggers it:\n%s\ngot: %v", d.Code, d.Name, d.Clean, got)
+				}
+			}
 		})
 	}
 }

@@ -70,7 +70,7 @@ lint:
 // own container command, lint does not report what the crontab's command
 // does on the old server (cd, log files); other jobs still get it.
 func TestCommandOverrideSilencesCommandRules(t *testing.T) {
-	src := []byte("0 3 * * * cd /app && bin/report >> log/report.log 2>&1\n0 4 * * * cd /app && bin/other >> log/other.log 2>&1\n")
+	src := []byte("0 3 * * * cd /srv/app && bin/report >> log/report.log 2>&1\n0 4 * * * cd /srv/app && bin/other >> log/other.log 2>&1\n")
 	cfg, _ := config.Parse("cronbridge.yaml", []byte("jobs:\n  report:\n    command: [\"bin/report\"]\n"))
 	m, err := analysis.Analyze([]analysis.Source{{Name: "c", Src: src}}, analysis.Options{Config: cfg, Location: time.UTC})
 	if err != nil {

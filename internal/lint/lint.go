@@ -7,7 +7,7 @@ import (
 
 	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // Config is everything a lint run can be told: the zone the crontab is
@@ -84,10 +84,15 @@ type Result struct {
 	Diagnostics []crontab.Diagnostic
 	// Window is the simulated interval.
 	Window Window
-	// Concurrency is the simulation behind the CB5xx findings: peaks,
-	// storms with the staggered proposal, and the hour-of-week profile that
-	// the report and the PR comment chart. Nil only when RunAll got no input.
-	Concurrency *concurrency.Result
+	// Analysis is the 28-year cycle behind the CB5xx findings: patterns,
+	// peaks, jobs alone above a budget and the staggered proposal with its
+	// before/after measures. Nil only when RunAll got no input.
+	Analysis *simulate.Analysis
+	// Concurrency is the simulation of the cycle's worst week (from
+	// Analysis.WorstDay), for the hour-of-week profile and the busiest
+	// day that the report and the PR comment chart. Its storms are not
+	// computed: Analysis has them. Nil only when RunAll got no input.
+	Concurrency *simulate.Result
 	// Failures are internal errors (a converter verifier mismatch): the
 	// findings are incomplete and the CLI exits 3.
 	Failures []error
@@ -203,13 +208,15 @@ func Check(m *analysis.Model, cfg Config) *Result {
 			own = append(own, d)
 		}
 		diags := append(slices.Clone(m.Files[i].Diagnostics), own...)
-		diags = applySuppressions(m.Files[i].Parsed, diags)
+		diags = quietHostMaintenance(p, quietNotACrontab(p.File, diags))
+		diags = mergeRepeats(applySuppressions(m.Files[i].Parsed, diags))
 		all = append(all, applySeverities(diags, cfg.Severity)...)
 		res.Failures = append(res.Failures, p.failures...)
 	}
 	res.Diagnostics = Sort(all)
 	res.Window = passes[0].window
 	res.Concurrency = sim.res
+	res.Analysis = sim.analysis
 	return res
 }
 

@@ -24,6 +24,9 @@ type RuleDoc struct {
 	Severity crontab.Severity // default severity
 	Summary  string           // one sentence, lowercase start
 	Example  string           // a crontab snippet that triggers it
+	// Clean is a look-alike that must not trigger it (the false positives
+	// the rule was fixed for, or the right way to write the example).
+	Clean string
 }
 
 // CodeDoc converts the rule documentation to the shared table type.
@@ -53,16 +56,27 @@ func Rules() []Rule {
 		fullWeekDow{}, // CB304
 		everyMinute{}, // CB305
 		dateTest{},    // CB306
+		dateValue{},   // CB307
 
 		// CB4xx migration
-		mailto{},        // CB401
-		logFile{},       // CB402
-		cdHostPath{},    // CB403
-		hostPath{},      // CB404
-		lock{},          // CB405
-		localhost{},     // CB406
-		sudo{},          // CB407
-		inlineComment{}, // CB408
+		mailto{},          // CB401
+		logFile{},         // CB402
+		cdHostPath{},      // CB403
+		hostPath{},        // CB404
+		lock{},            // CB405
+		localhost{},       // CB406
+		sudo{},            // CB407
+		inlineComment{},   // CB408
+		background{},      // CB409
+		stderrOrder{},     // CB410
+		mailCommand{},     // CB411
+		mailedOutput{},    // CB412
+		relativePath{},    // CB413
+		loginShell{},      // CB414
+		dataFile{},        // CB415
+		bashOnly{},        // CB416
+		hostMaintenance{}, // CB417
+		placeholder{},     // CB420
 
 		// CB5xx overlap and concurrency (one simulation, shared)
 		selfOverlap{},     // CB501
@@ -74,6 +88,7 @@ func Rules() []Rule {
 		// CB6xx cost and network
 		natCost{},      // CB601
 		publicSubnet{}, // CB602
+		frequent{},     // CB603
 	}
 }
 

@@ -21,26 +21,74 @@ func (notACrontab) Doc() RuleDoc {
 
 // Check implements Rule.
 func (notACrontab) Check(p *Pass) {
-	lines := p.File.Lines
-	if len(lines) > 0 && strings.HasPrefix(lines[0], "#!") {
+	nc := classifyNotACrontab(p.File.Lines)
+	switch {
+	case nc.script:
 		p.Reportf(crontab.Pos{Line: 1, Col: 1}, "lint the crontab that runs this script instead",
-			"the file starts with %q: this is a script, not a crontab", lines[0])
+			"the file starts with %q: this is a script, not a crontab", p.File.Lines[0])
 		return
+	case nc.anacronLine > 0:
+		p.Reportf(crontab.Pos{Line: nc.anacronLine, Col: nc.anacronCol}, "anacron jobs run once per period whenever the machine is up; schedule them with a cron expression instead",
+			"this looks like an anacrontab line (period, delay in minutes, job name, command), not a crontab entry")
 	}
-	anacron := false
+	for _, pos := range nc.slashLines {
+		p.Reportf(pos, "use # for comments", "// is not a comment in a crontab: cron reads this line as a job or an assignment")
+	}
+}
+
+// notCrontab is what CB208 recognized in a file.
+type notCrontab struct {
+	script      bool // starts with #!
+	anacronLine int  // first anacrontab line (0 = none)
+	anacronCol  int
+	slashLines  []crontab.Pos // lines commented with //
+}
+
+// whole reports that the file as a whole is not a crontab: every other
+// finding would only repeat CB208 in other words (a script's lines are
+// "not a minute", an anacrontab's job name "not a day of month").
+func (nc notCrontab) whole() bool { return nc.script || nc.anacronLine > 0 }
+
+func classifyNotACrontab(lines []string) notCrontab {
+	var nc notCrontab
+	if len(lines) > 0 && strings.HasPrefix(lines[0], "#!") {
+		nc.script = true
+		return nc
+	}
 	for i, l := range lines {
 		t := strings.TrimLeft(l, " \t")
 		col := len(l) - len(t) + 1
-		pos := crontab.Pos{Line: i + 1, Col: col}
 		switch {
 		case strings.HasPrefix(t, "//"):
-			p.Reportf(pos, "use # for comments", "// is not a comment in a crontab: cron reads this line as a job or an assignment")
-		case !anacron && isAnacronLine(t):
-			anacron = true
-			p.Reportf(pos, "anacron jobs run once per period whenever the machine is up; schedule them with a cron expression instead",
-				"this looks like an anacrontab line (period, delay in minutes, job name, command), not a crontab entry")
+			nc.slashLines = append(nc.slashLines, crontab.Pos{Line: i + 1, Col: col})
+		case nc.anacronLine == 0 && isAnacronLine(t):
+			nc.anacronLine, nc.anacronCol = i+1, col
 		}
 	}
+	return nc
+}
+
+// quietNotACrontab drops what CB208 already explains: in a file that is
+// not a crontab at all, every other finding; on a line commented with //,
+// the parser's complaint about that line. The user gets one explanation
+// instead of a page of consequences.
+func quietNotACrontab(f *crontab.File, diags []crontab.Diagnostic) []crontab.Diagnostic {
+	nc := classifyNotACrontab(f.Lines)
+	if !nc.whole() && len(nc.slashLines) == 0 {
+		return diags
+	}
+	slash := map[int]bool{}
+	for _, p := range nc.slashLines {
+		slash[p.Line] = true
+	}
+	out := diags[:0]
+	for _, d := range diags {
+		if d.Code != "CB208" && d.Pos.File == f.Name && (nc.whole() || slash[d.Pos.Line]) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // isAnacronLine matches "period delay job-id command" where period is a

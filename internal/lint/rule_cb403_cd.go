@@ -17,7 +17,8 @@ type cdHostPath struct{}
 func (cdHostPath) Doc() RuleDoc {
 	return RuleDoc{Code: "CB403", Name: "cd-host-path", Severity: crontab.SeverityInfo,
 		Summary: "the command changes into a directory of the old server; in the container set the working directory instead.",
-		Example: "0 3 * * * cd /var/www/app && bundle exec rake batch:run"}
+		Example: "0 3 * * * cd /var/www/app && bundle exec rake batch:run",
+		Clean:   "0 3 * * * cd / && run-parts /etc/cron.daily\n0 4 * * * cd /app && bin/rails runner Batch.run"}
 }
 
 // Check implements Rule.
@@ -30,8 +31,25 @@ func (cdHostPath) Check(p *Pass) {
 			if !strings.HasPrefix(f.Text, "/") && !strings.HasPrefix(f.Text, "~") && !strings.HasPrefix(f.Text, "$HOME") {
 				continue
 			}
+			if containerDir(f.Text) {
+				continue
+			}
 			p.Reportf(shellPos(e, f.Pos.Offset), "set WORKDIR in the image (or workingDirectory in the task definition) and drop the cd",
 				"cd %s: a directory of the old server; the task starts in the image's working directory", f.Text)
 		}
 	}
+}
+
+// containerDir reports directories that are in the image, not only on the
+// old server: the root (Debian's /etc/crontab: cd / && run-parts), and
+// the working directories of the usual Dockerfiles (/app; /usr/src/app of
+// the official language images; /rails of the Dockerfile Rails 7.1
+// generates), which crontabs written for a container use (corpus 001,
+// 016, 017, 026).
+func containerDir(d string) bool {
+	switch strings.TrimSuffix(d, "/") {
+	case "", "/app", "/usr/src/app", "/rails":
+		return true
+	}
+	return false
 }

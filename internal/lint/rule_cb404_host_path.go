@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"strings"
+
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/shellcmd"
 )
@@ -17,7 +19,8 @@ type hostPath struct{}
 func (hostPath) Doc() RuleDoc {
 	return RuleDoc{Code: "CB404", Name: "host-path", Severity: crontab.SeverityInfo,
 		Summary: "the command uses a path in a home directory of the old server (/home/x, /root, ~), which the image usually does not have.",
-		Example: "0 3 * * * /home/deploy/bin/sync.sh"}
+		Example: "0 3 * * * /home/deploy/bin/sync.sh",
+		Clean:   "0 3 * * * rsync -a /srv/data backup.example.com:/home/backup/data"}
 }
 
 // Check implements Rule.
@@ -37,7 +40,7 @@ func (hostPath) Check(p *Pass) {
 			cds[r.Target.Pos.Offset] = true
 		}
 		for _, f := range an.Of(shellcmd.KindHostPath) {
-			if cds[f.Pos.Offset] || !userSpecific(f.Detail) {
+			if cds[f.Pos.Offset] || !userSpecific(f.Detail) || remotePath(f.Text) {
 				continue
 			}
 			p.Reportf(shellPos(e, f.Pos.Offset), "copy what the job needs into the image and refer to it there, or mount it (EFS)",
@@ -53,4 +56,22 @@ func userSpecific(prefix string) bool {
 		return true
 	}
 	return false
+}
+
+// remotePath reports an rsync or scp operand on another machine,
+// "[user@]host:/path" (corpus 021): that path is the remote host's, not the
+// old server's, and the task reaches it over the network as before.
+// "PATH=/usr/bin:/home/x/bin" also has a colon, but its part before the
+// colon has a slash or an "=".
+func remotePath(w string) bool {
+	host, rest, ok := strings.Cut(w, ":")
+	if !ok || host == "" || rest == "" {
+		return false
+	}
+	for _, r := range host {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@.-_[]", r)) {
+			return false
+		}
+	}
+	return true
 }

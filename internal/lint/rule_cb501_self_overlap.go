@@ -19,11 +19,12 @@ func (selfOverlap) Doc() RuleDoc {
 // Check implements Rule.
 func (selfOverlap) Check(p *Pass) {
 	sim := p.simulate()
-	loc := p.Config.Loc
-	for _, o := range sim.res.SelfOverlaps {
+	for _, o := range sim.analysis.Overlaps {
+		if !sim.mine(p, o.Job) {
+			continue
+		}
 		d := sim.jobs[o.Job].cfg.Duration
-		p.Reportf(sim.posOf(p, o.Job), "space the runs further apart than the duration, make the job safe to run twice at once, or shorten it",
-			"job %s takes %s but runs again before it can finish: the run at %s starts while the run of %s is still going (until %s); %d overlapping runs in %d days",
-			o.Job, d, fmtTime(o.Start.In(loc)), fmtTime(o.PrevStart.In(loc)), fmtTime(o.PrevEnd.In(loc)), o.Count, p.Config.WindowDays)
+		p.Reportf(sim.posOf(p, o.Job), "space the runs further apart than the duration, make the job safe to run twice at once, or shorten it (first: the run at "+fmtTime(o.First)+" starts while the run of "+fmtTime(o.Prev)+" is still going)",
+			"job %s takes %s but runs again before it can finish, %s", o.Job, d, often(o.Days))
 	}
 }

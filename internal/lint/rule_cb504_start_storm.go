@@ -2,21 +2,28 @@ package lint
 
 import (
 	"fmt"
-	"strings"
+	"math"
+	"math/bits"
+	"slices"
+	"strconv"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
-// startStorm flags minutes at which lint.start_storm (default 3) or more
-// jobs start together: on a server they queued for the CPU, on Fargate
-// they are separate tasks that hit the same database, API or image pull at
-// once. The hint carries the simulation's staggered proposal.
+// startStorm flags jobs that start in a minute in which lint.start_storm
+// (default 3) or more jobs start: on a server they queued for the CPU, on
+// Fargate they are separate tasks that hit the same database, API or image
+// pull at once. Only jobs that fire at one minute of the hour are flagged:
+// they are the ones that can be staggered (a */5 job meets the others at
+// every step however it is shifted), so a storm made only of such jobs is
+// not reported. The hint carries the simulated staggered proposal.
 type startStorm struct{}
 
 // Doc implements Rule.
 func (startStorm) Doc() RuleDoc {
 	return RuleDoc{Code: "CB504", Name: "start-storm", Severity: crontab.SeverityInfo,
-		Summary: "lint.start_storm (default 3) or more jobs start in the same minute; the hint proposes staggered start times.",
+		Summary: "the job starts in a minute in which lint.start_storm (default 3) or more jobs start; the hint proposes a staggered start that the simulation shows makes nothing worse.",
 		Example: "0 3 * * * /opt/a.sh\n0 3 * * * /opt/b.sh\n0 3 * * * /opt/c.sh"}
 }
 
@@ -26,75 +33,53 @@ func (startStorm) Check(p *Pass) {
 		return
 	}
 	sim := p.simulate()
-	loc := p.Config.Loc
-	// Frequent jobs meet in many minutes with changing company; one finding
-	// per maximal set of jobs (not contained in another storm's set) keeps
-	// it readable: a daily storm is one problem, not seven. Storms are
-	// grouped by their exact set first: there are far fewer sets than
-	// storm minutes.
-	type group struct {
-		first int // index of the first storm with this set
-		count int
-		set   map[string]bool
-	}
-	var groups []*group
-	byKey := map[string]*group{}
-	for i, st := range sim.res.Storms {
-		k := strings.Join(st.Jobs, "\x00")
-		g := byKey[k]
-		if g == nil {
-			g = &group{first: i, set: map[string]bool{}}
-			for _, j := range st.Jobs {
-				g.set[j] = true
-			}
-			byKey[k] = g
-			groups = append(groups, g)
-		}
-		g.count++
-	}
-	subset := func(a, b *group) bool { // a ⊆ b
-		if len(a.set) > len(b.set) {
-			return false
-		}
-		for j := range a.set {
-			if !b.set[j] {
-				return false
-			}
-		}
-		return true
-	}
-	for _, g := range groups {
-		maximal := true
-		for _, h := range groups {
-			if len(h.set) > len(g.set) && subset(g, h) {
-				maximal = false
-				break
-			}
-		}
-		if !maximal {
+	prop := sim.analysis.Proposal
+	for _, name := range sortedJobs(sim) {
+		if !sim.mine(p, name) {
 			continue
 		}
-		n := 0
-		for _, h := range groups {
-			if subset(h, g) {
-				n += h.count
+		var ps []*simulate.Pattern
+		for _, q := range sim.patternsOf(simulate.KindStorm, name) {
+			if _, ok := slices.BinarySearch(q.Movable, name); ok {
+				ps = append(ps, q)
 			}
 		}
-		st := sim.res.Storms[g.first]
-		var prop []string
-		for _, sh := range st.Proposal {
-			if sh.Unresolved {
-				prop = append(prop, sh.Job+" (no free slot within the hour)")
-				continue
-			}
-			prop = append(prop, fmt.Sprintf("%s +%dm", sh.Job, int(sh.Offset.Minutes())))
+		if len(ps) == 0 {
+			continue
 		}
-		hint := "stagger the start times: " + strings.Join(prop, ", ")
-		if c := sim.res.StaggerCheck; c != nil && c.OK {
-			hint += fmt.Sprintf(" (simulated: %d storm minutes left)", c.Storms)
+		what := func(q *simulate.Pattern) string {
+			return fmt.Sprintf("%d jobs at %s %s (%s)", q.Count, clock(q.Minute), often(q.Days), nameList(q.Jobs))
 		}
-		p.Reportf(sim.posOf(p, sim.firstJob(st.Jobs)), hint,
-			"%d jobs start in the same minute at %s: %s (%d storm minutes among them in %d days)",
-			len(st.Jobs), fmtTime(st.Minute.In(loc)), strings.Join(st.Jobs, ", "), n, p.Config.WindowDays)
+		p.Reportf(sim.posOf(p, name), stormHint(sim, prop, name)+"; next: "+nextDates(ps[0].First),
+			"job %s starts in the same minute as other jobs: %s", name, summary(ps, what))
 	}
+}
+
+// stormHint gives the job's part of the proposal and the proposal's
+// simulated before/after numbers.
+func stormHint(sim *simulation, prop *simulate.Proposal, name string) string {
+	if prop == nil {
+		return "stagger the start times"
+	}
+	var move string
+	for _, s := range prop.Shifts {
+		if s.Job == name {
+			m := bits.TrailingZeros64(sim.jobs[name].entry.Schedule.Minute)
+			move = fmt.Sprintf("start it at minute %d instead of %d (%+d min)", m+int(s.Offset.Minutes()), m, int(s.Offset.Minutes()))
+		}
+	}
+	if move == "" {
+		move = "keep it: the proposal moves the other jobs (no minute within its hour helps without making another measure worse)"
+	}
+	b, a := prop.Before, prop.After
+	return fmt.Sprintf("%s; the proposal moves %d %s within their hour and, simulated again over the %d-year cycle, takes storm minutes a year %s→%s, starts in storms a year %s→%s, peak jobs %d→%d, vCPU %g→%g, memory %d→%d MiB, over-budget episodes a year %s→%s",
+		move, len(prop.Shifts), plural(len(prop.Shifts), "job", "jobs"), simulate.CycleYears,
+		perYear(b.StormMinutes), perYear(a.StormMinutes), perYear(b.StormStarts), perYear(a.StormStarts),
+		b.PeakJobs, a.PeakJobs, b.PeakVCPU, a.PeakVCPU, b.PeakMemoryMiB, a.PeakMemoryMiB,
+		perYear(b.OverBudgetEpisodes), perYear(a.OverBudgetEpisodes))
+}
+
+// perYear averages a count over the cycle's years, to one decimal.
+func perYear(n int) string {
+	return strconv.FormatFloat(math.Round(float64(n)*10/simulate.CycleYears)/10, 'f', -1, 64)
 }

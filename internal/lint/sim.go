@@ -1,15 +1,27 @@
 package lint
 
 import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // simulation is the shared input and output of the CB5xx rules: the
 // simulation runs once per pass, however many rules read it.
 type simulation struct {
-	res  *concurrency.Result
-	jobs map[string]simJob
+	// analysis is the 28-year cycle behind the findings; res the worst
+	// week, for charts.
+	analysis *simulate.Analysis
+	res      *simulate.Result
+	jobs     map[string]simJob
+	index    map[string][]int // patterns by job, built on first use
 }
 
 // simJob is what the rules need to point back at a job.
@@ -21,7 +33,7 @@ type simJob struct {
 
 // JobConfig returns what is known about e's runs: the model's effective
 // settings (cronbridge.yaml jobs.<name>, then the entry's annotation, then
-// the config's defaults).
+// the config's defaults; see analysis).
 func (p *Pass) JobConfig(e *crontab.Entry) JobConfig {
 	j := p.jobs[e]
 	if j == nil {
@@ -39,57 +51,61 @@ func (p *Pass) simulate() *simulation {
 	return p.sim
 }
 
-// buildSimulation runs the event sweep once over the jobs of every pass
-// (all files share the account's budgets). The passes share one Config.
+// buildSimulation analyzes the jobs of every pass at once (all files share
+// the account's budgets) over the whole 28-year cycle, so that findings do
+// not depend on the day lint runs, and simulates the cycle's worst week for
+// the chart. The passes share one Config.
 func buildSimulation(passes []*Pass) *simulation {
 	sim := &simulation{jobs: map[string]simJob{}}
 	if len(passes) == 0 {
 		return sim
 	}
 	p0 := passes[0]
-	var jobs []concurrency.Job
+	var entries []simulate.Entry
 	for _, p := range passes {
 		for _, e := range p.validEntries() {
 			j := p.jobs[e]
 			if j == nil || !j.Schedulable() {
 				continue
 			}
+			loc := j.Zone
 			jc := p.JobConfig(e)
 			name := p.JobName(e)
 			if _, taken := sim.jobs[name]; taken {
-				// Job names are unique within a file; two files may
-				// both have a "backup".
+				// The model reports a name two files share (CB158);
+				// the simulation still needs distinct keys.
 				name += "@" + p.File.Name
-			}
-			// Runs that started before the window may still be running at
-			// its start: include them so the window begins in steady state.
-			starts := j.Fires(p.window.Start.Add(-jc.Duration), p.window.End)
-			if len(starts) == 0 {
-				continue
 			}
 			pos := e.Pos
 			if pos.File == "" {
 				pos.File = p.File.Name
 			}
-			jobs = append(jobs, concurrency.Job{Name: name, Pos: pos, Starts: starts,
+			entries = append(entries, simulate.Entry{Name: name, Pos: pos, Schedule: e.Schedule, Zone: loc,
 				Duration: jc.Duration, CPU: jc.CPU, MemoryMiB: jc.MemoryMiB})
 			sim.jobs[name] = simJob{entry: e, pos: pos, cfg: jc}
 		}
 	}
 	storm := p0.Config.StartStorm
 	if storm < 0 {
-		storm = 1 << 30 // disabled
+		storm = -1 // disabled
 	}
-	sim.res = concurrency.Simulate(jobs, concurrency.Options{
-		From: p0.window.Start, To: p0.window.End, Loc: p0.Config.Loc,
+	// The cycle starts at the local midnight after Now; a configured
+	// window start is such a midnight already.
+	now := p0.Config.Now
+	if !p0.Config.WindowStart.IsZero() {
+		now = p0.Config.WindowStart.Add(-time.Nanosecond)
+	}
+	sim.analysis = simulate.Analyze(entries, simulate.AnalyzeOptions{
+		Now: now, Loc: p0.Config.Loc,
 		MaxConcurrent: p0.Config.MaxConcurrentJobs, MaxVCPU: p0.Config.MaxVCPU, MaxMemoryMiB: p0.Config.MaxMemoryMiB,
 		StartStorm: storm,
 	})
+	sim.res = sim.analysis.Week(p0.Config.WindowDays)
 	return sim
 }
 
-// posOf returns the position of a job by name (the first entry when the
-// name is unknown, which the simulation never produces).
+// posOf returns the position of a job by name (line 1 of the pass's file
+// when the name is unknown, which the simulation never produces).
 func (s *simulation) posOf(p *Pass, name string) crontab.Pos {
 	if j, ok := s.jobs[name]; ok {
 		return j.pos
@@ -97,21 +113,126 @@ func (s *simulation) posOf(p *Pass, name string) crontab.Pos {
 	return crontab.Pos{File: p.File.Name, Line: 1, Col: 1}
 }
 
-// firstJob returns the job among names defined earliest in the file, so a
-// finding about several jobs is reported once, at a stable place.
-func (s *simulation) firstJob(names []string) string {
-	best := ""
-	for _, n := range names {
-		j, ok := s.jobs[n]
-		if !ok {
-			continue
-		}
-		if b := s.jobs[best].pos; best == "" || j.pos.File < b.File || j.pos.File == b.File && j.pos.Line < b.Line {
-			best = n
+// mine reports whether the named job is defined in the pass's file: every
+// pass sees the shared simulation, the file of the job reports it.
+func (s *simulation) mine(p *Pass, name string) bool {
+	j, ok := s.jobs[name]
+	return ok && j.pos.File == p.File.Name
+}
+
+// often says how often a pattern occurs, in words that do not depend on
+// the run date.
+func often(days int) string {
+	if days >= simulate.CycleYears*365 {
+		return "daily"
+	}
+	per := float64(days) / simulate.CycleYears
+	if per >= 1 {
+		n := math.Round(per*10) / 10
+		return fmt.Sprintf("on %s %s a year", strconv.FormatFloat(n, 'f', -1, 64), plural(int(math.Ceil(n)), "day", "days"))
+	}
+	return fmt.Sprintf("once every %s years", strconv.FormatFloat(1/per, 'g', 3, 64))
+}
+
+// clock formats minutes after midnight as HH:MM.
+func clock(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
+
+// nextDates lists a pattern's first dates, for hints (they follow --now;
+// messages do not).
+func nextDates(ts []time.Time) string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Format("2006-01-02 Mon")
+	}
+	return strings.Join(out, ", ")
+}
+
+// nameList joins names, eliding the middle of a long list.
+func nameList(names []string) string {
+	const show = 8
+	if len(names) <= show {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:show], ", ") + fmt.Sprintf(" and %d more", len(names)-show)
+}
+
+// patternsOf returns the patterns of a kind that involve the job, the
+// worst first (highest count, vCPU or memory, then the most frequent).
+func (s *simulation) patternsOf(kind simulate.Kind, job string) []*simulate.Pattern {
+	var out []*simulate.Pattern
+	for _, i := range s.byJob()[job] {
+		if q := &s.analysis.Patterns[i]; q.Kind == kind {
+			out = append(out, q)
 		}
 	}
-	if best == "" && len(names) > 0 {
-		return names[0]
+	worse := func(a, b *simulate.Pattern) int {
+		var va, vb float64
+		switch kind {
+		case simulate.KindVCPU:
+			va, vb = a.VCPU, b.VCPU
+		case simulate.KindMemory:
+			va, vb = float64(a.MemoryMiB), float64(b.MemoryMiB)
+		default:
+			va, vb = float64(a.Count), float64(b.Count)
+		}
+		if c := cmp.Compare(vb, va); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Days, a.Days); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Minute, b.Minute)
 	}
-	return best
+	slices.SortStableFunc(out, worse)
+	return out
+}
+
+// byJob indexes the patterns by job name (each job once per pattern).
+func (s *simulation) byJob() map[string][]int {
+	if s.index == nil {
+		s.index = map[string][]int{}
+		for i, q := range s.analysis.Patterns {
+			for k, n := range q.Jobs {
+				if k == 0 || q.Jobs[k-1] != n {
+					s.index[n] = append(s.index[n], i)
+				}
+			}
+		}
+	}
+	return s.index
+}
+
+// summary describes a job's worst pattern and, when another one is more
+// frequent, that one too, so that both "9 jobs on the 1st" and "8 jobs
+// daily" appear; then how many more patterns there are.
+func summary(ps []*simulate.Pattern, what func(*simulate.Pattern) string) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	shown := []*simulate.Pattern{ps[0]}
+	freq := ps[0]
+	for _, q := range ps[1:] {
+		if q.Days > freq.Days {
+			freq = q
+		}
+	}
+	if freq != ps[0] {
+		shown = append(shown, freq)
+	}
+	parts := make([]string, len(shown))
+	for i, q := range shown {
+		parts[i] = what(q)
+	}
+	out := strings.Join(parts, "; ")
+	if n := len(ps) - len(shown); n > 0 {
+		out += fmt.Sprintf("; %d more %s", n, plural(n, "pattern", "patterns"))
+	}
+	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

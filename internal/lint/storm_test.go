@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-// TestStartStormGrouping checks that storms are reported once per maximal
-// set of jobs, with the count of storm minutes the set covers, and that the
-// hint carries the staggered proposal.
+// TestStartStormGrouping checks that a storm is reported on the jobs the
+// proposal can move only (never on */N jobs, which meet the others at every
+// step), with the pattern's frequency and the job's move in the hint.
 func TestStartStormGrouping(t *testing.T) {
 	const src = `# cronbridge: name=a
 */10 * * * * /opt/a.sh
@@ -22,17 +22,18 @@ func TestStartStormGrouping(t *testing.T) {
 	var storms []string
 	for _, d := range res.Diagnostics {
 		if d.Code == "CB504" {
-			storms = append(storms, d.Message+" | "+d.Hint)
+			storms = append(storms, d.Pos.String()+" "+d.Message+" | "+d.Hint)
 		}
 	}
-	// {a,b,c} meet every 20 minutes (504 minutes a week); {a,b,c,d} at
-	// 03:00 daily contains them, so it is the one finding, covering all.
+	// {a,b,c} meet every 20 minutes but cannot be staggered: no finding;
+	// {a,b,c,d} at 03:00 daily is reported on d, whose move is +1 minute.
 	if len(storms) != 1 {
 		t.Fatalf("got %d storm findings, want 1:\n%s", len(storms), strings.Join(storms, "\n"))
 	}
 	for _, want := range []string{
-		"4 jobs start in the same minute at 2026-01-05 03:00 Mon JST: a, b, c, d (504 storm minutes among them in 7 days)",
-		"| stagger the start times: a +0m, b +",
+		"test.crontab:8:1 job d starts in the same minute as other jobs: 4 jobs at 03:00 daily (a, b, c, d) | ",
+		"start it at minute 1 instead of 0 (+1 min); the proposal moves 1 job",
+		"starts in storms a year 79259.3→78894, peak jobs 0→0",
 	} {
 		if !strings.Contains(storms[0], want) {
 			t.Errorf("storm finding %q lacks %q", storms[0], want)

@@ -3,8 +3,8 @@ package migrate
 import (
 	"time"
 
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
 	"github.com/cronbridge/cronbridge/internal/schedule"
+	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // Load is the concurrency of the migrated jobs over the reference year.

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
 	"github.com/cronbridge/cronbridge/internal/schedule"
+	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // TestWeeklyMergeMatchesYear: simulating week by week and merging must

@@ -14,8 +14,8 @@ import (
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/escape"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
 	"github.com/cronbridge/cronbridge/internal/report"
+	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // WriteMarkdown writes MIGRATION.md: a summary, one section per job, what
@@ -365,7 +365,7 @@ const notificationPattern = `{
   }
 }`
 
-// fenced writes text as a fenced code block with report.CodeBlock, the
+// fenced writes text as a fenced code block with escape.CodeBlock, the
 // project's one fuzzed implementation: untrusted text cannot close the
 // fence, its control and bidi characters show, and no line of it reads as
 // a workflow command.

@@ -91,7 +91,7 @@ func TestChartFollowsAnnotations(t *testing.T) {
 			cb502 = append(cb502, d.Message)
 		}
 	}
-	if len(cb502) == 0 || !strings.Contains(cb502[0], "3 jobs run at once") {
+	if len(cb502) == 0 || !strings.Contains(cb502[0], "is exceeded: 3 jobs at") {
 		t.Errorf("lint's CB502 = %q, want 3 jobs at once (the chart's peak)", cb502)
 	}
 }

@@ -34,6 +34,19 @@ type Report struct {
 	// NoBase says there is nothing to compare with (not a pull request):
 	// every job is listed as added.
 	NoBase bool
+	// Full renders every row and the whole plan (the report file); the
+	// comment and the job summary are bounded and point at FullReport,
+	// the path of that file, for the rest.
+	Full       bool
+	FullReport string
+}
+
+// more says where the rows a bounded rendering leaves out are.
+func (r Report) more() string {
+	if r.FullReport == "" {
+		return "not shown"
+	}
+	return "in the full report, " + escape.CodeSpan(r.FullReport) + " (the action's report-markdown output)"
 }
 
 // maxBlockLine and maxBlock bound untrusted text in code blocks, for the
@@ -45,7 +58,10 @@ const (
 )
 
 // clipBlock clips every line and the whole text.
-func clipBlock(s string) string {
+func (r Report) clipBlock(s string) string {
+	if r.Full {
+		return s
+	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = escape.Truncate(l, maxBlockLine)
@@ -56,18 +72,19 @@ func clipBlock(s string) string {
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
-		s = s[:cut] + "\n… (cut: the full plan is in the job summary)"
+		s = s[:cut] + "\n… (cut: the full plan is " + strings.TrimPrefix(r.more(), "in ") + ")"
 	}
 	return s
 }
 
-// maxRows bounds each table: beyond it the comment says how many more
-// there are, and the job summary has them all.
+// maxRows bounds each table of the comment and the summary: beyond it
+// they say how many more there are and where: the full report file
+// (Report.Full) has them all.
 const maxRows = 50
 
 // Markdown renders the comment (without the sticky marker, which the
 // caller adds). Every piece of crontab text goes through report's
-// Markdown helpers (text, code, report.CodeSpan or report.CodeBlock).
+// Markdown helpers (text, code, escape.CodeSpan or escape.CodeBlock).
 func Markdown(r Report) string {
 	var b strings.Builder
 	b.WriteString("## cronbridge: schedule check\n\n")
@@ -101,7 +118,7 @@ func Markdown(r Report) string {
 	switch {
 	case r.Plan != "":
 		b.WriteString("<details><summary>Deploy plan</summary>\n\n")
-		b.WriteString(escape.CodeBlock("", clipBlock(r.Plan)))
+		b.WriteString(escape.CodeBlock("", r.clipBlock(r.Plan)))
 		b.WriteString("\n</details>\n\n")
 	case r.PlanNote != "":
 		fmt.Fprintf(&b, "_Deploy plan: %s._\n\n", text(r.PlanNote))
@@ -122,8 +139,8 @@ func (r Report) writeJobs(b *strings.Builder) {
 		if c.Status == Unchanged {
 			continue
 		}
-		if rows == maxRows {
-			fmt.Fprintf(b, "\n_%d more changes are in the job summary._\n", len(r.Changes)-Counts(r.Changes)[Unchanged]-rows)
+		if rows == maxRows && !r.Full {
+			fmt.Fprintf(b, "\n_%d more changes are %s._\n", len(r.Changes)-Counts(r.Changes)[Unchanged]-rows, r.more())
 			break
 		}
 		rows++
@@ -155,7 +172,7 @@ func (r Report) writeJobs(b *strings.Builder) {
 			}
 		}
 		b.WriteString("<details><summary>Commands</summary>\n\n")
-		b.WriteString(escape.CodeBlock("diff", clipBlock(d.String())))
+		b.WriteString(escape.CodeBlock("diff", r.clipBlock(d.String())))
 		b.WriteString("\n</details>\n\n")
 	}
 }
@@ -255,8 +272,8 @@ func (r Report) writeFindings(b *strings.Builder) {
 func (r Report) findingsTable(b *strings.Builder, ds []crontab.Diagnostic) {
 	b.WriteString("| Severity | Line | Code | Message |\n|---|---|---|---|\n")
 	for i, d := range ds {
-		if i == maxRows {
-			fmt.Fprintf(b, "\n_%d more findings are in the job summary._\n", len(ds)-i)
+		if i == maxRows && !r.Full {
+			fmt.Fprintf(b, "\n_%d more findings are %s._\n", len(ds)-i, r.more())
 			return
 		}
 		line := ""

@@ -2,6 +2,7 @@ package prcheck
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -180,4 +181,35 @@ func stripCodeSpans(line string) string {
 		i = closed
 	}
 	return b.String()
+}
+
+// TestBoundedAndFullReport: the comment and the summary show maxRows rows
+// and say where the rest is; the report file they point at has every row.
+// (They once said "in the job summary", which held the same cut rows.)
+func TestBoundedAndFullReport(t *testing.T) {
+	var cs []Change
+	var ds []crontab.Diagnostic
+	for i := range maxRows + 7 {
+		name := fmt.Sprintf("job-%03d", i)
+		cs = append(cs, Change{Name: name, Status: Added, New: &Job{Name: name, Schedule: "0 3 * * *"}})
+		ds = append(ds, crontab.Diagnostic{Pos: crontab.Pos{File: "crontab", Line: i + 1, Col: 1}, Severity: crontab.SeverityWarning, Code: "CB402", Message: "m" + name})
+	}
+	r := Report{File: "crontab", Changes: cs, Findings: Findings{New: ds}, FullReport: ".cronbridge/report.md"}
+	bounded := Markdown(r)
+	for _, want := range []string{
+		"_7 more changes are in the full report, `.cronbridge/report.md` (the action's report-markdown output)._",
+		"_7 more findings are in the full report, `.cronbridge/report.md`",
+	} {
+		if !strings.Contains(bounded, want) {
+			t.Errorf("bounded rendering lacks %q", want)
+		}
+	}
+	if strings.Contains(bounded, "job-056") || strings.Contains(bounded, "job summary") {
+		t.Error("bounded rendering shows a row beyond maxRows or points at the job summary")
+	}
+	r.Full = true
+	full := Markdown(r)
+	if !strings.Contains(full, "job-056") || !strings.Contains(full, "mjob-056") || strings.Contains(full, "more changes") {
+		t.Error("the full report does not have every change and finding")
+	}
 }

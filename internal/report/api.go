@@ -60,7 +60,7 @@ type Options struct {
 func Write(w io.Writer, f Format, diags []crontab.Diagnostic, docs []crontab.CodeDoc, opts Options) error {
 	switch f {
 	case FormatText:
-		return WriteText(w, diags, opts)
+		return WriteTextSummary(w, diags, opts)
 	case FormatJSON:
 		return WriteJSON(w, diags)
 	case FormatSARIF:

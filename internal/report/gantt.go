@@ -1,13 +1,15 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/escape"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // DefaultGanttRuns is the number of runs a Gantt chart shows when
@@ -17,8 +19,9 @@ const DefaultGanttRuns = 60
 
 // GanttOptions tune WriteGantt.
 type GanttOptions struct {
-	// MaxRuns bounds the number of runs drawn (0 = DefaultGanttRuns); the
-	// chart then says how many it left out.
+	// MaxRuns bounds the number of runs drawn (0 = DefaultGanttRuns),
+	// shared among the jobs so that each shows at least one; a job's
+	// section then says how many of its runs it shows.
 	MaxRuns int
 }
 
@@ -28,7 +31,7 @@ type GanttOptions struct {
 // Runs with an unknown duration are milestones. Job names are reduced to
 // a safe alphabet, so a name cannot end the fence or add Mermaid
 // directives (click callbacks).
-func WriteGantt(w io.Writer, day concurrency.BusiestDay, opts GanttOptions) error {
+func WriteGantt(w io.Writer, day simulate.BusiestDay, opts GanttOptions) error {
 	limit := opts.MaxRuns
 	if limit <= 0 {
 		limit = DefaultGanttRuns
@@ -41,27 +44,46 @@ func WriteGantt(w io.Writer, day concurrency.BusiestDay, opts GanttOptions) erro
 		return err
 	}
 	zone, _ := day.Date.Zone()
-	fmt.Fprintf(&b, "    title busiest day %s (%s, %s), peak %d concurrent %s\n",
-		day.Date.Format("2006-01-02"), day.Date.Format("Mon"), mermaidText(zone), day.PeakJobs, plural(day.PeakJobs, "job", "jobs"))
+	if day.PeakJobs > 0 {
+		fmt.Fprintf(&b, "    title busiest day %s (%s, %s), peak %d concurrent %s\n",
+			day.Date.Format("2006-01-02"), day.Date.Format("Mon"), mermaidText(zone), day.PeakJobs, plural(day.PeakJobs, "job", "jobs"))
+	} else {
+		// Without durations the load is unknown: say what is known.
+		fmt.Fprintf(&b, "    title busiest day %s (%s, %s), %d task %s (durations unknown)\n",
+			day.Date.Format("2006-01-02"), day.Date.Format("Mon"), mermaidText(zone), day.Starts, plural(day.Starts, "start", "starts"))
+	}
 	b.WriteString("    dateFormat YYYY-MM-DD HH:mm\n    axisFormat %H:%M\n")
 	// Group by job, jobs in order of their first run on the day.
 	var order []string
-	byJob := make(map[string][]concurrency.Run)
+	byJob := make(map[string][]simulate.Run)
 	for _, r := range day.Runs {
 		if _, ok := byJob[r.Job]; !ok {
 			order = append(order, r.Job)
 		}
 		byJob[r.Job] = append(byJob[r.Job], r)
 	}
+	// Share the runs among the jobs, so that a job every few minutes
+	// cannot push the others out of the chart: jobs with few runs get
+	// them all, the rest split what is left, every job at least one.
+	take := map[string]int{}
+	bySize := slices.Clone(order)
+	slices.SortStableFunc(bySize, func(a, b string) int { return cmp.Compare(len(byJob[a]), len(byJob[b])) })
+	left := limit
+	for i, job := range bySize {
+		share := max(1, left/(len(bySize)-i))
+		take[job] = min(len(byJob[job]), share)
+		left = max(0, left-take[job])
+	}
 	loc := day.Date.Location()
 	shown, id := 0, 0
 	for _, job := range order {
-		if shown >= limit {
-			break
+		if n := len(byJob[job]); take[job] < n {
+			fmt.Fprintf(&b, "    section %s (first %d of %d runs)\n", mermaidText(job), take[job], n)
+		} else {
+			fmt.Fprintf(&b, "    section %s\n", mermaidText(job))
 		}
-		fmt.Fprintf(&b, "    section %s\n", mermaidText(job))
-		for _, r := range byJob[job] {
-			if shown >= limit {
+		for k, r := range byJob[job] {
+			if k >= take[job] {
 				break
 			}
 			id++
@@ -74,9 +96,6 @@ func WriteGantt(w io.Writer, day concurrency.BusiestDay, opts GanttOptions) erro
 			}
 			shown++
 		}
-	}
-	if left := len(day.Runs) - shown; left > 0 {
-		fmt.Fprintf(&b, "    section %d more %s not shown\n", left, plural(left, "run", "runs"))
 	}
 	b.WriteString("```\n")
 	_, err := io.WriteString(w, b.String())

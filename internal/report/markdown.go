@@ -14,8 +14,8 @@ import (
 const maxMarkdownMessage = 500
 
 // WriteMarkdown writes the findings as a Markdown table (severity,
-// location, code, message), sorted. With no findings it writes one line
-// saying so.
+// location, code, message), sorted, and ends with the one-line count by
+// severity (SummaryLine). With no findings it writes one line saying so.
 func WriteMarkdown(w io.Writer, diags []crontab.Diagnostic) error {
 	diags = SortDiagnostics(diags)
 	var b strings.Builder
@@ -31,6 +31,7 @@ func WriteMarkdown(w io.Writer, diags []crontab.Diagnostic) error {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n",
 				severityWord(d.Severity), escape.TableCodeSpan(location(d.Pos)), escape.Markdown(d.Code), msg)
 		}
+		b.WriteString("\n" + SummaryLine(diags) + ".\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -7,13 +7,13 @@ import (
 	"strings"
 
 	"github.com/cronbridge/cronbridge/internal/escape"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // Metric selects which quantity of a concurrency profile to show.
 type Metric int
 
-// The metrics of a concurrency.Hour.
+// The metrics of a simulate.Hour.
 const (
 	MetricJobs   Metric = iota // peak concurrent jobs
 	MetricVCPU                 // peak summed vCPU
@@ -31,13 +31,13 @@ func (m Metric) String() string {
 	case MetricMemory:
 		return "peak memory (GiB)"
 	case MetricStarts:
-		return "starts"
+		return "task starts"
 	}
 	return "metric(" + strconv.Itoa(int(m)) + ")"
 }
 
 // value returns h's quantity for m.
-func (m Metric) value(h concurrency.Hour) float64 {
+func (m Metric) value(h simulate.Hour) float64 {
 	switch m {
 	case MetricVCPU:
 		return h.PeakVCPU
@@ -61,8 +61,13 @@ var weekdays = [7]string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
 // WriteProfileTable writes one metric of the hour-of-week profile as a
 // Markdown table: a row per hour of the day, a column per weekday (Monday
 // first), empty cells for zero. zone names the profile's time zone in the
-// heading (untrusted text, escaped).
-func WriteProfileTable(w io.Writer, p concurrency.Profile, m Metric, zone string) error {
+// heading (untrusted text, escaped). A load metric of a profile without
+// any load (no job has a duration) shows the task starts instead: a blank
+// table would say that nothing runs.
+func WriteProfileTable(w io.Writer, p simulate.Profile, m Metric, zone string) error {
+	if m != MetricStarts && !hasLoad(p) && hasStarts(p) {
+		m = MetricStarts
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s per hour of the week (%s)\n\n", capitalize(m.String()), escape.Markdown(zone))
 	b.WriteString("| Hour |")
@@ -86,6 +91,26 @@ func WriteProfileTable(w io.Writer, p concurrency.Profile, m Metric, zone string
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// hasLoad reports whether any hour has a running job with a duration.
+func hasLoad(p simulate.Profile) bool {
+	for _, h := range p.Hours {
+		if h.PeakJobs > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasStarts reports whether any task starts in the profile.
+func hasStarts(p simulate.Profile) bool {
+	for _, h := range p.Hours {
+		if h.Starts > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func capitalize(s string) string {

@@ -17,7 +17,7 @@ import (
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/escape"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden with the actual output")
@@ -307,8 +307,13 @@ func TestMarkdownIsInert(t *testing.T) {
 	if len(out) > 20000 {
 		t.Errorf("markdown is %d bytes: the 100 KB message is not truncated", len(out))
 	}
-	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	diags, _, _ := fixture()
+	// The table ends with a blank line and the summary by severity.
+	table, summary, ok := strings.Cut(strings.TrimSuffix(out, "\n"), "\n\n")
+	if want := SummaryLine(diags) + "."; !ok || summary != want {
+		t.Errorf("markdown ends with %q, want %q", summary, want)
+	}
+	lines := strings.Split(table, "\n")
 	if len(lines) != 2+len(SortDiagnostics(diags)) {
 		t.Fatalf("%d lines, want header + %d rows", len(lines), len(SortDiagnostics(diags)))
 	}
@@ -601,7 +606,7 @@ func TestGanttLimit(t *testing.T) {
 	if !strings.Contains(b.String(), "    00#58;00-00#58;01 :r1, 2026-11-30 00:00, 2026-11-30 00:01\n") {
 		t.Errorf("first run not drawn as expected:\n%s", b.String())
 	}
-	if !strings.Contains(b.String(), "6 more runs not shown") {
+	if !strings.Contains(b.String(), "section j (first 4 of 10 runs)") {
 		t.Errorf("no note about the runs left out:\n%s", b.String())
 	}
 	b.Reset()

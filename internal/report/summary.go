@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/cronbridge/cronbridge/internal/escape"
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // maxSummaryRows bounds each table of WriteConcurrencySummary: a PR

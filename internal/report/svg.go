@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cronbridge/cronbridge/internal/lint/concurrency"
+	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
 // SVGOptions tune WriteProfileSVG.
@@ -37,23 +37,30 @@ const (
 )
 
 // WriteProfileSVG writes the week-long concurrency profile as an SVG
-// image: three stacked panels (peak concurrent jobs, peak vCPU, peak
-// memory), one bar per hour of the week, days separated and labelled,
-// Monday first, with the budgets as dashed lines. The output is valid XML
-// and byte-for-byte deterministic.
-func WriteProfileSVG(w io.Writer, p concurrency.Profile, opts SVGOptions) error {
-	panels := []struct {
+// image: stacked panels with one bar per hour of the week, days separated
+// and labelled, Monday first. The first panel counts the task starts per
+// hour, which every job has; when some jobs have a duration, three more
+// show the load (peak concurrent jobs, peak vCPU, peak memory) with the
+// budgets as dashed lines. Without the starts panel a crontab without
+// durations drew an empty chart, and jobs without a duration (such as
+// one every 10 minutes beside long nightly ones) did not appear at all.
+// The output is valid XML and byte-for-byte deterministic.
+func WriteProfileSVG(w io.Writer, p simulate.Profile, opts SVGOptions) error {
+	type panel struct {
 		metric Metric
 		budget float64
 		fill   string
-	}{
-		{MetricJobs, float64(opts.MaxConcurrent), "#4269d0"},
-		{MetricVCPU, opts.MaxVCPU, "#efb118"},
-		{MetricMemory, float64(opts.MaxMemoryMiB) / 1024, "#3ca951"},
+	}
+	panels := []panel{{MetricStarts, 0, "#8a5cc2"}}
+	if hasLoad(p) {
+		panels = append(panels,
+			panel{MetricJobs, float64(opts.MaxConcurrent), "#4269d0"},
+			panel{MetricVCPU, opts.MaxVCPU, "#efb118"},
+			panel{MetricMemory, float64(opts.MaxMemoryMiB) / 1024, "#3ca951"})
 	}
 	height := svgTop + len(panels)*(svgPanelTitle+svgPanelH+svgPanelFoot) + svgBottom
 	plotW := float64(svgWidth - svgLeft - svgRight)
-	barW := plotW / concurrency.HoursPerWeek
+	barW := plotW / simulate.HoursPerWeek
 
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="13">`+"\n",
@@ -132,8 +139,11 @@ func WriteProfileSVG(w io.Writer, p concurrency.Profile, opts SVGOptions) error 
 		b.WriteString("</g>\n")
 		y += svgPanelTitle + svgPanelH + svgPanelFoot
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="#6b717c">Bars: the highest value within each hour; dashed lines: budgets.</text>`+"\n",
-		svgLeft, height-8)
+	legend := "Bars: task starts within each hour; the highest value within each hour for the load; dashed lines: budgets."
+	if !hasLoad(p) {
+		legend = "Bars: task starts within each hour. No job has a duration, so the load is not known (add # cronbridge: duration=...)."
+	}
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="#6b717c">%s</text>`+"\n", svgLeft, height-8, xmlText(legend))
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -48,6 +48,34 @@ func WriteText(w io.Writer, diags []crontab.Diagnostic, opts Options) error {
 	return err
 }
 
+// WriteTextSummary is WriteText followed by SummaryLine: lint's text
+// format, so that a long report ends with what it amounts to. convert and
+// migrate print their few findings with WriteText alone.
+func WriteTextSummary(w io.Writer, diags []crontab.Diagnostic, opts Options) error {
+	if err := WriteText(w, diags, opts); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, SummaryLine(diags)+"\n")
+	return err
+}
+
+// SummaryLine counts findings by severity in one line: "2 errors,
+// 1 warning, 5 info" or "no findings". Duplicates count once, as they are
+// shown once.
+func SummaryLine(diags []crontab.Diagnostic) string {
+	e, w, i := Counts(diags)
+	if e+w+i == 0 {
+		return "no findings"
+	}
+	n := func(k int, word string) string {
+		if k != 1 && word != "info" {
+			word += "s"
+		}
+		return strconv.Itoa(k) + " " + word
+	}
+	return n(e, "error") + ", " + n(w, "warning") + ", " + n(i, "info")
+}
+
 // writeQuote writes the source line behind a gutter and, when col is
 // known, a caret under the column (1-based, in runes).
 func writeQuote(b *strings.Builder, lineNo int, line string, col int) {

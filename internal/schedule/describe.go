@@ -1,211 +1,538 @@
 package schedule
 
 import (
+	"errors"
 	"fmt"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
-	lnquy "github.com/lnquy/cron"
+	"github.com/cronbridge/cronbridge/internal/crontab"
 )
 
-// descriptor is lnquy/cron's English describer, built once (loading a
-// locale is not free) and only read afterwards. Japanese is this package's
-// own (describe_ja.go): lnquy's reads as a word-for-word template.
-var descriptor = sync.OnceValues(func() (*lnquy.ExpressionDescriptor, error) {
-	return lnquy.NewDescriptor(lnquy.Use24HourTimeFormat(true), lnquy.SetLocales(lnquy.Locale_en))
-})
+// This file is the English describer and the entry point for both
+// languages. Like the Japanese one (describe_ja.go) it reads the entry's
+// bit sets, not its text, so that every description is true of the exact
+// fire times: "*/45" is "At minutes 0 and 45 past every hour" (it fires at
+// :00 and :45, so "every 45 minutes" would be false), and
+// "0 0-6/2,20-23" names its eight times.
 
 // Describe returns a plain-language description of the five fields
-// ("en" or "ja"), with cron's day-field AND/OR rule spelled out.
-//
-// lnquy/cron writes "every 2 days, and on Monday" for "*/2 * 1", which
-// reads as OR although cron ANDs there, and "on day 1 and 15 of the month,
-// and on Friday" for "1,15 * 5", which does not say that either day
-// matching suffices; Describe appends a precise clause in both cases. It
-// also rewrites day-of-week fields lnquy misreads (steps such as "*/7",
-// and 7 for Sunday) as plain lists and minute or hour steps whose interval
-// breaks at the end of the hour or day as bounded ranges first, and notes
-// months that lack the days ("31": not in February, April, ...).
-//
-// Japanese is written by describeJa in the way an operations runbook
-// states a schedule: "毎日 03:00", "月曜〜金曜の 08:30",
-// "毎月1日と15日、および毎週金曜の 04:30".
+// ("en" or "ja"), with cron's day-field AND/OR rule spelled out. It parses
+// the fields as crontab(5) does (cronie's dialect) and calls DescribeEntry.
 func Describe(fields [5]string, lang string) (string, error) {
-	switch lang {
-	case "en", "":
-	case "ja":
-		return describeJa(fields)
-	default:
-		return "", fmt.Errorf("describe: unsupported language %q (want en or ja)", lang)
-	}
-	dom, err := parseList(fields[2], 1, 31, nil, 0)
-	if err != nil {
-		return "", fmt.Errorf("describe: day of month %q: %w", fields[2], err)
-	}
-	dowText := strings.ToUpper(fields[4])
-	dowBits, err := parseList(dowText, 0, 7, dayNames, 0)
-	if err != nil {
-		return "", fmt.Errorf("describe: day of week %q: %w", fields[4], err)
-	}
-	if dowBits&(1<<7) != 0 {
-		dowBits = dowBits&0x7f | 1
-	}
-	if strings.ContainsAny(dowText, "/7") {
-		dowText = fmtSet(dowBits, 0, 6, nil, false, 99)
-		if dowText == "*" {
-			// Keep a full set as a plain list: "*" would change the star
-			// flag's meaning in the text lnquy sees.
-			dowText = strings.Trim(strings.ReplaceAll(fmt.Sprint(bitList(dowBits, 0, 6)), " ", ","), "[]")
-		}
-	}
-	minText, err := evenStep(fields[0], 0, 59)
-	if err != nil {
-		return "", fmt.Errorf("describe: minute %q: %w", fields[0], err)
-	}
-	hourText, err := evenStep(fields[1], 0, 23)
-	if err != nil {
-		return "", fmt.Errorf("describe: hour %q: %w", fields[1], err)
-	}
-	months, err := parseList(fields[3], 1, 12, monthNames, 1)
-	if err != nil {
-		return "", fmt.Errorf("describe: month %q: %w", fields[3], err)
-	}
-	d, err := descriptor()
-	if err != nil {
-		return "", fmt.Errorf("describe: %w", err)
-	}
-	domStar := strings.HasPrefix(fields[2], "*")
-	dowStar := strings.HasPrefix(fields[4], "*")
-	fullD := uint32(dom)&allDom == allDom
-	fullW := uint8(dowBits)&allDow == allDow
-	if (domStar || dowStar) && fullW {
-		// ANDed with every weekday, the field restricts nothing: lnquy
-		// would list all seven days ("only on Sunday, Monday, ...").
-		dowText = "*"
-	}
-	// lnquy repeats numbers as written ("At 05 minutes past the hour", "At
-	// 16 and 8 minutes past the hour").
-	minText, hourText = sortedList(minText), sortedList(hourText)
-	times := pointTimes(minText, hourText)
-	if times != "" {
-		// lnquy says "At 3 and 56 minutes past the hour, at 09:00", which
-		// reads as if 09:00 were a run; name the times, and let lnquy
-		// describe the days of "0 0 ...", whose text starts "At 00:00".
-		minText, hourText = "0", "0"
-	}
-	// lnquy reads a day-of-month step as a period ("every 2 days"), but cron
-	// restarts it every month: */2 runs on the 31st and again on the 1st.
-	// Name the days instead.
-	domText := fields[2]
-	if strings.Contains(domText, "/") {
-		domText = strings.Trim(strings.ReplaceAll(fmt.Sprint(bitList(dom, 1, 31)), " ", ","), "[]")
-	}
-	// A month step restarts every year too (*/5: January, June, November,
-	// then January again), so months are named as well.
-	monText := fields[3]
-	if strings.Contains(monText, "/") {
-		monText = strings.Trim(strings.ReplaceAll(fmt.Sprint(bitList(months, 1, 12)), " ", ","), "[]")
-	}
-	expr := strings.Join([]string{minText, hourText, domText, monText, dowText}, " ")
-	expr = leadingZeros.ReplaceAllString(expr, "$1")
-	out, err := lnquyDescription(d, expr)
-	if err != nil {
-		return "", fmt.Errorf("describe %q: %w", strings.Join(fields[:], " "), err)
-	}
-	if domText != fields[2] {
-		out = oddEvenDays(out, bitList(dom, 1, 31))
-	}
-	if rest, ok := strings.CutPrefix(out, "At 00:00"); ok && times != "" {
-		out = "At " + times + rest
-	}
-	if rest, ok := strings.CutPrefix(out, "At 1 minutes past"); ok {
-		out = "At 1 minute past" + rest
-	}
-	switch {
-	case (domStar || dowStar) && !fullD && !fullW:
-		out += " (only on days matching both the day of the month and the day of the week, because one day field starts with '*')"
-	case !domStar && !dowStar && fullD != fullW:
-		out += " (that is every day: either field matching suffices, and one of them covers every day)"
-	case !domStar && !dowStar && !fullD && !fullW:
-		out += " (on days matching either the day of the month or the day of the week)"
-	}
-	if (domStar || dowStar) && !fullD {
-		// The days come from the day of month alone, so months without
-		// them are skipped; lnquy says nothing about it.
-		out += missingDaysEn(missingDays(dom, months))
-	}
-	return out, nil
-}
-
-// evenStep rewrites a minute or hour step whose interval breaks at the end
-// of the hour or day ("*/7": 56 → 0 is 4 minutes) as a plain list, which
-// lnquy spells out, instead of its misleading "every 7 minutes". Other
-// texts are returned unchanged.
-func evenStep(text string, lo, hi int) (string, error) {
-	v, err := parseList(text, lo, hi, nil, 0)
-	if err != nil {
+	if err := checkLang(lang); err != nil {
 		return "", err
 	}
-	if !strings.Contains(text, "/") {
-		return text, nil
+	for _, f := range fields {
+		// Blanks would let one field's text become several fields (or the
+		// command) of the line parsed below.
+		if f == "" || strings.ContainsAny(f, " \t\r\n\v\f\x00") {
+			return "", fmt.Errorf("describe: bad field %q", f)
+		}
 	}
-	a, st, last, ok := progression(v, lo, hi)
-	if !ok || last+st <= hi || hi+1-last+a == st {
-		return text, nil
+	line := strings.Join(fields[:], " ") + " true\n"
+	file, _ := crontab.Parse("describe", []byte(line), crontab.Options{})
+	if len(file.Entries) != 1 || !file.Entries[0].Valid || file.Entries[0].Nickname != nil {
+		return "", fmt.Errorf("describe: cron rejects the fields %q", strings.Join(fields[:], " "))
 	}
-	return fmt.Sprintf("%d-%d/%d", a, last, st), nil
+	return DescribeEntry(file.Entries[0], lang)
 }
 
-// sortedList sorts a plain list of numbers ("16,8" → "8,16") and leaves
-// any other text as it is.
-func sortedList(text string) string {
-	if !plainList.MatchString(text) {
-		return text
+// DescribeEntry describes one parsed entry ("en" or "ja") from its bit
+// sets: @reboot, nicknames (as their five fields) and entries that never
+// fire (30 February) included. An entry that cron rejected is described
+// when its schedule is complete (only its command or user was bad); one
+// whose time fields were rejected, or that uses cronie's random "~", has
+// no fixed schedule and is an error.
+func DescribeEntry(e *crontab.Entry, lang string) (string, error) {
+	if err := checkLang(lang); err != nil {
+		return "", err
 	}
-	parts := strings.Split(text, ",")
-	vs := make([]int, len(parts))
-	for i, p := range parts {
-		vs[i], _ = strconv.Atoi(p) // the pattern admits digits only
+	if e.Reboot {
+		if lang == "ja" {
+			return "サーバー起動時（時刻指定なし）", nil
+		}
+		return "When the server boots (no schedule)", nil
 	}
-	slices.Sort(vs)
-	vs = slices.Compact(vs)
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = strconv.Itoa(v)
+	s := maskSchedule(e.Schedule)
+	if !e.Valid {
+		if e.Random {
+			return "", errors.New("describe: a random (~) field has no fixed schedule")
+		}
+		if s.Minute == 0 || s.Hour == 0 || s.Dom == 0 || s.Month == 0 || s.Dow == 0 {
+			return "", errors.New("describe: a time field was rejected")
+		}
 	}
-	return strings.Join(out, ",")
+	if !s.DomStar && !s.DowStar {
+		// An empty day field (hand-built schedules only) never matches, so
+		// ORed with the other field it leaves that field alone: the same
+		// days as the other field ANDed with a full set.
+		switch {
+		case s.Dow == 0 && s.Dom != 0:
+			s.Dow, s.DowStar = allDow, true
+		case s.Dom == 0 && s.Dow != 0:
+			s.Dom, s.DomStar = allDom, true
+		}
+	}
+	if lang == "ja" {
+		if why := emptyField(s); why != "" {
+			return "実行されない（" + jaFieldName[why] + "の指定が空のため）", nil
+		}
+		js := jaSched{min: s.Minute, hour: uint64(s.Hour), dom: uint64(s.Dom), month: uint64(s.Month), dow: uint64(s.Dow), domStar: s.DomStar, dowStar: s.DowStar}
+		return js.describe(), nil
+	}
+	return describeEn(s), nil
 }
 
-// pointTimes lists the clock times ("09:03 and 09:56") of a plain list of
-// a few minutes in one hour, and is "" otherwise.
-func pointTimes(minText, hourText string) string {
-	if !plainList.MatchString(minText) || !strings.Contains(minText, ",") || !singleNumber.MatchString(hourText) {
-		return ""
+func checkLang(lang string) error {
+	switch lang {
+	case "en", "", "ja":
+		return nil
 	}
-	ms := strings.Split(minText, ",")
-	if len(ms) > pointLimit {
-		return ""
-	}
-	h, _ := strconv.Atoi(hourText)
-	ts := make([]string, len(ms))
-	for i, m := range ms {
-		mv, _ := strconv.Atoi(m)
-		ts[i] = fmt.Sprintf("%02d:%02d", h, mv)
-	}
-	n := len(ts)
-	return strings.Join(ts[:n-1], ", ") + " and " + ts[n-1]
+	return fmt.Errorf("describe: unsupported language %q (want en or ja)", lang)
 }
 
+// maskSchedule drops bits outside each field's range, which a hand-built
+// Schedule may carry.
+func maskSchedule(s crontab.Schedule) crontab.Schedule {
+	s.Minute &= 1<<60 - 1
+	s.Hour &= 1<<24 - 1
+	s.Dom &= allDom
+	s.Month &= allMonths
+	s.Dow &= allDow
+	return s
+}
+
+// emptyField names a field whose set is empty, or is "". cron accepts a
+// reversed range ("5-1") that selects nothing; otherwise only hand-built
+// schedules have an empty set.
+func emptyField(s crontab.Schedule) string {
+	switch {
+	case s.Minute == 0:
+		return "minute"
+	case s.Hour == 0:
+		return "hour"
+	case s.Month == 0:
+		return "month"
+	case s.Dom == 0 && s.Dow == 0:
+		return "day fields"
+	case (s.DomStar || s.DowStar) && s.Dom == 0:
+		return "day of month"
+	case (s.DomStar || s.DowStar) && s.Dow == 0:
+		return "day of week"
+	}
+	return ""
+}
+
+// enFieldName and jaFieldName name the fields for emptyField's result.
 var (
-	plainList    = regexp.MustCompile(`^\d+(,\d+)*$`)
-	singleNumber = regexp.MustCompile(`^\d+$`)
+	enFieldName = map[string]string{"minute": "the minute field selects", "hour": "the hour field selects", "month": "the month field selects",
+		"day fields": "the day fields select", "day of month": "the day-of-month field selects", "day of week": "the day-of-week field selects"}
+	jaFieldName = map[string]string{"minute": "分", "hour": "時", "month": "月", "day fields": "日付と曜日", "day of month": "日付", "day of week": "曜日"}
 )
 
-// leadingZeros matches a number's leading zeros, keeping its last digit.
-var leadingZeros = regexp.MustCompile(`\b0+(\d)`)
+// dayKind is what cron's day rule reduces to for one schedule.
+type dayKind int
+
+const (
+	daysEvery   dayKind = iota // every day of the months
+	daysDom                    // the days of the month alone
+	daysDow                    // the days of the week alone
+	daysAnd                    // both must match
+	daysOr                     // either suffices, neither covers every day
+	daysOrFullD                // either suffices, and the day of month is full
+	daysOrFullW                // either suffices, and the day of week is full
+)
+
+// classifyDays applies cron's rule (cron-semantics.md §1.4): AND when
+// either day field starts with '*', OR otherwise. Empty sets have been
+// ruled out by emptyField.
+func classifyDays(s crontab.Schedule) dayKind {
+	fullD, fullW := s.Dom == allDom, s.Dow == allDow
+	if s.DomStar || s.DowStar {
+		switch {
+		case fullD && fullW:
+			return daysEvery
+		case fullW:
+			return daysDom
+		case fullD:
+			return daysDow
+		}
+		return daysAnd
+	}
+	switch {
+	case fullD && fullW:
+		return daysEvery
+	case fullD:
+		return daysOrFullD
+	case fullW:
+		return daysOrFullW
+	}
+	return daysOr
+}
+
+// describeEn writes the English description: the times, then the days,
+// then a note.
+func describeEn(s crontab.Schedule) string {
+	if why := emptyField(s); why != "" {
+		return "Never runs: " + enFieldName[why] + " nothing"
+	}
+	kind := classifyDays(s)
+	if (kind == daysDom || kind == daysAnd) && missingDays(uint64(s.Dom), uint64(s.Month)).never {
+		// Every weekday comes on every date over the Gregorian cycle, so
+		// only dates that do not exist make an entry never fire.
+		return neverDatesEn(s)
+	}
+	return enTime(s.Minute, s.Hour) + enDays(s, kind)
+}
+
+// neverDatesEn explains an entry whose days do not exist in its months:
+// "Never runs: February has no 30th".
+func neverDatesEn(s crontab.Schedule) string {
+	ms := members(uint64(s.Month), 1, 12)
+	verb := " has no "
+	if len(ms) > 1 {
+		verb = " have no "
+	}
+	ds := members(uint64(s.Dom), 1, 31)
+	items := make([]string, len(ds))
+	for i, d := range ds {
+		items[i] = ordinal(d)
+	}
+	return "Never runs: " + monthsNoun(uint64(s.Month)) + verb + joinEnOr(items)
+}
+
+// enTime phrases the times of day, the set minutes × hours.
+func enTime(min uint64, hour uint32) string {
+	ms, hs := members(min, 0, 59), members(uint64(hour), 0, 23)
+	nm, nh := len(ms), len(hs)
+	list := func() string {
+		ts := make([]string, 0, nm*nh)
+		for _, h := range hs {
+			for _, m := range ms {
+				ts = append(ts, hhmm(h, m))
+			}
+		}
+		return "At " + joinEn(ts)
+	}
+	if nm == 1 {
+		m := ms[0]
+		switch {
+		case nh == 24 && m == 0:
+			return "Every hour, on the hour"
+		case nh == 24:
+			return fmt.Sprintf("At minute %d past every hour", m)
+		case nh <= 4:
+			return list()
+		}
+		if runs := segments(hs, 1); len(runs) <= 3 && len(segments(hs, 2)) == len(runs) {
+			// Every stretch of hours is at least two long: "Every hour from
+			// 00:00 through 03:00 and from 09:00 through 17:00".
+			parts := make([]string, len(runs))
+			for i, r := range runs {
+				parts[i] = "from " + hhmm(r[0], m) + " through " + hhmm(r[1], m)
+			}
+			return "Every hour " + joinEn(parts)
+		}
+		if _, st, _, ok := progression(uint64(hour), 0, 23); ok {
+			return fmt.Sprintf("Every %d hours from %s through %s", st, hhmm(hs[0], m), hhmm(hs[nh-1], m))
+		}
+		if nh <= 12 {
+			return list()
+		}
+		return fmt.Sprintf("At minute %d past %s", m, hoursNoun(hs))
+	}
+	// A period that divides the hour runs on across hour boundaries:
+	// with contiguous hours the fire times are one arithmetic sequence.
+	a, st, last, periodic := progression(min, 0, 59)
+	periodic = periodic && 60-last+a == st
+	if nm == 60 {
+		a, st, last, periodic = 0, 1, 59, true
+	}
+	if periodic && (a == 0 || nh < 24) && nm*nh > 4 {
+		every := "Every minute"
+		if st > 1 {
+			every = fmt.Sprintf("Every %d minutes", st)
+		}
+		if nh == 24 {
+			return every
+		}
+		if runs := segments(hs, 1); len(runs) <= 3 {
+			parts := make([]string, len(runs))
+			for i, r := range runs {
+				parts[i] = "from " + hhmm(r[0], a) + " through " + hhmm(r[1], last)
+			}
+			return every + " " + joinEn(parts)
+		}
+		if a == 0 {
+			return every + " during " + hoursNoun(hs)
+		}
+	}
+	if nm*nh <= 8 {
+		return list()
+	}
+	if runs := segments(ms, 3); len(runs) == 1 && nh <= 3 && nm >= 3 {
+		// "0-10 8": one stretch of minutes in a few hours.
+		parts := make([]string, nh)
+		for i, h := range hs {
+			parts[i] = "from " + hhmm(h, ms[0]) + " through " + hhmm(h, ms[nm-1])
+		}
+		return "Every minute " + joinEn(parts)
+	}
+	return "At " + minutesNoun(min, ms) + " past " + hoursNoun(hs)
+}
+
+// minutesNoun names minutes of the hour: "minutes 0 and 45", "minutes 0
+// through 10", "every 7th minute from 0 through 56".
+func minutesNoun(min uint64, ms []int) string {
+	if len(ms) == 1 {
+		return fmt.Sprintf("minute %d", ms[0])
+	}
+	if a, st, last, ok := progression(min, 0, 59); ok && len(ms) >= 5 {
+		return fmt.Sprintf("every %s minute from %d through %d", ordinal(st), a, last)
+	}
+	return "minutes " + runList(ms, 3)
+}
+
+// hoursNoun names hours: "every hour", "hour 9", "every hour from 9
+// through 17", "every 2nd hour from 1 through 23", "hours 0 through 3 and
+// 9 through 17".
+func hoursNoun(hs []int) string {
+	n := len(hs)
+	switch {
+	case n == 24:
+		return "every hour"
+	case n == 1:
+		return fmt.Sprintf("hour %d", hs[0])
+	case len(segments(hs, 2)) == 1:
+		return fmt.Sprintf("every hour from %d through %d", hs[0], hs[n-1])
+	}
+	var v uint64
+	for _, h := range hs {
+		v |= 1 << uint(h)
+	}
+	if a, st, last, ok := progression(v, 0, 23); ok && n >= 4 {
+		return fmt.Sprintf("every %s hour from %d through %d", ordinal(st), a, last)
+	}
+	return "hours " + runList(hs, 3)
+}
+
+// enDays phrases the days, including its leading separator: "" for every
+// day, ", Monday through Friday", " on the 1st of the month".
+func enDays(s crontab.Schedule, kind dayKind) string {
+	mo, dom, dow := uint64(s.Month), uint64(s.Dom), uint64(s.Dow)
+	allMo := s.Month == allMonths
+	inMonths := ""
+	if !allMo {
+		inMonths = " in " + monthsNoun(mo)
+	}
+	ofMonths := " of the month"
+	if !allMo {
+		ofMonths = " of " + monthsNoun(mo)
+	}
+	domGaps := func() string { return missingDaysEn(missingDays(dom, mo)) }
+	switch kind {
+	case daysEvery:
+		if allMo {
+			return ""
+		}
+		return ", every day" + inMonths
+	case daysOrFullD, daysOrFullW:
+		which := "month"
+		if kind == daysOrFullW {
+			which = "week"
+		}
+		out := ", every day"
+		if !allMo {
+			out += inMonths
+		}
+		return out + " (either day field matching suffices, and the day of the " + which + " covers every day)"
+	case daysDom:
+		ds := members(dom, 1, 31)
+		if len(ds) == 1 && bitsCount(mo) == 1 {
+			return " on " + monthsNoun(mo) + " " + fmt.Sprint(ds[0]) + domGaps()
+		}
+		return " on " + domNoun(dom) + ofMonths + domGaps()
+	case daysDow:
+		return weekdaysPhrase(dow) + inMonths
+	case daysAnd:
+		if k := weekBlock(dom); k > 0 && bitsCount(dow) == 1 {
+			return " on the " + [...]string{"first", "second", "third", "fourth"}[k-1] + " " + enWeekday[members(dow, 0, 6)[0]] + ofMonths
+		}
+		return " on " + domNoun(dom) + ofMonths + ", only if that day is " + weekdaysOr(dow) + domGaps()
+	}
+	// daysOr: the weekdays come in every month, also in months without
+	// the days of the month.
+	w := weekdaysPhrase(dow)
+	if strings.HasPrefix(w, ", ") {
+		w = " every " + w[2:]
+	}
+	note := ""
+	if missingDays(dom, mo).never {
+		// Cron accepts it, and only the weekdays ever run.
+		note = " (" + strings.TrimPrefix(neverDatesEn(s), "Never runs: ") + ", so only the days of the week run)"
+	}
+	return " on " + domNoun(dom) + ofMonths + ", and" + w + inMonths + note
+}
+
+// enWeekday names the days of the week, Sunday = 0 as in cron.
+var enWeekday = [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+
+// weekdaySegments groups weekdays into runs of three or more, Monday first
+// unless Sunday first gives fewer pieces (as jaWeekdays does).
+func weekdaySegments(dow uint64) [][2]int {
+	order := func(first int) [][2]int {
+		var ds []int
+		for i := 0; i < 7; i++ {
+			if d := (first + i) % 7; dow&(1<<uint(d)) != 0 {
+				ds = append(ds, d)
+			}
+		}
+		var segs [][2]int
+		for i := 0; i < len(ds); {
+			j := i
+			for j+1 < len(ds) && (ds[j+1]-ds[j]+7)%7 == 1 {
+				j++
+			}
+			if j-i >= 2 {
+				segs = append(segs, [2]int{ds[i], ds[j]})
+			} else {
+				for k := i; k <= j; k++ {
+					segs = append(segs, [2]int{ds[k], ds[k]})
+				}
+			}
+			i = j + 1
+		}
+		return segs
+	}
+	mon, sun := order(1), order(0)
+	if len(sun) < len(mon) {
+		return sun
+	}
+	return mon
+}
+
+// weekdaysPhrase is ", Monday through Friday" for one run and " on
+// Mondays and Fridays" (runs as "Monday through Wednesday") otherwise.
+func weekdaysPhrase(dow uint64) string {
+	segs := weekdaySegments(dow)
+	if len(segs) == 1 && segs[0][0] != segs[0][1] {
+		return ", " + enWeekday[segs[0][0]] + " through " + enWeekday[segs[0][1]]
+	}
+	// Mixed runs and single days read best as one list of plurals
+	// ("on Mondays, Tuesdays, Wednesdays and Fridays").
+	var items []string
+	for _, sg := range segs {
+		for d := sg[0]; ; d = (d + 1) % 7 {
+			items = append(items, enWeekday[d]+"s")
+			if d == sg[1] {
+				break
+			}
+		}
+	}
+	return " on " + joinEn(items)
+}
+
+// weekdaysOr is "a Friday or a Sunday", "Monday through Friday".
+func weekdaysOr(dow uint64) string {
+	segs := weekdaySegments(dow)
+	items := make([]string, len(segs))
+	for i, sg := range segs {
+		if sg[0] == sg[1] {
+			items[i] = "a " + enWeekday[sg[0]]
+		} else {
+			items[i] = enWeekday[sg[0]] + " through " + enWeekday[sg[1]]
+		}
+	}
+	return joinEnOr(items)
+}
+
+// domNoun names days of the month: "the 1st and 15th", "the 10th through
+// 20th", "odd-numbered days".
+func domNoun(dom uint64) string {
+	switch dom {
+	case 0xAAAAAAAA:
+		return "odd-numbered days"
+	case 0x55555554:
+		return "even-numbered days"
+	}
+	segs := segments(members(dom, 1, 31), 3)
+	items := make([]string, len(segs))
+	for i, sg := range segs {
+		items[i] = ordinal(sg[0])
+		if sg[0] != sg[1] {
+			items[i] += " through " + ordinal(sg[1])
+		}
+	}
+	return "the " + joinEn(items)
+}
+
+// monthsNoun names months: "January", "January and July", "January
+// through March".
+func monthsNoun(mo uint64) string {
+	segs := segments(members(mo, 1, 12), 3)
+	items := make([]string, len(segs))
+	for i, sg := range segs {
+		items[i] = enMonthNames[sg[0]-1]
+		if sg[0] != sg[1] {
+			items[i] += " through " + enMonthNames[sg[1]-1]
+		}
+	}
+	return joinEn(items)
+}
+
+// runList formats sorted values with runs of at least minRun as "a
+// through b": "0 through 3, 9 through 17 and 20".
+func runList(vs []int, minRun int) string {
+	segs := segments(vs, minRun)
+	items := make([]string, len(segs))
+	for i, sg := range segs {
+		items[i] = strconv.Itoa(sg[0])
+		if sg[0] != sg[1] {
+			items[i] += " through " + strconv.Itoa(sg[1])
+		}
+	}
+	return joinEn(items)
+}
+
+// hhmm is "09:05" (without fmt: descriptions are built in bulk).
+func hhmm(h, m int) string {
+	return string([]byte{byte('0' + h/10), byte('0' + h%10), ':', byte('0' + m/10), byte('0' + m%10)})
+}
+
+func bitsCount(v uint64) int { return len(members(v, 0, 63)) }
+
+// ordinal is "1st", "2nd", "3rd", "4th", "11th", "21st".
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return strconv.Itoa(n) + suffix
+}
+
+// joinEn joins "a", "a and b", "a, b and c".
+func joinEn(items []string) string { return joinWith(items, " and ") }
+
+// joinEnOr joins "a", "a or b", "a, b or c".
+func joinEnOr(items []string) string { return joinWith(items, " or ") }
+
+func joinWith(items []string, last string) string {
+	n := len(items)
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:n-1], ", ") + last + items[n-1]
+}
 
 // enMonthNames are the months in English, January = index 0.
 var enMonthNames = [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
@@ -214,8 +541,6 @@ var enMonthNames = [12]string{"January", "February", "March", "April", "May", "J
 // the days.
 func missingDaysEn(g monthGaps) string {
 	switch {
-	case g.never:
-		return " (never runs: no such date)"
 	case g.leapOnly && g.fires == 1 && len(g.skipped) == 0:
 		return " (leap years only)"
 	}
@@ -228,61 +553,10 @@ func missingDaysEn(g monthGaps) string {
 		for i, m := range g.skipped {
 			names[i] = enMonthNames[m-1]
 		}
-		list := names[0]
-		if n := len(names); n > 1 {
-			list = strings.Join(names[:n-1], ", ") + " or " + names[n-1]
-		}
-		parts = append(parts, "not in "+list)
+		parts = append(parts, "not in "+joinEnOr(names))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
 	return " (" + strings.Join(parts, "; ") + ")"
-}
-
-func bitList(v uint64, lo, hi int) []int {
-	var out []int
-	for i := lo; i <= hi; i++ {
-		if v&(1<<uint(i)) != 0 {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
-// oddEvenDays shortens lnquy's list of every odd (or every even) day of the
-// month, which a day-of-month step such as */2 produces, to its name.
-func oddEvenDays(out string, days []int) string {
-	odd, even := true, true
-	for i, d := range days {
-		odd = odd && d == 2*i+1
-		even = even && d == 2*i+2
-	}
-	var name string
-	switch {
-	case odd && len(days) == 16:
-		name = "on odd-numbered days of the month (1, 3, ..., 29, 31: the 31st and the next 1st both run)"
-	case even && len(days) == 15:
-		name = "on even-numbered days of the month (2, 4, ..., 28, 30)"
-	default:
-		return out
-	}
-	parts := make([]string, len(days))
-	for i, d := range days {
-		parts[i] = strconv.Itoa(d)
-	}
-	list := strings.Join(parts[:len(parts)-1], ", ") + ", and " + parts[len(parts)-1]
-	return strings.Replace(out, "on day "+list+" of the month", name, 1)
-}
-
-// lnquyDescription runs lnquy's describer, turning a panic into an error:
-// lnquy/cron v1.1.1 indexes out of range on some inputs (a month field
-// "1,1/1", found by fuzzing), and a description is never worth a crash.
-func lnquyDescription(d *lnquy.ExpressionDescriptor, expr string) (out string, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = "", fmt.Errorf("lnquy/cron cannot describe %q: %v", expr, r)
-		}
-	}()
-	return d.ToDescription(expr, lnquy.Locale_en)
 }

@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// This file is the Japanese describer. lnquy/cron's Japanese locale is a
-// word-for-word template ("次において実施03:00") that operations teams find
-// unreadable, so Japanese is built here from the fields' bit sets, phrased
-// the way an operations engineer writes a schedule in a runbook:
+// This file is the Japanese describer. A word-for-word template (as
+// lnquy/cron's Japanese locale was: "次において実施03:00") reads poorly to
+// operations teams, so Japanese is built here from the fields' bit sets,
+// phrased the way an operations engineer writes a schedule in a runbook:
 // "毎日 03:00", "月曜〜金曜の 08:30", "毎月1日と15日、および毎週金曜の 04:30".
 
 // jaWeekday names the days of the week, Sunday = 0 as in cron.

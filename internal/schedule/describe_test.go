@@ -123,51 +123,87 @@ func TestDescribeJa(t *testing.T) {
 	}
 }
 
-// TestDescribeEn pins the English wording: lnquy's text plus the clauses
-// and rewrites Describe adds where lnquy misleads.
+// TestDescribeEn pins the English wording, written from the bit sets.
+// Each line was read for naturalness and checked against the fire times.
 func TestDescribeEn(t *testing.T) {
 	tests := []struct{ spec, want string }{
-		{"0 9 * * 7", "At 09:00, only on Sunday"},
-		{"0 0 * * 0,7", "At 00:00, only on Sunday"},
+		// Times of day.
+		{"0 3 * * *", "At 03:00"},
 		{"0 12 * * *", "At 12:00"},
-		{"*/10 * * * sun-tue", "Every 10 minutes, Sunday through Tuesday"},
-		{"0 0 1 jan *", "At 00:00, on day 1 of the month, only in January"},
-		{"0 12 */2 * 1", "At 12:00, on odd-numbered days of the month (1, 3, ..., 29, 31: the 31st and the next 1st both run), and on Monday (only on days matching both the day of the month and the day of the week, because one day field starts with '*')"},
-		// A day-of-month step restarts every month: name the days, never
-		// "every N days".
-		{"0 3 */2 * *", "At 03:00, on odd-numbered days of the month (1, 3, ..., 29, 31: the 31st and the next 1st both run)"},
-		{"0 3 2-30/2 * *", "At 03:00, on even-numbered days of the month (2, 4, ..., 28, 30)"},
-		{"0 3 1-31/10 * *", "At 03:00, on day 1, 11, 21, and 31 of the month"},
-		{"0 3 */7 * *", "At 03:00, on day 1, 8, 15, 22, and 29 of the month"},
-		{"30 4 1,15 * 5", "At 04:30, on day 1 and 15 of the month, and on Friday (on days matching either the day of the month or the day of the week)"},
-		{"0 12 1-7 * */7", "At 12:00, between day 1 and 7 of the month, and on Sunday (only on days matching both the day of the month and the day of the week, because one day field starts with '*')"},
-		{"0 12 1-31 * 1", "At 12:00, between day 1 and 31 of the month, and on Monday (that is every day: either field matching suffices, and one of them covers every day)"},
-		// A step that breaks at the end of the hour or day is bounded.
-		{"*/7 * * * *", "Every 7 minutes, minutes 0 through 56 past the hour"},
-		{"0 */5 * * *", "At 0 minutes past the hour, every 5 hours, between 00:00 and 20:59"},
-		{"*/15 * * * *", "Every 15 minutes"},
-		{"5-59/15 * * * *", "Every 15 minutes, minutes 5 through 59 past the hour"},
-		{"0 */2 * * *", "At 0 minutes past the hour, every 2 hours"},
-		// Days missing from some months.
-		{"0 8 29 2 *", "At 08:00, on day 29 of the month, only in February (leap years only)"},
-		{"0 12 31 * *", "At 12:00, on day 31 of the month (not in February, April, June, September or November)"},
-		{"0 12 30 2 *", "At 12:00, on day 30 of the month, only in February (never runs: no such date)"},
-		{"0 12 29,30 * *", "At 12:00, on day 29 and 30 of the month (February only in leap years)"},
-		{"0 0 30 1-3 *", "At 00:00, on day 30 of the month, January through March (not in February)"},
-		// Numbers as lnquy repeats them, and a weekday field that ANDs
-		// with every day.
-		{"01 * * * *", "At 1 minute past the hour"},
 		{"00 05 * * *", "At 05:00"},
-		{"0 0 01-05 * *", "At 00:00, between day 1 and 5 of the month"},
-		{"0 12 * * 1-7", "At 12:00"},
-		{"0 0 */2 * 0-7", "At 00:00, on odd-numbered days of the month (1, 3, ..., 29, 31: the 31st and the next 1st both run)"},
-		// A few minutes in one hour are clock times, in order.
-		{"16,8 19 * * 5", "At 19:08 and 19:16, only on Friday"},
-		{"3,56,20 9 3 * *", "At 09:03, 09:20 and 09:56, on day 3 of the month"},
 		{"5,5 9 * * *", "At 09:05"},
-		{"16,8 */2 * * *", "At 8 and 16 minutes past the hour, every 2 hours"},
-		// An OR entry still fires on the weekday in short months.
-		{"0 0 31 * 5", "At 00:00, on day 31 of the month, and on Friday (on days matching either the day of the month or the day of the week)"},
+		{"16,8 19 * * 5", "At 19:08 and 19:16 on Fridays"},
+		{"0 0-6/2,20-23 * * *", "At 00:00, 02:00, 04:00, 06:00, 20:00, 21:00, 22:00 and 23:00"},
+		{"* * * * *", "Every minute"},
+		{"*/10 * * * *", "Every 10 minutes"},
+		{"*/15 * * * *", "Every 15 minutes"},
+		{"0,30 * * * *", "Every 30 minutes"},
+		{"*/45 * * * *", "At minutes 0 and 45 past every hour"},
+		{"0,45 * * * *", "At minutes 0 and 45 past every hour"},
+		{"5-59/15 * * * *", "At minutes 5, 20, 35 and 50 past every hour"},
+		{"*/7 * * * *", "At every 7th minute from 0 through 56 past every hour"},
+		{"1-59/2 * * * *", "At every 2nd minute from 1 through 59 past every hour"},
+		{"0-10 * * * *", "At minutes 0 through 10 past every hour"},
+		{"0-10 8 * * *", "Every minute from 08:00 through 08:10"},
+		{"* 8 * * *", "Every minute from 08:00 through 08:59"},
+		{"0 * * * *", "Every hour, on the hour"},
+		{"01 * * * *", "At minute 1 past every hour"},
+		{"0 */2 * * *", "Every 2 hours from 00:00 through 22:00"},
+		{"0 */5 * * *", "Every 5 hours from 00:00 through 20:00"},
+		{"30 1-23/2 * * *", "Every 2 hours from 01:30 through 23:30"},
+		{"0 9-17 * * *", "Every hour from 09:00 through 17:00"},
+		{"0 0-3,9-17 * * *", "Every hour from 00:00 through 03:00 and from 09:00 through 17:00"},
+		{"0 */6 * * *", "At 00:00, 06:00, 12:00 and 18:00"},
+		{"5 0-3,5,7,9,11-23 * * *", "At minute 5 past hours 0 through 3, 5, 7, 9 and 11 through 23"},
+		{"*/15 9-18 * * mon-fri", "Every 15 minutes from 09:00 through 18:45, Monday through Friday"},
+		{"*/30 0-5,22,23 * * *", "Every 30 minutes from 00:00 through 05:30 and from 22:00 through 23:30"},
+		{"*/10 1-23/2 * * *", "Every 10 minutes during every 2nd hour from 1 through 23"},
+		{"16,8 */2 * * *", "At minutes 8 and 16 past every 2nd hour from 0 through 22"},
+		// Days of the week; 7 and 0 are both Sunday.
+		{"30 8 * * 1-5", "At 08:30, Monday through Friday"},
+		{"0 9 * * 7", "At 09:00 on Sundays"},
+		{"0 0 * * 0,7", "At 00:00 on Sundays"},
+		{"0 0 * * sat,sun", "At 00:00 on Saturdays and Sundays"},
+		{"0 5 * * 1,2,3,5", "At 05:00 on Mondays, Tuesdays, Wednesdays and Fridays"},
+		{"*/10 * * * sun-tue", "Every 10 minutes, Sunday through Tuesday"},
+		{"0 12 * * 1-7", "At 12:00"},
+		// Days of the month and months: a day step restarts every month,
+		// so the days are named, never "every N days".
+		{"0 4 1 * *", "At 04:00 on the 1st of the month"},
+		{"0 3 */2 * *", "At 03:00 on odd-numbered days of the month"},
+		{"0 3 2-30/2 * *", "At 03:00 on even-numbered days of the month"},
+		{"0 3 1-31/10 * *", "At 03:00 on the 1st, 11th, 21st and 31st of the month"},
+		{"0 0 01-05 * *", "At 00:00 on the 1st through 5th of the month"},
+		{"0 0 1 1 *", "At 00:00 on January 1"},
+		{"30 23 31 12 *", "At 23:30 on December 31"},
+		{"0 0 * 1,7 *", "At 00:00, every day in January and July"},
+		{"0 3 1 */5 *", "At 03:00 on the 1st of January, June and November"},
+		{"0 6 * jan-mar mon-fri", "At 06:00, Monday through Friday in January through March"},
+		// Days missing from some months, and entries that never run.
+		{"0 8 29 2 *", "At 08:00 on February 29 (leap years only)"},
+		{"0 12 31 * *", "At 12:00 on the 31st of the month (not in February, April, June, September or November)"},
+		{"0 12 29,30 * *", "At 12:00 on the 29th and 30th of the month (February only in leap years)"},
+		{"0 0 30 1-3 *", "At 00:00 on the 30th of January through March (not in February)"},
+		{"0 12 30 2 *", "Never runs: February has no 30th"},
+		{"0 0 31 4,6 *", "Never runs: April and June have no 31st"},
+		{"0 0 30,31 2 *", "Never runs: February has no 30th or 31st"},
+		{"0 0 31 4,6 */5", "Never runs: April and June have no 31st"},
+		// Cron's day rule: OR when neither day field starts with '*'.
+		{"30 4 1,15 * 5", "At 04:30 on the 1st and 15th of the month, and on Fridays"},
+		{"0 0 31 * 5", "At 00:00 on the 31st of the month, and on Fridays"},
+		{"0 0 30 2 5", "At 00:00 on the 30th of February, and on Fridays in February (February has no 30th, so only the days of the week run)"},
+		{"0 0 1,15 jan,jul fri", "At 00:00 on the 1st and 15th of January and July, and on Fridays in January and July"},
+		{"36,55 18 29 8 mon-fri", "At 18:36 and 18:55 on the 29th of August, and every Monday through Friday in August"},
+		{"0 12 1-31 * 1", "At 12:00, every day (either day field matching suffices, and the day of the month covers every day)"},
+		{"0 12 1 * 0-7", "At 12:00, every day (either day field matching suffices, and the day of the week covers every day)"},
+		// ... and AND when one of them does.
+		{"0 12 */2 * 1", "At 12:00 on odd-numbered days of the month, only if that day is a Monday"},
+		{"0 12 1-7 * */7", "At 12:00 on the first Sunday of the month"},
+		{"0 12 8-14 6 */7", "At 12:00 on the second Sunday of June"},
+		{"0 0 13 * */5", "At 00:00 on the 13th of the month, only if that day is a Friday or a Sunday"},
+		{"0 0 1-10 * */3", "At 00:00 on the 1st through 10th of the month, only if that day is a Wednesday, a Saturday or a Sunday"},
+		{"0 0 29 2 */6", "At 00:00 on the 29th of February, only if that day is a Saturday or a Sunday (leap years only)"},
+		{"0 0 */2 * 0-7", "At 00:00 on odd-numbered days of the month"},
 	}
 	for _, tt := range tests {
 		if got := describeSpec(t, tt.spec, "en"); got != tt.want {
@@ -180,27 +216,32 @@ func TestDescribeEn(t *testing.T) {
 // each @ nickname, as the callers pass them.
 func TestDescribeNicknames(t *testing.T) {
 	tests := []struct{ nick, ja, en string }{
-		{"@hourly", "毎時00分", "Every hour"},
+		{"@hourly", "毎時00分", "Every hour, on the hour"},
 		{"@daily", "毎日 00:00", "At 00:00"},
 		{"@midnight", "毎日 00:00", "At 00:00"},
-		{"@weekly", "日曜の 00:00", "At 00:00, only on Sunday"},
-		{"@monthly", "毎月1日の 00:00", "At 00:00, on day 1 of the month"},
-		{"@yearly", "1月1日の 00:00", "At 00:00, on day 1 of the month, only in January"},
-		{"@annually", "1月1日の 00:00", "At 00:00, on day 1 of the month, only in January"},
+		{"@weekly", "日曜の 00:00", "At 00:00 on Sundays"},
+		{"@monthly", "毎月1日の 00:00", "At 00:00 on the 1st of the month"},
+		{"@yearly", "1月1日の 00:00", "At 00:00 on January 1"},
+		{"@annually", "1月1日の 00:00", "At 00:00 on January 1"},
+		{"@reboot", "サーバー起動時（時刻指定なし）", "When the server boots (no schedule)"},
 	}
 	for _, tt := range tests {
 		f, diags := crontab.Parse("nick", []byte(tt.nick+" /bin/true\n"), crontab.Options{})
 		if len(diags) > 0 || len(f.Entries) != 1 {
 			t.Fatalf("%s: parse: %v", tt.nick, diags)
 		}
-		var fields [5]string
-		for i, fd := range f.Entries[0].Fields {
-			fields[i] = fd.Text
-		}
+		e := f.Entries[0]
 		for lang, want := range map[string]string{"ja": tt.ja, "en": tt.en} {
-			got, err := Describe(fields, lang)
+			got, err := DescribeEntry(e, lang)
 			if err != nil || got != want {
-				t.Errorf("%s (%s): got %q, %v; want %q", tt.nick, lang, got, err, want)
+				t.Errorf("%s (%s): DescribeEntry = %q, %v; want %q", tt.nick, lang, got, err, want)
+			}
+			if e.Reboot {
+				continue
+			}
+			// The fields the parser filled in say the same.
+			if got, err := Describe(e.FieldTexts(), lang); err != nil || got != want {
+				t.Errorf("%s (%s): Describe = %q, %v; want %q", tt.nick, lang, got, err, want)
 			}
 		}
 	}
@@ -271,7 +312,6 @@ func TestDescribeErrors(t *testing.T) {
 		{[5]string{"61", "9", "*", "*", "*"}, "ja"},
 		{[5]string{"0", "24", "*", "*", "*"}, "ja"},
 		{[5]string{"0", "9", "*", "13", "*"}, "ja"},
-		{[5]string{"0", "9", "*", "*", "5-1"}, "ja"},
 		{[5]string{"", "", "", "", ""}, "ja"},
 	} {
 		if got, err := Describe(tt.fields, tt.lang); err == nil {
@@ -309,6 +349,12 @@ func BenchmarkDescribe(b *testing.B) {
 		{"*/15", "9-18", "*", "*", "mon-fri"},
 		{"30", "4", "1,15", "*", "5"},
 		{"0", "0", "*/2", "*", "1"},
+		// A worst case: long irregular lists in every field.
+		{"1-3,5,8-13,17,29-31,44,58", "0-3,6,9-11,14,17-20,23", "1,3,5-9,17,24-31", "1-3,8,10", "1,3,5"},
+	}
+	entries := make([]*crontab.Entry, len(specs))
+	for i, f := range specs {
+		entries[i] = &crontab.Entry{Schedule: mustSched(b, strings.Join(f[:], " ")), Valid: true}
 	}
 	for _, lang := range []string{"ja", "en"} {
 		b.Run(lang, func(b *testing.B) {
@@ -318,24 +364,64 @@ func BenchmarkDescribe(b *testing.B) {
 				}
 			}
 		})
+		// DescribeEntry is what the commands call: the entry is parsed
+		// once already.
+		b.Run("entry-"+lang, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				if _, err := DescribeEntry(entries[i%len(entries)], lang); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
-// TestLnquyPanicIsAnError: lnquy/cron v1.1.1 panics on some month fields;
-// Describe must return an error instead of crashing the command.
-func TestLnquyPanicIsAnError(t *testing.T) {
-	d, err := descriptor()
-	if err != nil {
-		t.Fatal(err)
+// TestDescribeEntry covers what only a parsed entry has: @reboot, entries
+// cron rejected, cronie's random ranges, and schedules that never fire.
+func TestDescribeEntry(t *testing.T) {
+	parse := func(line string) *crontab.Entry {
+		t.Helper()
+		f, _ := crontab.Parse("entry", []byte(line+"\n"), crontab.Options{})
+		if len(f.Entries) != 1 {
+			t.Fatalf("%q: %d entries", line, len(f.Entries))
+		}
+		return f.Entries[0]
 	}
-	if _, err := lnquyDescription(d, "0 0 1 1,1/1 0"); err == nil {
-		t.Log("lnquy no longer panics on this input; the guard stays for others")
+	tests := []struct {
+		name   string
+		entry  *crontab.Entry
+		en, ja string // "" means an error
+	}{
+		{"reboot", parse("@reboot /bin/true"), "When the server boots (no schedule)", "サーバー起動時（時刻指定なし）"},
+		{"nickname", parse("@weekly /bin/true"), "At 00:00 on Sundays", "日曜の 00:00"},
+		{"30 February", parse("0 0 30 2 * /bin/true"), "Never runs: February has no 30th", "2月30日の 00:00（存在しない日付のため実行されない）"},
+		// cron accepts a reversed range and selects nothing with it.
+		{"reversed weekdays", parse("0 9 * * 5-1 /bin/true"), "Never runs: the day-of-week field selects nothing", "実行されない（曜日の指定が空のため）"},
+		// Only the command is wrong: the schedule is still whole.
+		{"no command", parse("0 3 * * *"), "At 03:00", "毎日 03:00"},
+		{"bad hour", parse("0 25 * * * /bin/true"), "", ""},
+		{"random", parse("0~30 3 * * * /bin/true"), "", ""},
+		// Hand-built schedules may hold empty sets; an empty day field ORed
+		// with the other leaves the other alone.
+		{"no minute", &crontab.Entry{Valid: true, Schedule: crontab.Schedule{Hour: 1, Dom: allDom, Month: allMonths, Dow: allDow, DomStar: true, DowStar: true}},
+			"Never runs: the minute field selects nothing", "実行されない（分の指定が空のため）"},
+		{"empty weekday, OR", &crontab.Entry{Valid: true, Schedule: crontab.Schedule{Minute: 1, Hour: 1, Dom: 1 << 5, Month: allMonths}},
+			"At 00:00 on the 5th of the month", "毎月5日の 00:00"},
+		{"bits out of range", &crontab.Entry{Valid: true, Schedule: crontab.Schedule{Minute: 1<<60 | 1<<63, Hour: 1, Dom: allDom | 1, Month: allMonths | 1<<15, Dow: 0xFF, DomStar: true, DowStar: true}},
+			"Never runs: the minute field selects nothing", "実行されない（分の指定が空のため）"},
 	}
-	// Describe itself names the months of a step, so lnquy never sees it.
-	if got, err := Describe([5]string{"0", "0", "1", "1,1/1", "0"}, "en"); err != nil || got == "" {
-		t.Errorf("Describe = %q, %v; want a description", got, err)
+	for _, tt := range tests {
+		for lang, want := range map[string]string{"en": tt.en, "ja": tt.ja} {
+			got, err := DescribeEntry(tt.entry, lang)
+			switch {
+			case want == "" && err == nil:
+				t.Errorf("%s (%s): got %q, want an error", tt.name, lang, got)
+			case want != "" && (err != nil || got != want):
+				t.Errorf("%s (%s): got %q, %v; want %q", tt.name, lang, got, err, want)
+			}
+		}
 	}
-	if got, err := Describe([5]string{"0", "3", "1", "*/5", "*"}, "en"); err != nil || !strings.Contains(got, "January, June, and November") {
-		t.Errorf("Describe(*/5 months) = %q, %v; want the months named", got, err)
+	if _, err := DescribeEntry(parse("0 3 * * * /bin/true"), "fr"); err == nil {
+		t.Error("fr: no error")
 	}
 }

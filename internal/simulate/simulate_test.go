@@ -1,4 +1,4 @@
-package concurrency
+package simulate
 
 import (
 	"math/rand/v2"
@@ -380,9 +380,11 @@ func BenchmarkSimulate1000Jobs30Days(b *testing.B) {
 	jobs := randomJobs(rand.New(rand.NewPCG(7, 8)), 1000, from, 30)
 	opts := Options{From: from, To: from.AddDate(0, 0, 30), Loc: jst, MaxConcurrent: 50, MaxVCPU: 64, MaxMemoryMiB: 131072}
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		Simulate(jobs, opts)
 	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkSimulate1000Jobs7Days is the simulation inside lint's default

@@ -1,4 +1,4 @@
-package concurrency
+package simulate
 
 import (
 	"time"
@@ -171,7 +171,9 @@ type Storm struct {
 
 // Shift proposes to start a job Offset later than now. Unresolved is set
 // when no offset below one hour avoided every storm; the job then keeps
-// Offset 0.
+// Offset 0. In Analyze's Proposal, Offset is a whole number of minutes,
+// possibly negative, that keeps the job within its hour, and Unresolved
+// is never set (only jobs that move are listed).
 type Shift struct {
 	Job        string
 	Offset     time.Duration

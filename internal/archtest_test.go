@@ -29,8 +29,13 @@ var layers = [][]string{
 	{"cli"},
 }
 
-// leaves may import no internal package; any package may import them.
-var leaves = []string{"ghaction", "alerts", "safefs", "redact"}
+// leaves may import no internal package but the base leaves; any package
+// may import them.
+var leaves = []string{"ghaction", "alerts", "safefs", "redact", "escape"}
+
+// baseLeaves import no internal package at all, and leaves may use them:
+// the Action writes Markdown too, and escaping has one copy.
+var baseLeaves = []string{"escape"}
 
 // TestImportDirection enforces the architecture: imports point one way,
 // and nothing imports cli. A shortcut such as lint calling AWS fails here
@@ -73,8 +78,8 @@ func TestImportDirection(t *testing.T) {
 				}
 				depLayer, depLayered := layerOf[dep]
 				switch {
-				case leaf:
-					t.Errorf("%s imports %s: a leaf package imports nothing of ours", p.ImportPath, imp)
+				case leaf && (slices.Contains(baseLeaves, name) || !slices.Contains(baseLeaves, dep)):
+					t.Errorf("%s imports %s: a leaf package imports nothing of ours but %v (which import nothing)", p.ImportPath, imp, baseLeaves)
 				case slices.Contains(leaves, dep):
 					// Any package may use a leaf.
 				case !depLayered:

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/cronbridge/cronbridge/internal/deploy"
+	"github.com/cronbridge/cronbridge/internal/escape"
 	"github.com/cronbridge/cronbridge/internal/ghaction"
 )
 
@@ -43,7 +44,7 @@ func (a *actionRun) delegate(ctx context.Context) int {
 	}
 	if res != nil && res.TaskDefinitionARN != "" && cmd == ghaction.CommandDeploy {
 		kv = append(kv, [2]string{"task-definition-arn", res.TaskDefinitionARN})
-		fmt.Fprintf(&md, "Task definition: %s\n\n", codeSpan(res.TaskDefinitionARN))
+		fmt.Fprintf(&md, "Task definition: %s\n\n", escape.CodeSpan(res.TaskDefinitionARN))
 	}
 	if res != nil && res.Plan != nil {
 		if err := res.Plan.WriteMarkdown(&md); err != nil {
@@ -57,7 +58,7 @@ func (a *actionRun) delegate(ctx context.Context) int {
 		fmt.Fprintf(&md, "Result: exit code %d (see the log).\n\n", code)
 	}
 	if out.Len() > 0 {
-		md.WriteString("<details><summary>Result as JSON</summary>\n\n" + codeBlock(out.String()) + "\n</details>\n")
+		md.WriteString("<details><summary>Result as JSON</summary>\n\n" + escape.CodeBlock("", strings.TrimRight(out.String(), "\n")) + "\n</details>\n")
 	}
 	return a.finishDelegate(md.String(), kv, code)
 }
@@ -133,7 +134,7 @@ func (a *actionRun) migrate(ctx context.Context) int {
 	}
 	md, err := os.ReadFile(filepath.Join(outDir, "MIGRATION.md"))
 	if err != nil {
-		md = []byte("## cronbridge migrate\n\nNo report was written (exit code " + strconv.Itoa(code) + "); see the log.\n\n" + codeBlock(out.String()+errb.String()))
+		md = []byte("## cronbridge migrate\n\nNo report was written (exit code " + strconv.Itoa(code) + "); see the log.\n\n" + escape.CodeBlock("", strings.TrimRight(out.String()+errb.String(), "\n")))
 	}
 	return a.finishDelegate(string(md), nil, code)
 }
@@ -162,30 +163,4 @@ func (a *actionRun) crontab() string {
 		return "crontab"
 	}
 	return a.in.Crontab
-}
-
-// codeSpan and codeBlock quote text from the commands' output, which can
-// hold crontab text, so that it stays inert Markdown.
-func codeSpan(s string) string {
-	s = strings.ReplaceAll(strings.ReplaceAll(s, "\n", " "), "\r", " ")
-	fence := strings.Repeat("`", longestBacktickRun(s)+1)
-	return fence + " " + s + " " + fence
-}
-
-func codeBlock(s string) string {
-	fence := strings.Repeat("`", max(3, longestBacktickRun(s)+1))
-	return fence + "\n" + strings.TrimRight(s, "\n") + "\n" + fence + "\n"
-}
-
-func longestBacktickRun(s string) int {
-	best, cur := 0, 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '`' {
-			cur++
-			best = max(best, cur)
-		} else {
-			cur = 0
-		}
-	}
-	return best
 }

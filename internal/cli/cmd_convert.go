@@ -11,6 +11,7 @@ import (
 
 	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/diag"
+	"github.com/cronbridge/cronbridge/internal/escape"
 	"github.com/cronbridge/cronbridge/internal/report"
 )
 
@@ -152,6 +153,10 @@ func convertJobs(m *analysis.Model, now time.Time) []convertedJob {
 // writeConvertText prints one block per job: what a reviewer needs to check
 // a conversion by eye, while the verifier has already checked it by machine.
 func writeConvertText(w io.Writer, js []convertedJob) {
+	// Every field that holds crontab text is untrusted: escape.OneLine shows
+	// its control characters, so a carriage return cannot end the line and
+	// forge a workflow command when convert runs in a `run:` step.
+	e := escape.OneLine
 	for i, j := range js {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -160,12 +165,12 @@ func writeConvertText(w io.Writer, js []convertedJob) {
 		if name == "" {
 			name = "(unnamed)"
 		}
-		fmt.Fprintf(w, "%s:%d: %s\n", j.File, j.Line, name)
-		fmt.Fprintf(w, "  schedule:  %s (%s)\n", j.Schedule, j.Timezone)
+		fmt.Fprintf(w, "%s:%d: %s\n", e(j.File), j.Line, e(name))
+		fmt.Fprintf(w, "  schedule:  %s (%s)\n", e(j.Schedule), e(j.Timezone))
 		if d := j.Description["en"]; d != "" {
-			fmt.Fprintf(w, "  meaning:   %s\n", d)
+			fmt.Fprintf(w, "  meaning:   %s\n", e(d))
 		}
-		fmt.Fprintf(w, "  command:   %s\n", j.Command)
+		fmt.Fprintf(w, "  command:   %s\n", e(j.Command))
 		switch {
 		case len(j.Rules) == 0:
 			fmt.Fprintf(w, "  rules:     none (see the diagnostics below)\n")
@@ -175,7 +180,7 @@ func writeConvertText(w io.Writer, js []convertedJob) {
 				if k > 0 {
 					label = "          "
 				}
-				fmt.Fprintf(w, "  %s %s\n", label, r.ScheduleExpression)
+				fmt.Fprintf(w, "  %s %s\n", label, e(r.ScheduleExpression))
 			}
 		}
 		if !j.Enabled {

@@ -32,22 +32,6 @@ func TestRedactSecrets(t *testing.T) {
 	}
 }
 
-func TestEscapeControl(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"plain\ttext", "plain\ttext"},
-		{"a\rb", `a\rb`},
-		{"x\n::set-output name=y::z", `x\n::set-output name=y::z`},
-		{"\x1b[2Jcleared", `\x1b[2Jcleared`},
-		{"\u202egnp.exe", `\u202egnp.exe`},
-		{"\u0085next", `\x85next`},
-		{"日本語", "日本語"},
-	} {
-		if got := escapeControl(tc.in); got != tc.want {
-			t.Errorf("escapeControl(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 // TestPlanHidesValuesOnlyInAWS: an environment value someone set on a
 // managed rule's target in AWS is not in the config, so it must not reach
 // a plan (posted in PR comments); the config's own values still show.

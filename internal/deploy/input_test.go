@@ -102,21 +102,9 @@ func gfmCells(row string) []string {
 // crontab line as written, where an odd number of backslashes can stand
 // before a '|' (in the JSON of a command they are always doubled).
 func TestMarkdownPipesStayInCell(t *testing.T) {
-	base := testDesired("shop:v1")
-	d := testDesired("shop:v1")
-	d.Jobs = append(d.Jobs, DesiredJob{Name: "pipes", Expressions: []string{"rate(1 hour)"}, State: "ENABLED",
-		Command:     []string{"sh", "-c", `grep -E 'a|b' x \| y \\|| true`},
-		Description: `0 * * * * grep 'a\|b' x | wc -l \`})
-	p, err := MakePlan(d, observedFor(base), PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := p.WriteMarkdown(&b); err != nil {
-		t.Fatal(err)
-	}
+	out := planMarkdownWith(t, "pipes", []string{"sh", "-c", `grep -E 'a|b' x \| y \\|| true`}, `0 * * * * grep 'a\|b' x | wc -l \`)
 	found := false
-	for _, row := range strings.Split(b.String(), "\n") {
+	for _, row := range strings.Split(out, "\n") {
 		if !strings.HasPrefix(row, "| `") {
 			continue
 		}
@@ -126,7 +114,7 @@ func TestMarkdownPipesStayInCell(t *testing.T) {
 		}
 		if strings.Contains(row, "pipes") {
 			found = true
-			shown := strings.ReplaceAll(cells[len(cells)-1], zeroWidthSpace, "")
+			shown := strings.ReplaceAll(cells[len(cells)-1], "\u200b", "")
 			for _, want := range []string{`grep -E 'a|b' x \\| y \\\\|| true`, `grep 'a\|b' x | wc -l \`} {
 				if !strings.Contains(shown, want) {
 					t.Errorf("cell %q does not show %q", shown, want)
@@ -135,6 +123,41 @@ func TestMarkdownPipesStayInCell(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Fatalf("no row for job pipes in:\n%s", b.String())
+		t.Fatalf("no row for job pipes in:\n%s", out)
 	}
+}
+
+// TestMarkdownValuesShownAsTheyAre: a plan value is quoted with package
+// escape, so the Markdown shows it as it is (a backtick stays a backtick,
+// the span's fence grows instead) and a line break or control character
+// as a visible escape, never raw.
+func TestMarkdownValuesShownAsTheyAre(t *testing.T) {
+	out := planMarkdownWith(t, "quoted", []string{"sh", "-c", "echo `date`"}, "0 * * * * echo `date`\r::warning::x\x1b[2J")
+	for _, want := range []string{"``cronbridge job quoted: 0 * * * * echo `date`\\r::warning::x\\x1b[2J``", "``[\"sh\",\"-c\",\"echo `date`\"]``"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan Markdown does not show %q:\n%s", want, out)
+		}
+	}
+	if strings.ContainsAny(out, "\r\x1b") {
+		t.Errorf("raw control character in the plan Markdown:\n%q", out)
+	}
+}
+
+// planMarkdownWith renders the Markdown plan that creates one job with
+// the given command and description over the test config's other jobs.
+func planMarkdownWith(t *testing.T, name string, command []string, description string) string {
+	t.Helper()
+	base := testDesired("shop:v1")
+	d := testDesired("shop:v1")
+	d.Jobs = append(d.Jobs, DesiredJob{Name: name, Expressions: []string{"rate(1 hour)"}, State: "ENABLED",
+		Command: command, Description: description})
+	p, err := MakePlan(d, observedFor(base), PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := p.WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

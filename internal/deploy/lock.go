@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/cronbridge/cronbridge/internal/escape"
 )
 
 // The deploy lock. Two deploys of one tracking id must not interleave:
@@ -90,7 +91,7 @@ type lockInfo struct {
 }
 
 func (l lockInfo) String() string {
-	return fmt.Sprintf("held by %s since %s", escapeControl(l.holder), l.acquired.UTC().Format(time.RFC3339))
+	return fmt.Sprintf("held by %s since %s", escape.Control(l.holder), l.acquired.UTC().Format(time.RFC3339))
 }
 
 // ErrLocked is returned when the lock stays held for the whole timeout.

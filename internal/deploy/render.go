@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cronbridge/cronbridge/internal/escape"
 )
 
 // WriteJSON writes the plan as indented JSON (the contract in docs/deploy.md).
@@ -29,11 +31,11 @@ func (p *Plan) Summary() string {
 
 // WriteText writes a deterministic diff: "+" create, "~" update, "-"
 // delete, one line per changed field. Unchanged rules are only counted.
-// Control characters in values are escaped (escapeControl); a value
+// Control characters in values are shown as escapes (escape.Control); a value
 // withheld from the plan (Change.Hidden) reads "(value hidden)".
 func (p *Plan) WriteText(w io.Writer) error {
 	var b strings.Builder
-	e := escapeControl
+	e := escape.Control
 	td := p.TaskDefinition
 	if td.Register {
 		fmt.Fprintf(&b, "~ task definition %s: register a new revision\n", e(td.Family))
@@ -87,15 +89,17 @@ const (
 	hiddenValue   = "(value hidden)"
 )
 
-// WriteMarkdown writes the plan for a PR comment or step summary.
+// WriteMarkdown writes the plan for a PR comment or step summary. Values
+// are quoted with package escape: a code span its text cannot close, and
+// in the table one whose '|' cannot end the cell.
 func (p *Plan) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString("### cronbridge deploy plan\n\n")
 	td := p.TaskDefinition
 	if td.Register {
-		fmt.Fprintf(&b, "Task definition `%s`: new revision, container `%s` image `%s` → `%s`.\n\n", mdCode(td.Family), mdCode(td.Container), mdCode(td.CurrentImage), mdCode(td.Image))
+		fmt.Fprintf(&b, "Task definition %s: new revision, container %s image %s → %s.\n\n", escape.CodeSpan(td.Family), escape.CodeSpan(td.Container), escape.CodeSpan(td.CurrentImage), escape.CodeSpan(td.Image))
 	} else {
-		fmt.Fprintf(&b, "Task definition `%s`: unchanged (`%s`).\n\n", mdCode(td.Family), mdCode(td.CurrentARN))
+		fmt.Fprintf(&b, "Task definition %s: unchanged (%s).\n\n", escape.CodeSpan(td.Family), escape.CodeSpan(td.CurrentARN))
 	}
 	b.WriteString("| Rule | Action | Changes |\n|---|---|---|\n")
 	for _, r := range p.Rules {
@@ -106,60 +110,26 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 		for _, c := range r.Changes {
 			switch {
 			case c.Hidden && c.Op == "~":
-				cs = append(cs, fmt.Sprintf("~ `%s`: %s", mdCode(c.Field), hiddenChanged))
+				cs = append(cs, fmt.Sprintf("~ %s: %s", escape.TableCodeSpan(c.Field), hiddenChanged))
 			case c.Hidden:
-				cs = append(cs, fmt.Sprintf("− `%s`", mdCode(c.Field)))
+				cs = append(cs, fmt.Sprintf("− %s", escape.TableCodeSpan(c.Field)))
 			case c.Op == "+":
-				cs = append(cs, fmt.Sprintf("+ `%s`: `%s`", mdCode(c.Field), mdCode(c.New)))
+				cs = append(cs, fmt.Sprintf("+ %s: %s", escape.TableCodeSpan(c.Field), escape.TableCodeSpan(c.New)))
 			case c.Op == "-":
-				cs = append(cs, fmt.Sprintf("− `%s`", mdCode(c.Field)))
+				cs = append(cs, fmt.Sprintf("− %s", escape.TableCodeSpan(c.Field)))
 			default:
-				cs = append(cs, fmt.Sprintf("~ `%s`: `%s` → `%s`", mdCode(c.Field), mdCode(c.Old), mdCode(c.New)))
+				cs = append(cs, fmt.Sprintf("~ %s: %s → %s", escape.TableCodeSpan(c.Field), escape.TableCodeSpan(c.Old), escape.TableCodeSpan(c.New)))
 			}
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", mdCode(r.Name), r.Action, strings.Join(cs, "<br>"))
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", escape.TableCodeSpan(r.Name), r.Action, strings.Join(cs, "<br>"))
 	}
 	if q := p.Quota; q.Exceeded() {
-		fmt.Fprintf(&b, "\n**Over the quota:** event bus `%s` would hold %d rules, over its quota of %d rules per bus (`aws.rule_quota`).\n", q.EventBus, q.After, q.Limit)
+		fmt.Fprintf(&b, "\n**Over the quota:** event bus %s would hold %d rules, over its quota of %d rules per bus (`aws.rule_quota`).\n", escape.CodeSpan(q.EventBus), q.After, q.Limit)
 	}
 	fmt.Fprintf(&b, "\n**Plan:** %s.\n", p.Summary())
 	_, err := io.WriteString(w, b.String())
 	return err
 }
-
-// mdCode keeps a value inside a markdown code span and table cell. GFM
-// splits table cells at every '|' not escaped by a backslash, even inside
-// code spans, and drops the backslash of "\|" there: so each '|' is
-// written "\|". A backslash already before it would turn that into "\\|",
-// an escaped backslash followed by a cell-ending '|': a zero-width space
-// keeps the two apart (report.TableCodeSpan does the same; deploy may not
-// import report).
-func mdCode(s string) string {
-	s = strings.ReplaceAll(s, "`", "'")
-	s = strings.ReplaceAll(s, "\n", " ")
-	s = escapeControl(s)
-	if !strings.Contains(s, "|") {
-		return s
-	}
-	var b strings.Builder
-	prev := rune(0)
-	for _, r := range s {
-		if r == '|' {
-			if prev == '\\' {
-				b.WriteString(zeroWidthSpace)
-			}
-			b.WriteString(`\|`)
-		} else {
-			b.WriteRune(r)
-		}
-		prev = r
-	}
-	return b.String()
-}
-
-// zeroWidthSpace separates a value's backslash from the escape of the
-// '|' after it; it renders as nothing.
-const zeroWidthSpace = "\u200b"
 
 // writeAny writes v as compact JSON (used by tests to build inputs).
 func (p *Plan) writeAny(w io.Writer, v any) error {

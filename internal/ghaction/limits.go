@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cronbridge/cronbridge/internal/escape"
 )
 
 // MaxSummarySize is GitHub's limit on a step's summary file (1 MiB): the
@@ -23,7 +25,7 @@ func FullReportNote(path, runURL string) string {
 		b.WriteString("\n")
 		return b.String()
 	}
-	b.WriteString(" The full report is the file " + codeSpan(path))
+	b.WriteString(" The full report is the file " + escape.CodeSpan(path))
 	if runURL != "" {
 		b.WriteString(" in the workspace of [this run](" + runURL + ")")
 	} else {
@@ -132,31 +134,6 @@ func fenceRun(s string) string {
 		return ""
 	}
 	return s[:n]
-}
-
-// codeSpan quotes s as a Markdown code span whose fence s cannot close
-// (ghaction imports no other cronbridge package, so not report's).
-func codeSpan(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
-	longest, cur := 0, 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '`' {
-			cur++
-			longest = max(longest, cur)
-		} else {
-			cur = 0
-		}
-	}
-	fence := strings.Repeat("`", longest+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		return fence + " " + s + " " + fence
-	}
-	return fence + s + fence
 }
 
 // summarySize is the size of the summary file so far (0 when missing).

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"strings"
+
+	"github.com/cronbridge/cronbridge/internal/escape"
 )
 
 // The marker comments of crontab.after-cutover. They must not start with
@@ -59,7 +61,7 @@ func (p *Plan) WriteAfterCutover(w io.Writer) error {
 			b.WriteString(MarkerMigrated + ruleList(j) + markEOL)
 			b.WriteString("#")
 		} else {
-			b.WriteString(MarkerKept + oneLine(j.Reason) + markEOL)
+			b.WriteString(MarkerKept + escape.Control(j.Reason) + markEOL)
 		}
 		b.Write(line)
 		b.Write(ending)

@@ -13,6 +13,7 @@ import (
 	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/escape"
 	"github.com/cronbridge/cronbridge/internal/report"
 	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
@@ -24,7 +25,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 	var b bytes.Buffer
 	o := p.Options
 	migrated := p.Migrated()
-	fmt.Fprintf(&b, "# Migration report: %s\n\n", report.CodeSpan(p.baseName()))
+	fmt.Fprintf(&b, "# Migration report: %s\n\n", escape.CodeSpan(p.baseName()))
 	if !o.Now.IsZero() {
 		fmt.Fprintf(&b, "Generated %s.\n\n", o.Now.UTC().Format("2006-01-02 15:04 UTC"))
 	}
@@ -32,14 +33,14 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 		len(p.Jobs), plural(len(p.Jobs), "entry", "entries"), len(migrated), plural(len(migrated), "moves", "move"),
 		len(p.Jobs)-len(migrated), plural(len(p.Jobs)-len(migrated), "stays", "stay"))
 	fmt.Fprintf(&b, "Schedules are read in %s (dialect %s%s); EventBridge rules are in UTC.\n",
-		report.CodeSpan(o.Zone.String()), o.Parse.Dialect, map[bool]string{true: ", system crontab", false: ""}[o.Parse.System])
+		escape.CodeSpan(o.Zone.String()), o.Parse.Dialect, map[bool]string{true: ", system crontab", false: ""}[o.Parse.System])
 	switch {
 	case p.AppRoot == "":
 		b.WriteString("No application directory was given or found: commands keep their `cd`.\n")
 	case p.AppRootGuessed:
-		fmt.Fprintf(&b, "Application directory: %s, guessed from the commands' leading `cd` (override with `--app-root`); it should be the image's working directory.\n", report.CodeSpan(p.AppRoot))
+		fmt.Fprintf(&b, "Application directory: %s, guessed from the commands' leading `cd` (override with `--app-root`); it should be the image's working directory.\n", escape.CodeSpan(p.AppRoot))
 	default:
-		fmt.Fprintf(&b, "Application directory: %s (given with `--app-root`); it should be the image's working directory.\n", report.CodeSpan(p.AppRoot))
+		fmt.Fprintf(&b, "Application directory: %s (given with `--app-root`); it should be the image's working directory.\n", escape.CodeSpan(p.AppRoot))
 	}
 	b.WriteString("\nFiles: `cronbridge.yaml` (the config to review and deploy), `concurrency.svg`, `crontab.after-cutover` (install at the cutover minute)")
 	if o.CloudFormation {
@@ -58,9 +59,9 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 		}
 		rules := make([]string, len(j.Rules))
 		for i, r := range j.Rules {
-			rules[i] = report.TableCodeSpan(r)
+			rules[i] = escape.TableCodeSpan(r)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s |\n", j.Name, j.Entry.Line, report.TableCodeSpan(j.Entry.ScheduleText()), strings.Join(rules, "<br>"), status)
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s |\n", j.Name, j.Entry.Line, escape.TableCodeSpan(j.Entry.ScheduleText()), strings.Join(rules, "<br>"), status)
 	}
 
 	b.WriteString("\n## Jobs\n")
@@ -77,8 +78,8 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 			if j.Migrated {
 				continue
 			}
-			fmt.Fprintf(&b, "- **%s** (line %d, %s): %s\n", j.Name, j.Entry.Line, report.CodeSpan(j.Entry.ScheduleText()), report.EscapeMarkdown(j.Reason))
-			fmt.Fprintf(&b, "  - command: %s\n", report.CodeSpan(j.Entry.Command.Text))
+			fmt.Fprintf(&b, "- **%s** (line %d, %s): %s\n", j.Name, j.Entry.Line, escape.CodeSpan(j.Entry.ScheduleText()), escape.Markdown(j.Reason))
+			fmt.Fprintf(&b, "  - command: %s\n", escape.CodeSpan(j.Entry.Command.Text))
 			for _, d := range j.Findings {
 				fmt.Fprintf(&b, "  - %s\n", findingText(d))
 			}
@@ -101,19 +102,19 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 func (p *Plan) writeJobSection(b *bytes.Buffer, j *Job) {
 	e := j.Entry
 	fmt.Fprintf(b, "\n### %s\n\n", j.Name)
-	fmt.Fprintf(b, "- source: %s line %d, %s in %s\n", report.CodeSpan(p.baseName()), e.Line, report.CodeSpan(e.ScheduleText()), report.CodeSpan(j.Zone.String()))
+	fmt.Fprintf(b, "- source: %s line %d, %s in %s\n", escape.CodeSpan(p.baseName()), e.Line, escape.CodeSpan(e.ScheduleText()), escape.CodeSpan(j.Zone.String()))
 	if e.User != nil {
-		fmt.Fprintf(b, "- user: runs as %s on the server; in ECS it runs as the image's `USER` (or the task definition's `user`)\n", report.CodeSpan(e.User.Text))
+		fmt.Fprintf(b, "- user: runs as %s on the server; in ECS it runs as the image's `USER` (or the task definition's `user`)\n", escape.CodeSpan(e.User.Text))
 	}
 	if d := j.Description["ja"]; d != "" {
-		fmt.Fprintf(b, "- 日本語: %s\n", report.EscapeMarkdown(d))
+		fmt.Fprintf(b, "- 日本語: %s\n", escape.Markdown(d))
 	}
 	if d := j.Description["en"]; d != "" {
-		fmt.Fprintf(b, "- English: %s\n", report.EscapeMarkdown(d))
+		fmt.Fprintf(b, "- English: %s\n", escape.Markdown(d))
 	}
 	b.WriteString("- EventBridge rules (UTC):\n")
 	for i, r := range j.Rules {
-		fmt.Fprintf(b, "  - %s: %s\n", report.CodeSpan(j.RuleNames[i]), report.CodeSpan(r))
+		fmt.Fprintf(b, "  - %s: %s\n", escape.CodeSpan(j.RuleNames[i]), escape.CodeSpan(r))
 	}
 	exact := "yes, verified by the converter over its whole horizon"
 	if j.Duplicates > 0 {
@@ -132,18 +133,18 @@ func (p *Plan) writeJobSection(b *bytes.Buffer, j *Job) {
 	b.WriteString("\nContainer command:\n\n")
 	b.WriteString(fenced("json", jsonArray(j.Command.Exec)))
 	if j.Command.Fallback {
-		fmt.Fprintf(b, "\nKept as a shell command: %s.\n", report.EscapeMarkdown(strings.TrimSuffix(j.Command.Reason, ".")))
+		fmt.Fprintf(b, "\nKept as a shell command: %s.\n", escape.Markdown(strings.TrimSuffix(j.Command.Reason, ".")))
 	}
 	if len(j.Command.Notes) > 0 {
 		b.WriteString("\nRewrite notes:\n\n")
 		for _, n := range j.Command.Notes {
-			fmt.Fprintf(b, "- %s\n", report.EscapeMarkdown(n))
+			fmt.Fprintf(b, "- %s\n", escape.Markdown(n))
 		}
 	}
 	if len(j.Env) > 0 {
 		b.WriteString("\nEnvironment:\n\n| name | value |\n|---|---|\n")
 		for _, k := range slices.Sorted(maps.Keys(j.Env)) {
-			fmt.Fprintf(b, "| %s | %s |\n", report.TableCodeSpan(k), report.TableCodeSpan(j.Env[k]))
+			fmt.Fprintf(b, "| %s | %s |\n", escape.TableCodeSpan(k), escape.TableCodeSpan(j.Env[k]))
 		}
 	}
 	size := []string{}
@@ -166,9 +167,9 @@ func (p *Plan) writeJobSection(b *bytes.Buffer, j *Job) {
 
 // findingText is one diagnostic as Markdown inline text.
 func findingText(d crontab.Diagnostic) string {
-	s := fmt.Sprintf("%s %s %s: %s", d.Severity, d.Code, report.CodeSpan(d.Pos.String()), report.EscapeMarkdown(d.Message))
+	s := fmt.Sprintf("%s %s %s: %s", d.Severity, d.Code, escape.CodeSpan(d.Pos.String()), escape.Markdown(d.Message))
 	if d.Hint != "" {
-		s += " (" + report.EscapeMarkdown(d.Hint) + ")"
+		s += " (" + escape.Markdown(d.Hint) + ")"
 	}
 	return s
 }
@@ -198,13 +199,13 @@ func (p *Plan) writeEnvSection(b *bytes.Buffer) {
 		return
 	}
 	for _, v := range env.Copied {
-		fmt.Fprintf(b, "- %s (line %d): copied into the environment of the jobs below it.\n", report.CodeSpan(v.Name+"="+v.Raw), v.Pos.Line)
+		fmt.Fprintf(b, "- %s (line %d): copied into the environment of the jobs below it.\n", escape.CodeSpan(v.Name+"="+v.Raw), v.Pos.Line)
 	}
 	for _, v := range env.Reported {
-		fmt.Fprintf(b, "- %s (line %d): not copied; %s.\n", report.CodeSpan(v.Name+"="+v.Raw), v.Pos.Line, analysis.EnvReason(v.Name))
+		fmt.Fprintf(b, "- %s (line %d): not copied; %s.\n", escape.CodeSpan(v.Name+"="+v.Raw), v.Pos.Line, analysis.EnvReason(v.Name))
 	}
 	for _, v := range env.Mail {
-		fmt.Fprintf(b, "- %s (line %d): not copied; cron mailed the jobs' output, ECS does not. See *Notifications* in the checklist.\n", report.CodeSpan(v.Name+"="+v.Raw), v.Pos.Line)
+		fmt.Fprintf(b, "- %s (line %d): not copied; cron mailed the jobs' output, ECS does not. See *Notifications* in the checklist.\n", escape.CodeSpan(v.Name+"="+v.Raw), v.Pos.Line)
 	}
 }
 
@@ -301,7 +302,7 @@ func (p *Plan) writeChecklist(b *bytes.Buffer) {
 			}
 		}
 		if len(to) > 0 {
-			fmt.Fprintf(b, "cron mailed output to %s; ECS mails nothing. ", report.CodeSpan(strings.Join(to, ", ")))
+			fmt.Fprintf(b, "cron mailed output to %s; ECS mails nothing. ", escape.CodeSpan(strings.Join(to, ", ")))
 		} else {
 			b.WriteString("cron's mail was switched off (`MAILTO=\"\"`); ECS mails nothing either. ")
 		}
@@ -364,12 +365,12 @@ const notificationPattern = `{
   }
 }`
 
-// fenced writes text as a fenced code block with report.CodeBlock, the
+// fenced writes text as a fenced code block with escape.CodeBlock, the
 // project's one fuzzed implementation: untrusted text cannot close the
 // fence, its control and bidi characters show, and no line of it reads as
 // a workflow command.
 func fenced(lang, text string) string {
-	return report.CodeBlock(lang, text)
+	return escape.CodeBlock(lang, text)
 }
 
 // indent prefixes every non-empty line, to nest a block in a list item.

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/cronbridge/cronbridge/internal/escape"
 )
 
 // Finding kinds of an audit.
@@ -194,17 +196,11 @@ func WriteAuditMarkdown(w io.Writer, fs []Finding) error {
 		if !f.Fire.IsZero() {
 			fire = f.Fire.UTC().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", fire, f.Job, f.Kind, mdCell(f.Message))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", fire, escape.TableCodeSpan(f.Job), f.Kind, escape.Markdown(f.Message))
 	}
 	fmt.Fprintf(&b, "\n%s\n", summary(fs))
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// mdCell keeps a message inside its table cell.
-func mdCell(s string) string {
-	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;")
-	return r.Replace(s)
 }
 
 func counts(fs []Finding) map[string]int {

@@ -1,6 +1,6 @@
 package prcheck
 
-import "github.com/cronbridge/cronbridge/internal/report"
+import "github.com/cronbridge/cronbridge/internal/escape"
 
 // maxCell is the most characters of untrusted text one table cell shows. A
 // 100 KB crontab line must not eat the comment's 65,536-character budget.
@@ -11,10 +11,10 @@ const maxCell = 160
 
 // text renders untrusted text as inert inline Markdown, clipped to a cell.
 func text(s string) string {
-	return report.EscapeMarkdown(report.Truncate(s, maxCell))
+	return escape.Markdown(escape.Truncate(s, maxCell))
 }
 
 // code renders untrusted text as a code span for a table cell, clipped.
 func code(s string) string {
-	return report.TableCodeSpan(report.Truncate(s, maxCell))
+	return escape.TableCodeSpan(escape.Truncate(s, maxCell))
 }

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/report"
+	"github.com/cronbridge/cronbridge/internal/escape"
 )
 
 // Report is everything the comment shows.
@@ -46,7 +46,7 @@ func (r Report) more() string {
 	if r.FullReport == "" {
 		return "not shown"
 	}
-	return "in the full report, " + report.CodeSpan(r.FullReport) + " (the action's report-markdown output)"
+	return "in the full report, " + escape.CodeSpan(r.FullReport) + " (the action's report-markdown output)"
 }
 
 // maxBlockLine and maxBlock bound untrusted text in code blocks, for the
@@ -64,7 +64,7 @@ func (r Report) clipBlock(s string) string {
 	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		lines[i] = report.Truncate(l, maxBlockLine)
+		lines[i] = escape.Truncate(l, maxBlockLine)
 	}
 	s = strings.Join(lines, "\n")
 	if len(s) > maxBlock {
@@ -84,12 +84,12 @@ const maxRows = 50
 
 // Markdown renders the comment (without the sticky marker, which the
 // caller adds). Every piece of crontab text goes through report's
-// Markdown helpers (text, code, report.CodeSpan or report.CodeBlock).
+// Markdown helpers (text, code, escape.CodeSpan or escape.CodeBlock).
 func Markdown(r Report) string {
 	var b strings.Builder
 	b.WriteString("## cronbridge: schedule check\n\n")
 	counts := Counts(r.Changes)
-	file := report.CodeSpan(report.Truncate(r.File, maxCell))
+	file := escape.CodeSpan(escape.Truncate(r.File, maxCell))
 	if !HasChanges(r.Changes) {
 		fmt.Fprintf(&b, "**No schedule changes** in %s (%s unchanged).\n\n", file, plural(counts[Unchanged], "job"))
 	} else {
@@ -118,7 +118,7 @@ func Markdown(r Report) string {
 	switch {
 	case r.Plan != "":
 		b.WriteString("<details><summary>Deploy plan</summary>\n\n")
-		b.WriteString(report.CodeBlock("", r.clipBlock(r.Plan)))
+		b.WriteString(escape.CodeBlock("", r.clipBlock(r.Plan)))
 		b.WriteString("\n</details>\n\n")
 	case r.PlanNote != "":
 		fmt.Fprintf(&b, "_Deploy plan: %s._\n\n", text(r.PlanNote))
@@ -163,16 +163,16 @@ func (r Report) writeJobs(b *strings.Builder) {
 			if i > 0 {
 				d.WriteString("\n")
 			}
-			fmt.Fprintf(&d, "# %s (%s)\n", report.OneLine(report.Truncate(c.Name, maxCommand)), c.Status)
+			fmt.Fprintf(&d, "# %s (%s)\n", escape.OneLine(escape.Truncate(c.Name, maxCommand)), c.Status)
 			if c.Old != nil {
-				d.WriteString("- " + report.OneLine(report.Truncate(c.Old.Command, maxCommand)) + "\n")
+				d.WriteString("- " + escape.OneLine(escape.Truncate(c.Old.Command, maxCommand)) + "\n")
 			}
 			if c.New != nil {
-				d.WriteString("+ " + report.OneLine(report.Truncate(c.New.Command, maxCommand)) + "\n")
+				d.WriteString("+ " + escape.OneLine(escape.Truncate(c.New.Command, maxCommand)) + "\n")
 			}
 		}
 		b.WriteString("<details><summary>Commands</summary>\n\n")
-		b.WriteString(report.CodeBlock("diff", r.clipBlock(d.String())))
+		b.WriteString(escape.CodeBlock("diff", r.clipBlock(d.String())))
 		b.WriteString("\n</details>\n\n")
 	}
 }

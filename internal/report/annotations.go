@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/escape"
 )
 
 // maxAnnotationMessage bounds an annotation's message: GitHub shows only
@@ -53,9 +54,9 @@ func WriteAnnotations(w io.Writer, diags []crontab.Diagnostic) error {
 			}
 		}
 		props = append(props, "title="+EscapeWorkflowProperty(oneLine(d.Code, false)))
-		msg := oneLine(Truncate(d.Message, maxAnnotationMessage), false)
+		msg := oneLine(escape.Truncate(d.Message, maxAnnotationMessage), false)
 		if d.Hint != "" {
-			msg += "\nhint: " + oneLine(Truncate(d.Hint, maxAnnotationMessage), false)
+			msg += "\nhint: " + oneLine(escape.Truncate(d.Hint, maxAnnotationMessage), false)
 		}
 		b.WriteString("::" + cmd + " " + strings.Join(props, ",") + "::" + EscapeWorkflowData(msg) + "\n")
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cronbridge/cronbridge/internal/escape"
 	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
@@ -105,7 +106,7 @@ func WriteGantt(w io.Writer, day simulate.BusiestDay, opts GanttOptions) error {
 // everything else with '_': Mermaid has no escaping for section and task
 // names, and ':', '#', ';', newlines or backticks would change the chart.
 func mermaidText(s string) string {
-	s = Truncate(s, 80)
+	s = escape.Truncate(s, 80)
 	var b strings.Builder
 	for _, r := range s {
 		switch {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cronbridge/cronbridge/internal/escape"
 	"github.com/cronbridge/cronbridge/internal/simulate"
 )
 
@@ -68,7 +69,7 @@ func WriteProfileTable(w io.Writer, p simulate.Profile, m Metric, zone string) e
 		m = MetricStarts
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s per hour of the week (%s)\n\n", capitalize(m.String()), EscapeMarkdown(zone))
+	fmt.Fprintf(&b, "%s per hour of the week (%s)\n\n", capitalize(m.String()), escape.Markdown(zone))
 	b.WriteString("| Hour |")
 	for _, d := range weekdays {
 		b.WriteString(" " + d + " |")

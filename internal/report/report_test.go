@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/escape"
 	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
@@ -317,36 +318,20 @@ func TestMarkdownIsInert(t *testing.T) {
 		t.Fatalf("%d lines, want header + %d rows", len(lines), len(SortDiagnostics(diags)))
 	}
 	for _, line := range lines {
-		if n := cellSeparators(line); n != 5 {
+		if n := escape.CellSeparators(line); n != 5 {
 			t.Errorf("%d cell separators in %.120q, want 5", n, line)
 		}
 		rest := strings.ReplaceAll(line, "<br>", "")
 		if strings.Contains(rest, "<") {
 			t.Errorf("raw '<' (HTML) in %.120q", line)
 		}
-		if i := strings.Index(rest, "@"); i >= 0 && !strings.HasPrefix(rest[i+1:], zeroWidthSpace) {
-			t.Errorf("mention-able '@' in %.120q", line)
-		}
-	}
-}
-
-// cellSeparators counts the '|' that GFM splits a table row at: those not
-// escaped by an odd number of backslashes.
-func cellSeparators(line string) int {
-	n, bs := 0, 0
-	for _, r := range line {
-		switch r {
-		case '\\':
-			bs++
-			continue
-		case '|':
-			if bs%2 == 0 {
-				n++
+		// GitHub mentions only an '@' after a non-word character.
+		for i := 0; i < len(rest); i++ {
+			if rest[i] == '@' && (i == 0 || !isAlnum(rest[i-1])) && !strings.HasPrefix(rest[i+1:], "\u200b") {
+				t.Errorf("mention-able '@' in %.120q", line)
 			}
 		}
-		bs = 0
 	}
-	return n
 }
 
 // sarifValidator finds Microsoft's SARIF Multitool, which `make test`
@@ -656,21 +641,6 @@ func TestFormats(t *testing.T) {
 	}
 }
 
-func TestTruncate(t *testing.T) {
-	tests := []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"abc", 3, "abc"}, {"abcd", 3, "ab…"}, {"日本語です", 3, "日本…"}, {"x", 0, ""},
-	}
-	for _, tt := range tests {
-		if got := Truncate(tt.in, tt.n); got != tt.want {
-			t.Errorf("Truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
-		}
-	}
-}
-
 // TestTextFormatsShowControls puts every kind of dangerous rune in every
 // field a crontab reaches and checks that the text, annotation and
 // Markdown formats print none raw (line breaks between records aside).
@@ -687,10 +657,14 @@ func TestTextFormatsShowControls(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range b.String() {
-			if r != '\n' && dangerousRune(r) {
+			if r != '\n' && escape.Dangerous(r) {
 				t.Errorf("%s: raw %U in %q", f, r, b.String())
 				break
 			}
 		}
 	}
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

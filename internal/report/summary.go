@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cronbridge/cronbridge/internal/escape"
 	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
 )
 
@@ -32,7 +33,7 @@ func WriteConcurrencySummary(w io.Writer, res *concurrency.Result) error {
 	}
 	at := func(t time.Time) string { return t.In(loc).Format("Mon 2006-01-02 15:04") }
 	zone := loc.String()
-	fmt.Fprintf(&b, "Simulated %s to %s (%s).\n\n", at(res.From), at(res.To), EscapeMarkdown(zone))
+	fmt.Fprintf(&b, "Simulated %s to %s (%s).\n\n", at(res.From), at(res.To), escape.Markdown(zone))
 
 	p := res.Peaks.Concurrent
 	if p.Count == 0 {
@@ -56,7 +57,7 @@ func WriteConcurrencySummary(w io.Writer, res *concurrency.Result) error {
 				break
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s to %s | %d |\n",
-				TableCodeSpan(o.Job), at(o.Start), at(o.PrevStart), o.PrevEnd.In(loc).Format("15:04"), o.Count)
+				escape.TableCodeSpan(o.Job), at(o.Start), at(o.PrevStart), o.PrevEnd.In(loc).Format("15:04"), o.Count)
 		}
 		writeCut(&b, len(res.SelfOverlaps))
 	}
@@ -95,7 +96,7 @@ func WriteConcurrencySummary(w io.Writer, res *concurrency.Result) error {
 			if s.Unresolved {
 				off = "no free slot within the hour"
 			}
-			fmt.Fprintf(&b, "| %s | %s |\n", TableCodeSpan(s.Job), off)
+			fmt.Fprintf(&b, "| %s | %s |\n", escape.TableCodeSpan(s.Job), off)
 		}
 		writeCut(&b, len(res.Stagger))
 		if c := res.StaggerCheck; c != nil {
@@ -127,7 +128,7 @@ func nameList(names []string) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(names)-i))
 			break
 		}
-		parts = append(parts, TableCodeSpan(n))
+		parts = append(parts, escape.TableCodeSpan(n))
 	}
 	return strings.Join(parts, ", ")
 }

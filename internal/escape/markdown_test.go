@@ -1,4 +1,4 @@
-package report
+package escape
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestEscapeMarkdown(t *testing.T) {
+func TestMarkdown(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"plain text stays", "plain text 1.5", "plain text 1.5"},
 		{"harmless punctuation stays", "run -e production (daily) x=1 a.b: c/d", "run -e production (daily) x=1 a.b: c/d"},
@@ -15,7 +15,10 @@ func TestEscapeMarkdown(t *testing.T) {
 		{"html is inert", "<img onerror=alert(1)>", "&lt;img onerror=alert(1)&gt;"},
 		{"closing tag is inert", "</details>", "&lt;/details&gt;"},
 		{"entities are inert", "&amp; &&", "&amp;amp; &amp;&amp;"},
-		{"mention is broken", "@org/team a@b", "@\u200borg/team a@\u200bb"},
+		{"mention is broken", "@org/team (@me) x:@y", "@\u200borg/team (@\u200bme) x:@\u200by"},
+		{"mention after a non-ASCII letter is broken", "é@team", "é@\u200bteam"},
+		{"e-mail address stays as written", "ops@example.com a.b-c_d@example.co.jp", "ops@example.com a.b-c_d@example.co.jp"},
+		{"zero-width space after an e-mail '@' stays reversible", "a@\u200bb", "a@\u200b\u200bb"},
 		{"line break is visible", "a\nb", `a\\nb`},
 		{"bidi override is visible", "a\u202eb", `a\\u202eb`},
 		{"emphasis links and strikes", "**b** _i_ [l](u) ~~s~~ ![x](y)", `\*\*b\*\* \_i\_ \[l\](u) \~\~s\~\~ !\[x\](y)`},
@@ -51,11 +54,10 @@ func TestEscapeMarkdown(t *testing.T) {
 		{"GH reference is inert", "see GH-42", "see GH-\u200b42"},
 		{"bare url is inert", "see https://evil.example/x", "see https:\u200b//evil.example/x"},
 		{"www is inert", "WWW.evil.example", "WWW\u200b.evil.example"},
-		{"email is inert", "ops@example.com", "ops@\u200bexample.com"},
 	}
 	for _, tt := range tests {
-		if got := EscapeMarkdown(tt.in); got != tt.want {
-			t.Errorf("%s: EscapeMarkdown(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		if got := Markdown(tt.in); got != tt.want {
+			t.Errorf("%s: Markdown(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
 		}
 	}
 }
@@ -104,7 +106,7 @@ func TestCodeBlock(t *testing.T) {
 	}
 }
 
-// unescapeMarkdown undoes EscapeMarkdown's escapes (backslash before ASCII
+// unescapeMarkdown undoes Markdown's escapes (backslash before ASCII
 // punctuation, the three references, the space after '@'), to check that
 // escaping loses nothing.
 func unescapeMarkdown(e string) string {
@@ -132,7 +134,7 @@ func unescapeMarkdown(e string) string {
 	return dropLinkBreaks(b.String())
 }
 
-// dropLinkBreaks removes the zero-width spaces EscapeMarkdown puts into
+// dropLinkBreaks removes the zero-width spaces Markdown puts into
 // "#1", "://" and "www." (see breakLink). After removing one, the rune
 // that follows is copied as it is: it may be an input zero-width space.
 func dropLinkBreaks(s string) string {
@@ -170,7 +172,7 @@ func escaped(s string, i int) bool {
 func checkVisible(t *testing.T, what, s string, allowed string) {
 	t.Helper()
 	for _, r := range s {
-		if dangerousRune(r) && !strings.ContainsRune(allowed, r) {
+		if Dangerous(r) && !strings.ContainsRune(allowed, r) {
 			t.Fatalf("%s = %q: raw %U", what, s, r)
 		}
 	}
@@ -182,20 +184,20 @@ func workflowCommand(line string) bool {
 	return strings.HasPrefix(t, "::") || strings.HasPrefix(t, "##[")
 }
 
-// FuzzEscapeMarkdown checks EscapeMarkdown's promises on any input: one
+// FuzzMarkdown checks Markdown's promises on any input: one
 // valid line that shows its control characters, no raw HTML or entity, no
 // live mention, no unescaped punctuation that could start code, emphasis,
 // links, strikethrough or math or split a table cell, nothing that starts
 // a block or a workflow command at the start of a line; and nothing lost.
-func FuzzEscapeMarkdown(f *testing.F) {
+func FuzzMarkdown(f *testing.F) {
 	for _, s := range []string{"@org/team", "<img onerror=x>", "a|b", "`x`", "\\`", "line\nbreak", "::error::x",
 		"日本語", "snake_case", "_a_", "# h", "1. x", "  - x", "&amp;", "\u202e", "a@\u200bb", "\xff",
 		"#1", "#\u200b1", "https://x", ":\u200b//", "www.x", "www\u200b\u200b.", "#\\1", "gh-\u200b1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := EscapeMarkdown(s)
-		what := "EscapeMarkdown(" + strings.ToValidUTF8(s, "?") + ")"
+		got := Markdown(s)
+		what := "Markdown(" + strings.ToValidUTF8(s, "?") + ")"
 		if !utf8.ValidString(got) {
 			t.Fatalf("%s = %q: invalid UTF-8", what, got)
 		}
@@ -208,7 +210,7 @@ func FuzzEscapeMarkdown(f *testing.F) {
 			switch {
 			case c == '&' && !strings.HasPrefix(got[i:], "&lt;") && !strings.HasPrefix(got[i:], "&gt;") && !strings.HasPrefix(got[i:], "&amp;"):
 				t.Fatalf("%s = %q: raw '&' at %d", what, got, i)
-			case c == '@' && !strings.HasPrefix(got[i+1:], zeroWidthSpace):
+			case c == '@' && (i == 0 || !asciiAlnum(rune(got[i-1]))) && !strings.HasPrefix(got[i+1:], zeroWidthSpace):
 				t.Fatalf("%s = %q: live mention at %d", what, got, i)
 			case c == '#' && i+1 < len(got) && got[i+1] >= '0' && got[i+1] <= '9':
 				t.Fatalf("%s = %q: live issue reference at %d", what, got, i)
@@ -278,7 +280,7 @@ func FuzzCodeSpan(f *testing.F) {
 			t.Fatalf("%s = %q: shows %q, want %q", what, got, inner, want)
 		}
 		tc := TableCodeSpan(s)
-		if cellSeparators(tc) != 0 {
+		if CellSeparators(tc) != 0 {
 			t.Fatalf("TableCodeSpan(%q) = %q: splits a cell", s, tc)
 		}
 		// GFM removes the backslash of each "\|" in a cell before it
@@ -324,12 +326,12 @@ func FuzzCodeBlock(f *testing.F) {
 	})
 }
 
-// BenchmarkEscapeMarkdown measures a typical finding message with some
+// BenchmarkMarkdown measures a typical finding message with some
 // punctuation to escape.
-func BenchmarkEscapeMarkdown(b *testing.B) {
+func BenchmarkMarkdown(b *testing.B) {
 	s := `output goes to log/daily_sales.log on the task's disk (drop ">> log/x.log 2>&1": stdout becomes one CloudWatch log stream per run) — see *Notifications*`
 	for b.Loop() {
-		EscapeMarkdown(s)
+		Markdown(s)
 	}
 }
 
@@ -338,5 +340,36 @@ func BenchmarkCodeSpan(b *testing.B) {
 	s := "cd /app && bin/rails runner -e production 'Batch.run' >> log/x.log 2>&1"
 	for b.Loop() {
 		TableCodeSpan(s)
+	}
+}
+func TestTruncate(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abc", 3, "abc"}, {"abcd", 3, "ab…"}, {"日本語です", 3, "日本…"}, {"x", 0, ""},
+	}
+	for _, tt := range tests {
+		if got := Truncate(tt.in, tt.n); got != tt.want {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+func TestControl(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain\ttext", "plain\ttext"},
+		{"a\rb", `a\rb`},
+		{"x\n::set-output name=y::z", `x\n::set-output name=y::z`},
+		{"\x1b[2Jcleared", `\x1b[2Jcleared`},
+		{"\u202egnp.exe", `\u202egnp.exe`},
+		{"\u0085next", `\x85next`},
+		{"日本語", "日本語"},
+		{"\u200fltr mark", `\u200fltr mark`},
+		{"bad\xffutf8", "bad\uFFFDutf8"},
+	} {
+		if got := Control(tc.in); got != tc.want {
+			t.Errorf("Control(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package report
+package escape
 
 import (
 	"fmt"
@@ -6,12 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// dangerousRune reports runes that must never reach a terminal, a log or a
+// Dangerous reports runes that must never reach a terminal, a log or a
 // rendered page as they are: control characters (terminal escapes, line
 // breaks that would start a new log line) and the Unicode bidirectional
 // overrides that make text display differently from what it is ("Trojan
 // Source").
-func dangerousRune(r rune) bool {
+func Dangerous(r rune) bool {
 	switch {
 	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
 		return true
@@ -41,14 +41,14 @@ func visible(b *strings.Builder, r rune) {
 	}
 }
 
-// oneLine returns s with every dangerous rune (see dangerousRune) written
+// oneLine returns s with every dangerous rune (see Dangerous) written
 // as a visible escape and invalid UTF-8 replaced, so that s stays on one
 // line and shows what it contains. keepTabs leaves tabs alone (source lines
 // quoted under a caret keep their tabs so the caret lines up).
 func oneLine(s string, keepTabs bool) string {
 	clean := true
 	for _, r := range s {
-		if r == utf8.RuneError || dangerousRune(r) && !(keepTabs && r == '\t') {
+		if r == utf8.RuneError || Dangerous(r) && !(keepTabs && r == '\t') {
 			clean = false
 			break
 		}
@@ -58,13 +58,30 @@ func oneLine(s string, keepTabs bool) string {
 	}
 	var b strings.Builder
 	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if dangerousRune(r) && !(keepTabs && r == '\t') {
+		if Dangerous(r) && !(keepTabs && r == '\t') {
 			visible(&b, r)
 			continue
 		}
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// OneLine returns s with control characters (line breaks and tabs
+// included) and bidirectional overrides written as visible escapes such as
+// "\n" and "\u202e", and invalid UTF-8 replaced: for untrusted text that
+// must stay on one line and show what it contains, such as a command quoted
+// in a code span or a field of a one-line text record.
+func OneLine(s string) string {
+	return oneLine(s, false)
+}
+
+// Control is OneLine but keeps tabs: for a value printed in a terminal or
+// CI log, where a tab is harmless and lines up columns, while a carriage
+// return or an escape sequence could rewrite the line or forge a workflow
+// command.
+func Control(s string) string {
+	return oneLine(s, true)
 }
 
 // Truncate shortens s to at most n runes, ending it with "…" when it cut

@@ -36,6 +36,9 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
 		return ExitFailure
 	}
+	if code := refusePlaceholders(env, "cutover", *cfgPath); code != ExitOK {
+		return code
+	}
 	if migrateAnyError(diags) {
 		_ = report.WriteText(env.Stderr, diags, report.Options{})
 		return ExitFindings
@@ -112,6 +115,25 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 	return cutoverEnable(ctx, env, *cfgPath, when, loc)
 }
 
+// refusePlaceholders lists the config's REPLACE-ME placeholders and
+// returns ExitUsage when there are any: enabling rules whose cluster,
+// subnets or role do not exist stops the jobs silently, since the server
+// stops running them at the same minute.
+func refusePlaceholders(env *Env, cmd, cfgPath string) int {
+	src, err := os.ReadFile(cfgPath)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge %s: %v\n", cmd, err)
+		return ExitFailure
+	}
+	ph := migrate.Placeholders(cfgPath, src)
+	if len(ph) == 0 {
+		return ExitOK
+	}
+	printDiagnostics(env.Stderr, ph)
+	fmt.Fprintf(env.Stderr, "cronbridge %s: the config still holds %d %s from migrate (listed above); replace them first (nothing was changed)\n", cmd, len(ph), map[bool]string{true: "placeholder", false: "placeholders"}[len(ph) == 1])
+	return ExitUsage
+}
+
 // keptDisabled reports a job whose own section says state: disabled: the
 // cutover overrides aws.state (the generated config's "wait for the
 // cutover"), never a job the user switched off on purpose.
@@ -158,6 +180,10 @@ func cutoverEnable(ctx context.Context, env *Env, cfgPath string, at time.Time, 
 	in, err := loadDesired(env, deployOptions{Config: cfgPath})
 	if in != nil && len(in.diags) > 0 {
 		printDiagnostics(env.Stderr, in.diags)
+	}
+	if errors.Is(err, errPlaceholders) {
+		fmt.Fprintln(env.Stderr, "cronbridge cutover: the config still holds placeholders from migrate (listed above); replace them first (no rule was changed)")
+		return ExitUsage
 	}
 	if errors.Is(err, errFindings) {
 		fmt.Fprintln(env.Stderr, "cronbridge cutover: fix the errors above first (no rule was changed)")

@@ -8,11 +8,17 @@ import (
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/deploy"
+	"github.com/cronbridge/cronbridge/internal/migrate"
 )
 
 // errFindings marks a desired state that cannot be built because the
 // config or crontab has error-level findings (exit 1).
 var errFindings = errors.New("findings")
+
+// errPlaceholders marks a config that still holds migrate's REPLACE-ME
+// placeholders: a usage error (exit 2), listed as diagnostics, refused
+// before anything else is read because AWS would accept the values.
+var errPlaceholders = errors.New("placeholders")
 
 // deployInput is what plan and deploy read before talking to AWS.
 type deployInput struct {
@@ -39,6 +45,10 @@ func loadDesired(env *Env, opts deployOptions) (*deployInput, error) {
 	}
 	cfg, diags := config.Parse(cfgPath, src)
 	in := &deployInput{cfg: cfg, lines: map[string][]string{}}
+	if ph := migrate.Placeholders(cfgPath, src); len(ph) > 0 {
+		in.diags = ph
+		return in, errPlaceholders
+	}
 	diags = append(diags, cfg.CheckDeploy()...)
 	if len(cfg.Crontab) == 0 && len(opts.Crontabs) == 0 {
 		diags = append(diags, crontab.Diagnostic{Pos: crontab.Pos{File: cfgPath, Line: 1, Col: 1}, Severity: crontab.SeverityError,

@@ -101,6 +101,10 @@ func deployRun(ctx context.Context, env *Env, cmd string, opts deployOptions) (*
 	if in != nil && len(in.diags) > 0 {
 		printDiagnostics(env.Stderr, in.diags)
 	}
+	if errors.Is(err, errPlaceholders) {
+		fmt.Fprintf(env.Stderr, "cronbridge %s: the config still holds placeholders from migrate (listed above); replace them first (nothing was changed)\n", cmd)
+		return nil, ExitUsage
+	}
 	if errors.Is(err, errFindings) {
 		fmt.Fprintf(env.Stderr, "cronbridge %s: fix the errors above first\n", cmd)
 		return nil, ExitFindings

@@ -132,7 +132,12 @@ func (p *Plan) writeJobSection(b *bytes.Buffer, j *Job) {
 	b.WriteString("\nContainer command:\n\n")
 	b.WriteString(fenced("json", jsonArray(j.Command.Exec)))
 	if j.Command.Fallback {
-		fmt.Fprintf(b, "\nKept as a shell command: %s.\n", report.EscapeMarkdown(strings.TrimSuffix(j.Command.Reason, ".")))
+		fmt.Fprintf(b, "\nKept as a shell command, run with %s%s: %s.\n", report.CodeSpan(j.Command.Shell+" -c"),
+			map[bool]string{true: " (the crontab's `SHELL` is bash)", false: ""}[j.Command.Shell == "bash"],
+			report.EscapeMarkdown(strings.TrimSuffix(j.Command.Reason, ".")))
+	}
+	for _, f := range j.Command.DataOutputs {
+		fmt.Fprintf(b, "\nData output %s: not handled. The container command still writes this file, but on ECS it is written to the task's disk and lost when the task stops; write it to S3 (or EFS) instead.\n", report.CodeSpan(f))
 	}
 	if len(j.Command.Notes) > 0 {
 		b.WriteString("\nRewrite notes:\n\n")
@@ -183,8 +188,11 @@ func writeFindings(b *bytes.Buffer, diags []crontab.Diagnostic, handled map[int]
 	b.WriteString(heading)
 	for i, d := range diags {
 		b.WriteString("- " + findingText(d))
-		if handled[i] {
+		switch {
+		case handled[i]:
 			b.WriteString(" — handled: the container command no longer does this")
+		case handled != nil && handledBy[d.Code] == "redirect":
+			b.WriteString(" — not handled: the container command still writes this file, to the task's disk, where it is lost")
 		}
 		b.WriteString("\n")
 	}

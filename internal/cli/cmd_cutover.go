@@ -59,6 +59,7 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 	}
 
 	var rows []migrate.CutoverRow
+	var plans []*migrate.Plan
 	for _, rel := range cfg.Crontab {
 		p := filepath.FromSlash(rel)
 		if !filepath.IsAbs(p) {
@@ -82,6 +83,7 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 			}
 			return ExitFailure
 		}
+		plans = append(plans, plan)
 		rs, err := plan.Cutover(when)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
@@ -97,13 +99,28 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
 		return ExitFailure
 	}
-	bad := 0
+	bad, unsafe := 0, 0
 	for _, r := range rows {
-		if !r.OK {
+		switch {
+		case !r.InEnabling.IsZero():
+			unsafe++
+		case !r.OK:
 			bad++
 		}
 	}
 	fmt.Fprintln(env.Stdout)
+	if unsafe > 0 {
+		// Not a bug but a minute to avoid: refuse it and name one that is
+		// safe for every job, so that nobody has to search by hand.
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: %s is not safe: %d %s due in the minute before it, when the rules are enabled; EventBridge fires anywhere within a minute, so such a run could start on both (nothing was changed)\n",
+			when.In(loc).Format("2006-01-02 15:04 MST"), unsafe, map[bool]string{true: "job is", false: "jobs are"}[unsafe == 1])
+		if next, ok := migrate.NextSafeCutover(plans, when, 7*24*time.Hour); ok {
+			fmt.Fprintf(env.Stderr, "cronbridge cutover: the next safe minute is %s: run cutover --at '%s'\n", next.In(loc).Format("2006-01-02 15:04 MST"), next.In(loc).Format("2006-01-02 15:04"))
+		} else {
+			fmt.Fprintln(env.Stderr, "cronbridge cutover: no minute in the next 7 days is safe (a job is due every minute): stop it on the server first")
+		}
+		return ExitUsage
+	}
 	if bad > 0 {
 		fmt.Fprintf(env.Stdout, "%d %s would run twice or be skipped at this minute: this is a bug in the conversion, please report it.\n", bad, map[bool]string{true: "job", false: "jobs"}[bad == 1])
 		return ExitFindings
@@ -210,6 +227,14 @@ func cutoverEnable(ctx context.Context, env *Env, cfgPath string, at time.Time, 
 	enabled, err := deploy.Enable(ctx, clients, want)
 	for _, n := range enabled {
 		fmt.Fprintf(env.Stdout, "enabled %s\n", n)
+	}
+	// The table's proof assumes the rules were enabled before the cutover
+	// minute; a late finish may have skipped runs due at it. (Not checked
+	// under CRONBRIDGE_NOW, a test clock.)
+	if done := time.Now(); env.Getenv("CRONBRIDGE_NOW") == "" && !done.Before(at) {
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: the rules were enabled at %s, after the cutover minute began: runs due at %s may have been skipped; check each job's first run\n",
+			done.In(loc).Format("15:04:05 MST"), at.In(loc).Format("15:04 MST"))
+		return ExitFailure
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)

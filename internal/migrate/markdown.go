@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/config"
@@ -276,7 +277,20 @@ func (p *Plan) writeCutoverSection(b *bytes.Buffer) error {
 	if err != nil {
 		return err
 	}
-	return WriteCutoverMarkdown(b, rows, at, p.Options.Zone)
+	if err := WriteCutoverMarkdown(b, rows, at, p.Options.Zone); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if !r.InEnabling.IsZero() {
+			if next, ok := NextSafeCutover([]*Plan{p}, at, 7*24*time.Hour); ok {
+				fmt.Fprintf(b, "\nThis minute is not safe: a job is due in the minute before it. The next safe minute is %s.\n", fmtWhen(next, p.Options.Zone))
+			} else {
+				b.WriteString("\nThis minute is not safe, and no minute in the next 7 days is: a job is due in every minute. Stop it on the server before the cutover.\n")
+			}
+			break
+		}
+	}
+	return nil
 }
 
 func (p *Plan) writeChecklist(b *bytes.Buffer) {

@@ -81,7 +81,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 			fmt.Fprintf(&b, "- **%s** (line %d, %s): %s\n", j.Name, j.Entry.Line, report.CodeSpan(j.Entry.ScheduleText()), report.EscapeMarkdown(j.Reason))
 			fmt.Fprintf(&b, "  - command: %s\n", report.CodeSpan(j.Entry.Command.Text))
 			for _, d := range j.Findings {
-				fmt.Fprintf(&b, "  - %s\n", findingText(d))
+				fmt.Fprintf(&b, "  - %s\n", p.findingText(d))
 			}
 		}
 	}
@@ -167,11 +167,21 @@ func (p *Plan) writeJobSection(b *bytes.Buffer, j *Job) {
 	} else {
 		b.WriteString("\nSize: unknown; fill in cpu, memory and duration in `cronbridge.yaml`.\n")
 	}
-	writeFindings(b, j.Findings, j.Handled, "\nFindings on the server's line:\n\n")
+	p.writeFindings(b, j.Findings, j.Handled, "\nFindings on the server's line:\n\n")
 }
 
 // findingText is one diagnostic as Markdown inline text.
-func findingText(d crontab.Diagnostic) string {
+// The crontab's path as given on the command line can be absolute (a home
+// directory, a CI workspace); the committed report names it by its base
+// name only, in positions and in messages alike.
+func (p *Plan) findingText(d crontab.Diagnostic) string {
+	if name := p.File.Name; name != "" && name != p.baseName() {
+		if d.Pos.File == name {
+			d.Pos.File = p.baseName()
+		}
+		d.Message = strings.ReplaceAll(d.Message, name, p.baseName())
+		d.Hint = strings.ReplaceAll(d.Hint, name, p.baseName())
+	}
 	s := fmt.Sprintf("%s %s %s: %s", d.Severity, d.Code, report.CodeSpan(d.Pos.String()), report.EscapeMarkdown(d.Message))
 	if d.Hint != "" {
 		s += " (" + report.EscapeMarkdown(d.Hint) + ")"
@@ -182,13 +192,13 @@ func findingText(d crontab.Diagnostic) string {
 // writeFindings lists diagnostics as Markdown list items.
 // Findings marked handled get a note instead of being hidden: the
 // reviewer should still see what the server did.
-func writeFindings(b *bytes.Buffer, diags []crontab.Diagnostic, handled map[int]bool, heading string) {
+func (p *Plan) writeFindings(b *bytes.Buffer, diags []crontab.Diagnostic, handled map[int]bool, heading string) {
 	if len(diags) == 0 {
 		return
 	}
 	b.WriteString(heading)
 	for i, d := range diags {
-		b.WriteString("- " + findingText(d))
+		b.WriteString("- " + p.findingText(d))
 		switch {
 		case handled[i]:
 			b.WriteString(" — handled: the container command no longer does this")
@@ -230,7 +240,7 @@ func (p *Plan) writeOtherFindings(b *bytes.Buffer) {
 			rest = append(rest, d)
 		}
 	}
-	writeFindings(b, rest, nil, "\n## Other findings\n\n")
+	p.writeFindings(b, rest, nil, "\n## Other findings\n\n")
 }
 
 func (p *Plan) writeLoadSection(b *bytes.Buffer) error {

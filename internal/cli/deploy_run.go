@@ -118,6 +118,9 @@ func deployRun(ctx context.Context, env *Env, cmd string, opts deployOptions) (*
 		fmt.Fprintf(env.Stderr, "cronbridge %s: %v\n", cmd, err)
 		return nil, ExitFailure
 	}
+	if code := checkWorkingDirectory(ctx, env, cmd, clients.ECS, in); code != ExitOK {
+		return nil, code
+	}
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(env.Stderr, "cronbridge %s: %s\n", cmd, fmt.Sprintf(format, args...))
 	}

@@ -43,6 +43,9 @@ done < internal/lint/testdata/corpus.expect
 [ "$fails" -eq 0 ] || { echo "lint corpus expectations: $fails missing"; exit 1; }
 echo "lint corpus expectations: all met"
 
+echo "-- migrate: no line cron never runs (CB014) is migrated or called exact"
+CRONBRIDGE_CORPUS=$corpus go test ./internal/migrate -run '^TestCorpusNeverRun$' -count=1 -v | grep -E '^(---|ok|FAIL)|corpus files'
+
 echo "-- migrate over every corpus file: no crash, every entry accounted for"
 n=0
 total=0

@@ -252,12 +252,16 @@ func cmdMoto(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Setenv(k, v)
 		}
 	case "taskdef":
-		if len(args) != 4 {
-			ts.Fatalf("usage: moto taskdef FAMILY CONTAINER IMAGE")
+		if len(args) != 4 && len(args) != 5 {
+			ts.Fatalf("usage: moto taskdef FAMILY CONTAINER IMAGE [WORKDIR]")
+		}
+		wd := "" // the container's workingDirectory, when given
+		if len(args) == 5 {
+			wd = fmt.Sprintf(`,"workingDirectory":%q`, args[4])
 		}
 		// ECS speaks JSON over POST with the operation in X-Amz-Target;
 		// moto does not check signatures, so no SDK is needed here.
-		body := fmt.Sprintf(`{"family":%q,"networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],"cpu":"256","memory":"512","containerDefinitions":[{"name":%q,"image":%q,"essential":true}]}`, args[1], args[2], args[3])
+		body := fmt.Sprintf(`{"family":%q,"networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],"cpu":"256","memory":"512","containerDefinitions":[{"name":%q,"image":%q,"essential":true%s}]}`, args[1], args[2], args[3], wd)
 		req, err := http.NewRequest(http.MethodPost, ts.Getenv("AWS_ENDPOINT_URL")+"/", strings.NewReader(body))
 		ts.Check(err)
 		req.Header.Set("Content-Type", "application/x-amz-json-1.1")

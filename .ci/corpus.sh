@@ -35,6 +35,9 @@ echo "-- lint: every finding over the corpus against the reviewed expectations"
 # below 95% precision, and logs the per-code counts.
 CRONBRIDGE_CORPUS=$corpus go test ./internal/lint -run '^TestCorpus$' -count=1 -v | grep -v '^=== RUN'
 
+echo "-- migrate: no line cron never runs (CB014) is migrated or called exact"
+CRONBRIDGE_CORPUS=$corpus go test ./internal/migrate -run '^TestCorpusNeverRun$' -count=1 -v | grep -E '^(---|ok|FAIL)|corpus files'
+
 echo "-- migrate over every corpus file: no crash, every entry accounted for"
 n=0
 total=0

@@ -93,6 +93,12 @@ type Job struct {
 	// job stays on the old server, gets no rule, and lint says nothing
 	// about it beyond syntax.
 	Enabled bool
+	// NeverRuns, when set, says why cron never runs the entry (the last
+	// line of the file without a final newline, CB014): the job is not
+	// deployable, whatever the config says, because moving it would start
+	// a job that never ran on the server. It is neither converted nor
+	// Schedulable.
+	NeverRuns string
 	// Converted is true when the converter ran (a valid, enabled entry in a
 	// known zone); Conversion is then its result.
 	Converted  bool
@@ -102,6 +108,10 @@ type Job struct {
 	// crontab's command.
 	Command           jobs.CommandResult
 	CommandOverridden bool
+	// Rewrite is jobs.Command's rewrite of the crontab's command, even
+	// when the config overrides it (migrate writes that same rewrite into
+	// the config): what the command relies on, such as the app root.
+	Rewrite jobs.CommandResult
 	// Environment is what the task gets: the crontab's variable lines in
 	// force for the entry (those the container needs, see EnvFate), then
 	// what the command set for itself, then the config's defaults and the
@@ -127,8 +137,11 @@ func (j *Job) Pos() diag.Pos { return j.Entry.Pos }
 // Schedulable reports whether the job has a schedule that fires at known
 // instants: a valid entry, not @reboot, in a known zone.
 func (j *Job) Schedulable() bool {
-	return j.Entry.Valid && !j.Entry.Reboot && j.Zone != nil
+	return j.Entry.Valid && !j.Entry.Reboot && j.Zone != nil && j.NeverRuns == ""
 }
+
+// NeverRunsNoNewline is Job.NeverRuns for a last line without a newline.
+const NeverRunsNoNewline = "cron never runs this line: it is the last line of the file and has no newline at the end, so cron ignores it; add the newline if the job should run"
 
 // Fires returns the job's start instants in [from, to) (none when the job
 // is not Schedulable). It is internal/schedule's, the one fire-time
@@ -322,10 +335,13 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 	// Lines the parser already reported as errors need no second word; an
 	// entry dropped for a lesser reason (cronie's random "~") must not
 	// vanish silently, so the converter's refusal is reported for it.
-	errLines := map[int]bool{}
+	errLines, noNewline := map[int]bool{}, map[int]bool{}
 	for _, d := range diags {
 		if d.Severity == diag.SeverityError && d.Pos.File == pf.Name {
 			errLines[d.Pos.Line] = true
+		}
+		if d.Code == crontab.CodeMissingNewline && d.Pos.File == pf.Name {
+			noNewline[d.Pos.Line] = true
 		}
 	}
 	if a.names == nil {
@@ -353,7 +369,10 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 			diags = append(diags, *zd)
 		}
 		a.command(j)
-		if !j.Enabled {
+		if noNewline[e.Line] {
+			j.NeverRuns = NeverRunsNoNewline
+		}
+		if !j.Enabled || j.NeverRuns != "" {
 			continue // stays on the server: nothing to convert
 		}
 		if !e.Valid {
@@ -411,11 +430,13 @@ func (a *analyzer) zoneOf(e *crontab.Entry) (*time.Location, *diag.Diagnostic) {
 // command sets the job's container command and environment.
 func (a *analyzer) command(j *Job) {
 	cfg := a.m.Config
+	if j.Entry.Command.Text != "" {
+		j.Rewrite = jobs.Command(j.Entry, jobs.CommandOptions{AppRoot: j.File.AppRoot})
+	}
+	j.Command = j.Rewrite
 	if cj := cfg.Job(j.Name); cj != nil && len(cj.Command) > 0 {
 		j.Command = jobs.CommandResult{Exec: append([]string(nil), cj.Command...)}
 		j.CommandOverridden = true
-	} else if j.Entry.Command.Text != "" {
-		j.Command = jobs.Command(j.Entry, jobs.CommandOptions{AppRoot: j.File.AppRoot})
 	}
 	env := map[string]string{}
 	for _, v := range j.Entry.Env {

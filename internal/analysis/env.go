@@ -22,7 +22,7 @@ const (
 // container, and why.
 var notCopied = map[string]string{
 	"PATH":         "the image's PATH applies in the container; compare it with this one",
-	"SHELL":        "the container command runs without a login shell; commands that need this shell keep an explicit sh -c",
+	"SHELL":        "not needed in the container: commands that need a shell run with bash -c when SHELL is bash, else with sh -c; the others run as exec arrays, without a shell",
 	"HOME":         "the image defines the home directory",
 	"LOGNAME":      "cron sets it to the crontab's owner; ECS does not",
 	"USER":         "the image's USER applies in the container",

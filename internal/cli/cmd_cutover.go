@@ -36,6 +36,9 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
 		return ExitFailure
 	}
+	if code := refusePlaceholders(env, "cutover", *cfgPath); code != ExitOK {
+		return code
+	}
 	if migrateAnyError(diags) {
 		_ = report.WriteText(env.Stderr, diags, report.Options{})
 		return ExitFindings
@@ -56,6 +59,7 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 	}
 
 	var rows []migrate.CutoverRow
+	var plans []*migrate.Plan
 	for _, rel := range cfg.Crontab {
 		p := filepath.FromSlash(rel)
 		if !filepath.IsAbs(p) {
@@ -79,6 +83,7 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 			}
 			return ExitFailure
 		}
+		plans = append(plans, plan)
 		rs, err := plan.Cutover(when)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
@@ -94,13 +99,28 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
 		return ExitFailure
 	}
-	bad := 0
+	bad, unsafe := 0, 0
 	for _, r := range rows {
-		if !r.OK {
+		switch {
+		case !r.InEnabling.IsZero():
+			unsafe++
+		case !r.OK:
 			bad++
 		}
 	}
 	fmt.Fprintln(env.Stdout)
+	if unsafe > 0 {
+		// Not a bug but a minute to avoid: refuse it and name one that is
+		// safe for every job, so that nobody has to search by hand.
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: %s is not safe: %d %s due in the minute before it, when the rules are enabled; EventBridge fires anywhere within a minute, so such a run could start on both (nothing was changed)\n",
+			when.In(loc).Format("2006-01-02 15:04 MST"), unsafe, map[bool]string{true: "job is", false: "jobs are"}[unsafe == 1])
+		if next, ok := migrate.NextSafeCutover(plans, when, 7*24*time.Hour); ok {
+			fmt.Fprintf(env.Stderr, "cronbridge cutover: the next safe minute is %s: run cutover --at '%s'\n", next.In(loc).Format("2006-01-02 15:04 MST"), next.In(loc).Format("2006-01-02 15:04"))
+		} else {
+			fmt.Fprintln(env.Stderr, "cronbridge cutover: no minute in the next 7 days is safe (a job is due every minute): stop it on the server first")
+		}
+		return ExitUsage
+	}
 	if bad > 0 {
 		fmt.Fprintf(env.Stdout, "%d %s would run twice or be skipped at this minute: this is a bug in the conversion, please report it.\n", bad, map[bool]string{true: "job", false: "jobs"}[bad == 1])
 		return ExitFindings
@@ -110,6 +130,25 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 		return ExitOK
 	}
 	return cutoverEnable(ctx, env, *cfgPath, when, loc)
+}
+
+// refusePlaceholders lists the config's REPLACE-ME placeholders and
+// returns ExitUsage when there are any: enabling rules whose cluster,
+// subnets or role do not exist stops the jobs silently, since the server
+// stops running them at the same minute.
+func refusePlaceholders(env *Env, cmd, cfgPath string) int {
+	src, err := os.ReadFile(cfgPath)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge %s: %v\n", cmd, err)
+		return ExitFailure
+	}
+	ph := migrate.Placeholders(cfgPath, src)
+	if len(ph) == 0 {
+		return ExitOK
+	}
+	printDiagnostics(env.Stderr, ph)
+	fmt.Fprintf(env.Stderr, "cronbridge %s: the config still holds %d %s from migrate (listed above); replace them first (nothing was changed)\n", cmd, len(ph), map[bool]string{true: "placeholder", false: "placeholders"}[len(ph) == 1])
+	return ExitUsage
 }
 
 // keptDisabled reports a job whose own section says state: disabled: the
@@ -159,6 +198,10 @@ func cutoverEnable(ctx context.Context, env *Env, cfgPath string, at time.Time, 
 	if in != nil && len(in.diags) > 0 {
 		printDiagnostics(env.Stderr, in.diags)
 	}
+	if errors.Is(err, errPlaceholders) {
+		fmt.Fprintln(env.Stderr, "cronbridge cutover: the config still holds placeholders from migrate (listed above); replace them first (no rule was changed)")
+		return ExitUsage
+	}
 	if errors.Is(err, errFindings) {
 		fmt.Fprintln(env.Stderr, "cronbridge cutover: fix the errors above first (no rule was changed)")
 		return ExitFindings
@@ -184,6 +227,14 @@ func cutoverEnable(ctx context.Context, env *Env, cfgPath string, at time.Time, 
 	enabled, err := deploy.Enable(ctx, clients, want)
 	for _, n := range enabled {
 		fmt.Fprintf(env.Stdout, "enabled %s\n", n)
+	}
+	// The table's proof assumes the rules were enabled before the cutover
+	// minute; a late finish may have skipped runs due at it. (Not checked
+	// under CRONBRIDGE_NOW, a test clock.)
+	if done := time.Now(); env.Getenv("CRONBRIDGE_NOW") == "" && !done.Before(at) {
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: the rules were enabled at %s, after the cutover minute began: runs due at %s may have been skipped; check each job's first run\n",
+			done.In(loc).Format("15:04:05 MST"), at.In(loc).Format("15:04 MST"))
+		return ExitFailure
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)

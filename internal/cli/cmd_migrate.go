@@ -34,7 +34,7 @@ func runMigrate(ctx context.Context, env *Env, args []string) int {
 	var src sourceFlags
 	src.register(fs)
 	var o migrateOptions
-	fs.StringVar(&o.AppRoot, "app-root", "", "application directory that the commands cd into first on the server (default: guessed from the commands)")
+	fs.StringVar(&o.AppRoot, "app-root", "", "the application `DIR` that the commands cd into first on the server, the image's working directory (default: guessed from the commands)")
 	fs.StringVar(&o.RulePrefix, "rule-prefix", "", "prefix of the rule names (default: the crontab's file name, e.g. rails-batch-)")
 	fs.StringVar(&o.Out, "out", "migration", "directory to write the files to")
 	fs.StringVar(&o.Emit, "emit", "", "extra output: cloudformation")

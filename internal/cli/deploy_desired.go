@@ -1,18 +1,28 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"path"
 	"slices"
 
+	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/deploy"
+	"github.com/cronbridge/cronbridge/internal/migrate"
+	"github.com/cronbridge/cronbridge/internal/shellcmd"
 )
 
 // errFindings marks a desired state that cannot be built because the
 // config or crontab has error-level findings (exit 1).
 var errFindings = errors.New("findings")
+
+// errPlaceholders marks a config that still holds migrate's REPLACE-ME
+// placeholders: a usage error (exit 2), listed as diagnostics, refused
+// before anything else is read because AWS would accept the values.
+var errPlaceholders = errors.New("placeholders")
 
 // deployInput is what plan and deploy read before talking to AWS.
 type deployInput struct {
@@ -20,6 +30,15 @@ type deployInput struct {
 	desired deploy.Desired
 	diags   []crontab.Diagnostic
 	lines   map[string][]string
+	// appRoots are the application directories the deployed commands were
+	// rewritten for (a leading "cd DIR &&" dropped), by crontab, with the
+	// first job that relies on each: the task must start there.
+	appRoots []appRootUse
+}
+
+// appRootUse is an app root some deployed job's command relies on.
+type appRootUse struct {
+	File, Dir, Job string
 }
 
 // loadDesired reads the config and its crontabs into the analysis model
@@ -39,6 +58,10 @@ func loadDesired(env *Env, opts deployOptions) (*deployInput, error) {
 	}
 	cfg, diags := config.Parse(cfgPath, src)
 	in := &deployInput{cfg: cfg, lines: map[string][]string{}}
+	if ph := migrate.Placeholders(cfgPath, src); len(ph) > 0 {
+		in.diags = ph
+		return in, errPlaceholders
+	}
 	diags = append(diags, cfg.CheckDeploy()...)
 	if len(cfg.Crontab) == 0 && len(opts.Crontabs) == 0 {
 		diags = append(diags, crontab.Diagnostic{Pos: crontab.Pos{File: cfgPath, Line: 1, Col: 1}, Severity: crontab.SeverityError,
@@ -65,6 +88,9 @@ func loadDesired(env *Env, opts deployOptions) (*deployInput, error) {
 			if !j.Enabled || !j.Converted || len(j.Conversion.Rules) == 0 {
 				continue // disabled, or a finding says why (@reboot, never fires)
 			}
+			if f.AppRoot != "" && reliesOnAppRoot(j) && !slices.ContainsFunc(in.appRoots, func(u appRootUse) bool { return u.File == f.Name }) {
+				in.appRoots = append(in.appRoots, appRootUse{File: f.Name, Dir: f.AppRoot, Job: j.Name})
+			}
 			inputs = append(inputs, deploy.JobInput{Name: j.Name, Expressions: j.Rules(), Command: j.Command.Exec,
 				Environment: j.Environment, Description: j.Entry.Raw, Pos: j.Entry.Pos})
 		}
@@ -81,6 +107,55 @@ func loadDesired(env *Env, opts deployOptions) (*deployInput, error) {
 		return in, errFindings
 	}
 	return in, nil
+}
+
+// reliesOnAppRoot reports whether the job's container command is a
+// rewrite that dropped a leading cd into the app root, and so relies on
+// starting there. A config command (migrate writes one for every job)
+// relies on it when it is that same rewrite.
+func reliesOnAppRoot(j *analysis.Job) bool {
+	rw := j.Rewrite
+	if j.CommandOverridden && !slices.Equal(rw.Exec, j.Command.Exec) {
+		return false
+	}
+	for _, n := range rw.Notes {
+		if n.Kind == shellcmd.NoteCd {
+			return true
+		}
+	}
+	return false
+}
+
+// checkWorkingDirectory compares the app roots the commands were rewritten
+// for with the workingDirectory of the task definition's container (the
+// latest revision's, which deploy clones). A mismatch is refused with
+// ExitFindings, like any input that would deploy broken commands: every
+// rewritten command would run in the wrong directory. An unset
+// workingDirectory cannot be checked here (the image's WORKDIR applies):
+// it is a warning, not a refusal.
+func checkWorkingDirectory(ctx context.Context, env *Env, cmd string, ecs deploy.ECSAPI, in *deployInput) int {
+	if len(in.appRoots) == 0 {
+		return ExitOK
+	}
+	wd, err := deploy.WorkingDirectory(ctx, ecs, in.desired.Family, in.desired.Container)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge %s: %v\n", cmd, err)
+		return ExitFailure
+	}
+	code := ExitOK
+	for _, u := range in.appRoots {
+		switch {
+		case wd == "":
+			fmt.Fprintf(env.Stderr, "cronbridge %s: warning: %s: commands such as job %s were rewritten to start in %s (their \"cd %s &&\" was dropped), but task definition %s sets no workingDirectory for container %s: the image's WORKDIR must be %s\n",
+				cmd, u.File, u.Job, u.Dir, u.Dir, in.desired.Family, in.desired.Container, u.Dir)
+		case path.Clean(wd) != path.Clean(u.Dir):
+			fmt.Fprintf(env.Stderr, "cronbridge %s: %s: commands such as job %s were rewritten to start in %s (their \"cd %s &&\" was dropped), but task definition %s starts container %s in workingDirectory %s: every rewritten command would run in the wrong directory (nothing was changed)\n",
+				cmd, u.File, u.Job, u.Dir, u.Dir, in.desired.Family, in.desired.Container, wd)
+			fmt.Fprintf(env.Stderr, "\tset workingDirectory to %s in the task definition; if the code really lives in %s, give the jobs their commands in the config (jobs.<name>.command)\n", u.Dir, wd)
+			code = ExitFindings
+		}
+	}
+	return code
 }
 
 // ignored reports whether an ignore directive of the file, or of the

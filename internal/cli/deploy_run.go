@@ -101,6 +101,10 @@ func deployRun(ctx context.Context, env *Env, cmd string, opts deployOptions) (*
 	if in != nil && len(in.diags) > 0 {
 		printDiagnostics(env.Stderr, in.diags)
 	}
+	if errors.Is(err, errPlaceholders) {
+		fmt.Fprintf(env.Stderr, "cronbridge %s: the config still holds placeholders from migrate (listed above); replace them first (nothing was changed)\n", cmd)
+		return nil, ExitUsage
+	}
 	if errors.Is(err, errFindings) {
 		fmt.Fprintf(env.Stderr, "cronbridge %s: fix the errors above first\n", cmd)
 		return nil, ExitFindings
@@ -113,6 +117,9 @@ func deployRun(ctx context.Context, env *Env, cmd string, opts deployOptions) (*
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "cronbridge %s: %v\n", cmd, err)
 		return nil, ExitFailure
+	}
+	if code := checkWorkingDirectory(ctx, env, cmd, clients.ECS, in); code != ExitOK {
+		return nil, code
 	}
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(env.Stderr, "cronbridge %s: %s\n", cmd, fmt.Sprintf(format, args...))

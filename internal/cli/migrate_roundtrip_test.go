@@ -151,6 +151,22 @@ func TestCutoverRefusesBadTiming(t *testing.T) {
 		t.Fatalf("migrate exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	cfgPath := filepath.Join(out, migrate.FileConfig)
+	b, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The placeholders are refused before the timing; fill them in.
+	filled := strings.NewReplacer(
+		migrate.PlaceholderCluster, "batch",
+		migrate.PlaceholderTaskDefinition, "ledger",
+		migrate.PlaceholderContainer, "app",
+		migrate.PlaceholderSubnet, "subnet-0123456789abcdef0",
+		migrate.PlaceholderSecurityGroup, "sg-0123456789abcdef0",
+		migrate.PlaceholderRoleARN, "arn:aws:iam::123456789012:role/ecsEventsRole",
+	).Replace(string(b))
+	if err := os.WriteFile(cfgPath, []byte(filled), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct{ now, want string }{
 		{"2026-11-30T18:00:00Z", "has passed"},
 		{"2026-11-30T12:00:00Z", "more than an hour away"},

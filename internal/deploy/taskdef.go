@@ -130,3 +130,22 @@ func clusterARN(cluster, taskDefARN string) string {
 	}
 	return strings.Join(parts[:5], ":") + ":cluster/" + cluster
 }
+
+// WorkingDirectory returns the workingDirectory of the container in the
+// latest ACTIVE revision of family ("" when the task definition sets none,
+// so that the image's WORKDIR applies). Deploy clones that revision, so it
+// is the directory the deployed commands start in. The CLI compares it
+// with the app root the commands were rewritten for (one
+// DescribeTaskDefinition call, before anything is changed).
+func WorkingDirectory(ctx context.Context, c ECSAPI, family, container string) (string, error) {
+	td, _, err := describeLatest(ctx, c, family)
+	if err != nil {
+		return "", err
+	}
+	for _, cd := range td.ContainerDefinitions {
+		if aws.ToString(cd.Name) == container {
+			return aws.ToString(cd.WorkingDirectory), nil
+		}
+	}
+	return "", fmt.Errorf("task definition %s has no container %q (containers: %s)", aws.ToString(td.TaskDefinitionArn), container, strings.Join(containerNames(td), ", "))
+}

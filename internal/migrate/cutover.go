@@ -25,10 +25,33 @@ type CutoverRow struct {
 	// Expected is the crontab entry's own first run at or after the
 	// minute: what the old server would have done next.
 	Expected time.Time
-	// OK reports FirstNew == Expected: the switch neither repeats nor
-	// skips a run.
+	// InEnabling is the job's run in the enabling minute (the minute
+	// before the cutover), zero when it has none. Cron starts that run on
+	// the server, and EventBridge fires it anywhere within the minute, so
+	// it may fire after the rule was enabled: a second run.
+	InEnabling time.Time
+	// OK reports that the switch provably neither repeats nor skips a
+	// run, wherever within its minute EventBridge fires: FirstNew ==
+	// Expected (the rules fire exactly when the crontab did) and no run
+	// falls in the enabling minute.
 	OK bool
 }
+
+// The cutover protocol, which the table proves safe. The rules are
+// enabled during the enabling minute [at-1m, at) and crontab.after-cutover
+// is installed on the server during that same minute, so cron (which
+// reads its crontab at each minute's start) runs everything due before
+// at and nothing from at on. EventBridge promises only that a rule fires
+// somewhere within its minute:
+//   - a run due before at-1m fires before the rules are enabled: server
+//     only;
+//   - a run due at at-1m is started by cron at the minute's start and may
+//     fire on EventBridge after the enabling, anywhere in that minute: it
+//     can run twice, so no job may be due in the enabling minute;
+//   - a run due at or after at fires at or after at, when the rules are
+//     enabled (cutover checks that the enabling finished before at):
+//     EventBridge only.
+// A minute at is therefore safe when no job is due in [at-1m, at).
 
 // searchSpans are the growing windows searched for the previous and next
 // run: a day covers most jobs cheaply, and nine years cover a 29 February
@@ -70,10 +93,35 @@ func (p *Plan) Cutover(at time.Time) ([]CutoverRow, error) {
 				break
 			}
 		}
-		r.OK = r.FirstNew.Equal(r.Expected)
+		if fs := schedule.Fires(j.Entry.Schedule, j.Zone, at.Add(-time.Minute), at); len(fs) > 0 {
+			r.InEnabling = fs[0]
+		}
+		r.OK = r.FirstNew.Equal(r.Expected) && !r.FirstNew.IsZero() && r.InEnabling.IsZero()
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// NextSafeCutover returns the first minute at or after from (truncated
+// to the minute) in which no migrated job of the plans is due in the
+// enabling minute before it, searching up to within ahead; ok is false
+// when there is none (a job due every minute never leaves one).
+func NextSafeCutover(plans []*Plan, from time.Time, within time.Duration) (time.Time, bool) {
+	from = from.Truncate(time.Minute)
+	busy := map[int64]bool{} // Unix minutes in which some job is due
+	for _, p := range plans {
+		for _, j := range p.Migrated() {
+			for _, f := range schedule.Fires(j.Entry.Schedule, j.Zone, from.Add(-time.Minute), from.Add(within)) {
+				busy[f.Unix()/60] = true
+			}
+		}
+	}
+	for c := from; !c.After(from.Add(within)); c = c.Add(time.Minute) {
+		if !busy[c.Unix()/60-1] {
+			return c, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // ParseCutoverTime reads the cutover minute: RFC 3339 with an offset, or
@@ -114,6 +162,8 @@ func (r CutoverRow) checkText() string {
 	switch {
 	case r.OK:
 		return "ok"
+	case !r.InEnabling.IsZero():
+		return "UNSAFE: due at " + r.InEnabling.UTC().Format("15:04 UTC") + ", in the enabling minute: the server runs it and EventBridge may run it again"
 	case r.FirstNew.IsZero():
 		return "MISSED: no rule fires"
 	case r.FirstNew.Before(r.Expected):
@@ -126,7 +176,7 @@ func (r CutoverRow) checkText() string {
 // WriteCutoverMarkdown writes the table as Markdown.
 func WriteCutoverMarkdown(w io.Writer, rows []CutoverRow, at time.Time, loc *time.Location) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Cutover at **%s**: the old crontab runs everything before this minute, EventBridge everything from it on.\n\n", fmtWhen(at, loc))
+	fmt.Fprintf(&b, "Cutover at **%s**: the old crontab runs everything before this minute, EventBridge everything from it on. The rules are enabled, and `crontab.after-cutover` installed, during the minute before (%s), in which no job may be due: EventBridge fires a rule anywhere within its minute, so a run due then could start on both.\n\n", fmtWhen(at, loc), at.Add(-time.Minute).In(loc).Format("15:04 MST"))
 	b.WriteString("| job | line | last run on the old server | first run on EventBridge | rule | check |\n")
 	b.WriteString("|---|---:|---|---|---|---|\n")
 	for _, r := range rows {

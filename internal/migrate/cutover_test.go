@@ -36,19 +36,24 @@ func TestCutoverTable(t *testing.T) {
 		at       time.Time
 		lastOld  time.Time
 		firstNew time.Time
+		unsafe   bool // a run is due in the enabling minute before at
 	}{
 		{"daily 03:00, cutover 02:59", "0 3 * * * /bin/nightly\n", jst("2026-12-01 02:59"),
-			jst("2026-11-30 03:00"), jst("2026-12-01 03:00")},
+			jst("2026-11-30 03:00"), jst("2026-12-01 03:00"), false},
 		{"daily 03:00, cutover 03:00: the 03:00 run is EventBridge's", "0 3 * * * /bin/nightly\n", jst("2026-12-01 03:00"),
-			jst("2026-11-30 03:00"), jst("2026-12-01 03:00")},
-		{"daily 03:00, cutover 03:01: the 03:00 run was the server's", "0 3 * * * /bin/nightly\n", jst("2026-12-01 03:01"),
-			jst("2026-12-01 03:00"), jst("2026-12-02 03:00")},
+			jst("2026-11-30 03:00"), jst("2026-12-01 03:00"), false},
+		{"daily 03:00, cutover 03:01: the 03:00 run was the server's, but EventBridge may fire it after enabling", "0 3 * * * /bin/nightly\n", jst("2026-12-01 03:01"),
+			jst("2026-12-01 03:00"), jst("2026-12-02 03:00"), true},
+		{"every 2 minutes, cutover 03:01: 03:00 is due in the enabling minute", "*/2 * * * * /bin/poll\n", jst("2026-12-01 03:01"),
+			jst("2026-12-01 03:00"), jst("2026-12-01 03:02"), true},
+		{"every 2 minutes, cutover 03:02: 03:01 is free, 03:02 is EventBridge's", "*/2 * * * * /bin/poll\n", jst("2026-12-01 03:02"),
+			jst("2026-12-01 03:00"), jst("2026-12-01 03:02"), false},
 		{"monday 08:30 JST is sunday 23:30 UTC, cutover just before", "30 8 * * 1 /bin/weekly\n", jst("2026-11-30 08:00"),
-			jst("2026-11-23 08:30"), time.Date(2026, 11, 29, 23, 30, 0, 0, time.UTC)},
+			jst("2026-11-23 08:30"), time.Date(2026, 11, 29, 23, 30, 0, 0, time.UTC), false},
 		{"monday 08:30 JST, cutover at UTC midnight after it", "30 8 * * 1 /bin/weekly\n", time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC),
-			jst("2026-11-30 08:30"), time.Date(2026, 12, 6, 23, 30, 0, 0, time.UTC)},
+			jst("2026-11-30 08:30"), time.Date(2026, 12, 6, 23, 30, 0, 0, time.UTC), false},
 		{"1st of the month 01:00 JST is the last day 16:00 UTC", "0 1 1 * * /bin/monthly\n", jst("2026-12-01 00:30"),
-			jst("2026-11-01 01:00"), time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC)},
+			jst("2026-11-01 01:00"), time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,13 +72,48 @@ func TestCutoverTable(t *testing.T) {
 			if !r.FirstNew.Equal(tt.firstNew) {
 				t.Errorf("first run on EventBridge = %v, want %v", r.FirstNew.UTC(), tt.firstNew.UTC())
 			}
-			if !r.OK {
-				t.Errorf("row not OK: %+v", r)
+			if r.OK == tt.unsafe || r.InEnabling.IsZero() == tt.unsafe {
+				t.Errorf("OK = %v, InEnabling = %v; want unsafe = %v: %+v", r.OK, r.InEnabling, tt.unsafe, r)
 			}
 			if !r.LastOld.Before(tt.at) || r.FirstNew.Before(tt.at) {
 				t.Errorf("runs on the wrong side of the cutover: %+v", r)
 			}
 		})
+	}
+}
+
+// TestNextSafeCutover: the first minute whose enabling minute has no run
+// of any job; none when a job runs every minute.
+func TestNextSafeCutover(t *testing.T) {
+	tokyo := mustZone(t, "Asia/Tokyo")
+	at := time.Date(2026, 12, 1, 3, 1, 0, 0, tokyo)
+	tests := []struct {
+		crontab string
+		want    time.Time // zero: none
+	}{
+		{"0 3 * * * /bin/nightly\n", at.Add(time.Minute)},
+		{"0 3 * * * /bin/nightly\n2 3 * * * /bin/b\n*/5 * * * * /bin/c\n", at.Add(time.Minute)}, // 03:02 needs 03:01 free: it is, though 03:02 itself is busy
+		{"0 3 * * * /bin/a\n1-4 3 * * * /bin/b\n", at.Add(5 * time.Minute)},
+		{"0 4 * * * /bin/a\n", at},
+		{"* * * * * /bin/every-minute\n", time.Time{}},
+	}
+	for _, tt := range tests {
+		p := analyzeString(t, tt.crontab)
+		got, ok := NextSafeCutover([]*Plan{p}, at, 24*time.Hour)
+		if ok == tt.want.IsZero() || !got.Equal(tt.want) {
+			t.Errorf("%q: NextSafeCutover = %v, %v; want %v", tt.crontab, got, ok, tt.want)
+		}
+		if ok {
+			rows, err := p.Cutover(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				if !r.OK {
+					t.Errorf("%q: the safe minute %v has a row that is not ok: %+v", tt.crontab, got, r)
+				}
+			}
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/config"
@@ -74,18 +75,42 @@ func undoSwitch(t *testing.T, after []byte) []byte {
 	return undone.Bytes()
 }
 
-// TestAfterCutoverNoFinalNewline: a last entry without a line ending gets
-// its marker on a line of its own and stays without one.
+// TestAfterCutoverNoFinalNewline: cron never runs a last entry without a
+// line ending (CB014), so it is not migrated: crontab.after-cutover keeps
+// it as it was (still without a line ending), cronbridge.yaml disables it
+// with the reason, migrate reports the line as an error, and the cutover
+// table has no row for it (it has no "last run on the server").
 func TestAfterCutoverNoFinalNewline(t *testing.T) {
 	p := analyzeString(t, "# nightly\r\n0 3 * * * /bin/nightly")
+	if j := p.Jobs[0]; j.Migrated || !strings.Contains(j.Reason, "add the newline if the job should run") {
+		t.Fatalf("migrated=%v reason=%q: a line cron never runs must not be migrated", j.Migrated, j.Reason)
+	}
 	var b bytes.Buffer
 	if err := p.WriteAfterCutover(&b); err != nil {
 		t.Fatal(err)
 	}
-	name := p.Jobs[0].RuleNames[0]
-	want := "# nightly\r\n# [cronbridge] migrated to " + name + " (cron(0 18 * * ? *))\r\n#0 3 * * * /bin/nightly"
-	if b.String() != want {
-		t.Errorf("got %q\nwant %q", b.String(), want)
+	if !strings.HasSuffix(b.String(), "\r\n0 3 * * * /bin/nightly") {
+		t.Errorf("after-cutover %q does not keep the line as it was", b.String())
+	}
+	var cfg bytes.Buffer
+	if err := p.WriteConfig(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(cfg.String(), "    # not migrated: cron never runs this line") || !strings.Contains(cfg.String(), "    enabled: false\n") {
+		t.Errorf("config does not disable the job with the reason:\n%s", cfg.String())
+	}
+	var errs int
+	for _, d := range p.Diagnostics {
+		if d.Code == crontab.CodeMissingNewline && d.Severity == crontab.SeverityError && d.Pos.Line == 2 {
+			errs++
+		}
+	}
+	if errs != 1 {
+		t.Errorf("want one CB014 error on line 2, got %v", p.Diagnostics)
+	}
+	rows, err := p.Cutover(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil || len(rows) != 0 {
+		t.Errorf("cutover rows %v (err %v): want none", rows, err)
 	}
 }
 

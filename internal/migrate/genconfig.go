@@ -26,12 +26,15 @@ const (
 	PlaceholderRoleARN        = "arn:aws:iam::123456789012:role/REPLACE-ME-ecs-events"
 )
 
-// Retry policy written into the config and the template. EventBridge's
-// default (24 hours, 185 attempts) can start a nightly batch hours late;
-// a batch that cannot start within an hour should page someone instead.
+// Retry policy written into the config and the template, as
+// docs/deploy.md recommends. EventBridge's default (24 hours, 185
+// attempts) can start a nightly batch hours late; a batch that cannot
+// start within an hour should page someone instead. No retries: a run that
+// could not start is a failure to notice (dead-letter queue, alerts), not
+// one to repeat late, which cron never did either.
 const (
 	defaultMaxEventAge      = time.Hour
-	defaultMaxRetryAttempts = 3
+	defaultMaxRetryAttempts = 0
 )
 
 // WriteConfig writes cronbridge.yaml: one job per entry, with the AWS

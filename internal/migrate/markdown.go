@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cronbridge/cronbridge/internal/analysis"
 	"github.com/cronbridge/cronbridge/internal/config"
@@ -81,7 +82,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 			fmt.Fprintf(&b, "- **%s** (line %d, %s): %s\n", j.Name, j.Entry.Line, escape.CodeSpan(j.Entry.ScheduleText()), escape.Markdown(j.Reason))
 			fmt.Fprintf(&b, "  - command: %s\n", escape.CodeSpan(j.Entry.Command.Text))
 			for _, d := range j.Findings {
-				fmt.Fprintf(&b, "  - %s\n", findingText(d))
+				fmt.Fprintf(&b, "  - %s\n", p.findingText(d))
 			}
 		}
 	}
@@ -133,7 +134,12 @@ func (p *Plan) writeJobSection(b *bytes.Buffer, j *Job) {
 	b.WriteString("\nContainer command:\n\n")
 	b.WriteString(fenced("json", jsonArray(j.Command.Exec)))
 	if j.Command.Fallback {
-		fmt.Fprintf(b, "\nKept as a shell command: %s.\n", escape.Markdown(strings.TrimSuffix(j.Command.Reason, ".")))
+		fmt.Fprintf(b, "\nKept as a shell command, run with %s%s: %s.\n", escape.CodeSpan(j.Command.Shell+" -c"),
+			map[bool]string{true: " (the crontab's `SHELL` is bash)", false: ""}[j.Command.Shell == "bash"],
+			escape.Markdown(strings.TrimSuffix(j.Command.Reason, ".")))
+	}
+	for _, f := range j.Command.DataOutputs {
+		fmt.Fprintf(b, "\nData output %s: not handled. The container command still writes this file, but on ECS it is written to the task's disk and lost when the task stops; write it to S3 (or EFS) instead.\n", escape.CodeSpan(f))
 	}
 	if len(j.Command.Notes) > 0 {
 		b.WriteString("\nRewrite notes:\n\n")
@@ -162,11 +168,21 @@ func (p *Plan) writeJobSection(b *bytes.Buffer, j *Job) {
 	} else {
 		b.WriteString("\nSize: unknown; fill in cpu, memory and duration in `cronbridge.yaml`.\n")
 	}
-	writeFindings(b, j.Findings, j.Handled, "\nFindings on the server's line:\n\n")
+	p.writeFindings(b, j.Findings, j.Handled, "\nFindings on the server's line:\n\n")
 }
 
 // findingText is one diagnostic as Markdown inline text.
-func findingText(d crontab.Diagnostic) string {
+// The crontab's path as given on the command line can be absolute (a home
+// directory, a CI workspace); the committed report names it by its base
+// name only, in positions and in messages alike.
+func (p *Plan) findingText(d crontab.Diagnostic) string {
+	if name := p.File.Name; name != "" && name != p.baseName() {
+		if d.Pos.File == name {
+			d.Pos.File = p.baseName()
+		}
+		d.Message = strings.ReplaceAll(d.Message, name, p.baseName())
+		d.Hint = strings.ReplaceAll(d.Hint, name, p.baseName())
+	}
 	s := fmt.Sprintf("%s %s %s: %s", d.Severity, d.Code, escape.CodeSpan(d.Pos.String()), escape.Markdown(d.Message))
 	if d.Hint != "" {
 		s += " (" + escape.Markdown(d.Hint) + ")"
@@ -177,15 +193,18 @@ func findingText(d crontab.Diagnostic) string {
 // writeFindings lists diagnostics as Markdown list items.
 // Findings marked handled get a note instead of being hidden: the
 // reviewer should still see what the server did.
-func writeFindings(b *bytes.Buffer, diags []crontab.Diagnostic, handled map[int]bool, heading string) {
+func (p *Plan) writeFindings(b *bytes.Buffer, diags []crontab.Diagnostic, handled map[int]bool, heading string) {
 	if len(diags) == 0 {
 		return
 	}
 	b.WriteString(heading)
 	for i, d := range diags {
-		b.WriteString("- " + findingText(d))
-		if handled[i] {
+		b.WriteString("- " + p.findingText(d))
+		switch {
+		case handled[i]:
 			b.WriteString(" — handled: the container command no longer does this")
+		case handled != nil && handledBy[d.Code] == "redirect":
+			b.WriteString(" — not handled: the container command still writes this file, to the task's disk, where it is lost")
 		}
 		b.WriteString("\n")
 	}
@@ -222,7 +241,7 @@ func (p *Plan) writeOtherFindings(b *bytes.Buffer) {
 			rest = append(rest, d)
 		}
 	}
-	writeFindings(b, rest, nil, "\n## Other findings\n\n")
+	p.writeFindings(b, rest, nil, "\n## Other findings\n\n")
 }
 
 func (p *Plan) writeLoadSection(b *bytes.Buffer) error {
@@ -269,7 +288,20 @@ func (p *Plan) writeCutoverSection(b *bytes.Buffer) error {
 	if err != nil {
 		return err
 	}
-	return WriteCutoverMarkdown(b, rows, at, p.Options.Zone)
+	if err := WriteCutoverMarkdown(b, rows, at, p.Options.Zone); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if !r.InEnabling.IsZero() {
+			if next, ok := NextSafeCutover([]*Plan{p}, at, 7*24*time.Hour); ok {
+				fmt.Fprintf(b, "\nThis minute is not safe: a job is due in the minute before it. The next safe minute is %s.\n", fmtWhen(next, p.Options.Zone))
+			} else {
+				b.WriteString("\nThis minute is not safe, and no minute in the next 7 days is: a job is due in every minute. Stop it on the server before the cutover.\n")
+			}
+			break
+		}
+	}
+	return nil
 }
 
 func (p *Plan) writeChecklist(b *bytes.Buffer) {

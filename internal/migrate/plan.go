@@ -14,6 +14,7 @@ import (
 	"github.com/cronbridge/cronbridge/internal/deploy"
 	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/lint"
+	"github.com/cronbridge/cronbridge/internal/shellcmd"
 )
 
 // Options control one migration. The zero value is not usable: Name and
@@ -124,6 +125,28 @@ var handledBy = map[string]string{
 	"CB403": "cd",       // cd into a server directory
 }
 
+// handles reports whether the container command no longer does what the
+// finding is about. A redirection is handled only when the rewrite
+// dropped that very redirection (a note at the finding's column): a data
+// output (a dump, an export) is never dropped, the command keeps its
+// shell form and still writes the file to the task's disk, where it is
+// lost, so its finding must not read "handled".
+func (j *Job) handles(d crontab.Diagnostic) bool {
+	kind, ok := handledBy[d.Code]
+	if !ok || !j.Command.Dropped[kind] {
+		return false
+	}
+	if kind != "redirect" {
+		return true
+	}
+	for _, n := range j.Command.NoteCols[kind] {
+		if j.Entry.Command.Pos.Line == d.Pos.Line && j.Entry.Command.Pos.Col+n-1 == d.Pos.Col {
+			return true
+		}
+	}
+	return false
+}
+
 // Command is a rewritten container command.
 type Command struct {
 	// Exec is the container command (an exec array).
@@ -137,9 +160,20 @@ type Command struct {
 	// command ("cd", "redirect"), so that the report can tell which lint
 	// findings the container command no longer has.
 	Dropped map[string]bool
-	// Fallback is set when Exec is ["sh", "-c", original]; Reason says why.
+	// NoteCols are the columns (1-based, in the command) of the changes
+	// by kind, so that a finding can be matched to the change that
+	// removed its cause.
+	NoteCols map[string][]int
+	// Fallback is set when Exec is [Shell, "-c", original]; Reason says why.
 	Fallback bool
 	Reason   string
+	// Shell is the program a shell form runs: "bash" when the crontab's
+	// SHELL is bash, else "sh".
+	Shell string
+	// DataOutputs are the files the command writes that are not logs (a
+	// dump, an export, a report): the rewrite keeps them, and in a task
+	// they are written to its disk and lost when it stops.
+	DataOutputs []string
 }
 
 // EnvReport classifies the crontab's environment lines.
@@ -195,6 +229,15 @@ func Analyze(src []byte, opts Options) (*Plan, error) {
 		return nil, errors.Join(lres.Failures...)
 	}
 	p.Diagnostics = lint.Sort(append(lres.Diagnostics, extra...))
+	for i, d := range p.Diagnostics {
+		// A job cron never ran is kept out of the config: the user must
+		// decide, so migrate says it as an error, not a warning.
+		if d.Code == crontab.CodeMissingNewline && d.Pos.File == f.Name && entryOn(p.Jobs, d.Pos.Line) {
+			d.Severity = crontab.SeverityError
+			d.Hint = "cron never ran this job, so migrate keeps it out of cronbridge.yaml (enabled: false); add a newline at the end of the file if the job should run, and run migrate again"
+			p.Diagnostics[i] = d
+		}
+	}
 	for _, j := range p.Jobs {
 		for _, d := range p.Diagnostics {
 			if d.Pos.File == f.Name && d.Pos.Line == j.Entry.Line {
@@ -205,7 +248,7 @@ func Analyze(src []byte, opts Options) (*Plan, error) {
 	for _, j := range p.Jobs {
 		j.Handled = map[int]bool{}
 		for i, d := range j.Findings {
-			if kind, ok := handledBy[d.Code]; ok && j.Migrated && j.Command.Dropped[kind] {
+			if j.Migrated && j.handles(d) {
 				j.Handled[i] = true
 			}
 		}
@@ -225,6 +268,9 @@ func (p *Plan) analyzeEntry(mj *analysis.Job) (*Job, []crontab.Diagnostic) {
 		j.Zone = p.Options.Zone
 	}
 	switch {
+	case mj.NeverRuns != "":
+		j.Reason = mj.NeverRuns + " (and run migrate again)"
+		return j, nil
 	case !e.Valid:
 		j.Reason = "the line has errors (see the findings); fix it and run migrate again"
 		return j, nil
@@ -233,6 +279,10 @@ func (p *Plan) analyzeEntry(mj *analysis.Job) (*Job, []crontab.Diagnostic) {
 		return j, nil
 	case mj.Zone == nil:
 		j.Reason = fmt.Sprintf("CRON_TZ=%s is not a known time zone", e.TZ)
+		return j, nil
+	}
+	if prog, what := hostMaintenance(e.Shell); prog != "" && !p.configured(mj.Name) {
+		j.Reason = fmt.Sprintf("host maintenance: %s %s, which only the server can do for itself (a task maintains nothing but its own short-lived container), so the line stays on the server; move it only if it is really the application's work, by setting jobs.%s.enabled: true", prog, what, mj.Name)
 		return j, nil
 	}
 	for _, lang := range []string{"en", "ja"} {
@@ -249,7 +299,7 @@ func (p *Plan) analyzeEntry(mj *analysis.Job) (*Job, []crontab.Diagnostic) {
 	}
 	j.Rules = mj.Rules()
 	j.Exact, j.Duplicates = res.Exact, res.DuplicateInvocations
-	j.Command = commandOf(mj.Command)
+	j.Command = commandOf(mj.Command, commandText(mj))
 	j.Env = mj.Environment
 	if j.Env == nil {
 		j.Env = map[string]string{}
@@ -286,6 +336,40 @@ func (p *Plan) analyzeEntry(mj *analysis.Job) (*Job, []crontab.Diagnostic) {
 	return j, tooLarge
 }
 
+// configured reports whether the config given to Analyze (cutover reads
+// the deployed one) enables the job explicitly (enabled: true):
+// the user then chose to move it, host maintenance or not.
+func (p *Plan) configured(name string) bool {
+	if p.Options.Config == nil {
+		return false
+	}
+	j := p.Options.Config.Job(name)
+	return j != nil && j.Enabled != nil && *j.Enabled
+}
+
+// entryOn reports whether a job's entry is on the line.
+func entryOn(js []*Job, line int) bool {
+	for _, j := range js {
+		if j.Entry.Line == line {
+			return true
+		}
+	}
+	return false
+}
+
+// commandText is the shell text whose outputs the job writes: the
+// config's command when it overrides the crontab's (as one shell line),
+// else the crontab's.
+func commandText(mj *analysis.Job) string {
+	if mj.CommandOverridden {
+		if len(mj.Command.Exec) == 3 && (mj.Command.Exec[0] == "sh" || mj.Command.Exec[0] == "bash") && mj.Command.Exec[1] == "-c" {
+			return mj.Command.Exec[2]
+		}
+		return ""
+	}
+	return mj.Entry.Shell
+}
+
 // neverFires reports that the entry has no run in the reference window
 // stretched to nine years, which covers every calendar, 29 February
 // included.
@@ -311,18 +395,25 @@ func findingSummary(diags []crontab.Diagnostic) string {
 // commandOf is the report's view of the model's container command
 // (jobs.Command, the builder plan and deploy use too, so that the template
 // and the deployed rules start the same process).
-func commandOf(r jobs.CommandResult) Command {
-	c := Command{Exec: r.Exec, Fallback: r.Fallback, Reason: r.Reason}
+func commandOf(r jobs.CommandResult, shellText string) Command {
+	c := Command{Exec: r.Exec, Fallback: r.Fallback, Reason: r.Reason, Shell: r.Shell}
+	if c.Shell == "" {
+		c.Shell = "sh"
+	}
+	for _, f := range shellcmd.Analyze(shellText).Of(shellcmd.KindDataOutput) {
+		c.DataOutputs = append(c.DataOutputs, f.Text)
+	}
 	if r.Stdin {
 		return c
 	}
-	c.Env, c.Dropped = map[string]string{}, map[string]bool{}
+	c.Env, c.Dropped, c.NoteCols = map[string]string{}, map[string]bool{}, map[string][]int{}
 	for k, v := range r.Env {
 		c.Env[k] = v
 	}
 	for _, n := range r.Notes {
 		c.Notes = append(c.Notes, n.Text)
 		c.Dropped[string(n.Kind)] = true
+		c.NoteCols[string(n.Kind)] = append(c.NoteCols[string(n.Kind)], n.Pos.Col)
 	}
 	return c
 }

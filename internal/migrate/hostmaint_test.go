@@ -1,0 +1,83 @@
+package migrate
+
+import (
+	"testing"
+
+	"github.com/cronbridge/cronbridge/internal/config"
+	"github.com/cronbridge/cronbridge/internal/crontab"
+)
+
+// TestHostMaintenance: the programs that look after the server are found
+// wherever they run in the line; application commands are not.
+func TestHostMaintenance(t *testing.T) {
+	tests := []struct{ cmd, want string }{
+		{"test -x /usr/sbin/anacron || ( cd / && run-parts --report /etc/cron.daily )", "run-parts"},
+		{"/usr/sbin/logrotate -f /etc/logrotate.d/app", "logrotate"},
+		{"certbot renew --quiet && systemctl reload nginx", "certbot"},
+		{"sudo apt-get update -q", "apt-get"},
+		{"LANG=C yum -y update", "yum"},
+		{"/usr/bin/dnf upgrade -y", "dnf"},
+		{"service nginx reload", "service"},
+		{"cd /app && bin/rails runner 'Apt.run'", ""},
+		{"echo apt-get", ""},
+		{"/usr/local/bin/backup.sh > /dev/null 2>&1", ""},
+		{"bundle exec rake logrotate:app", ""},
+	}
+	for _, tt := range tests {
+		if got, _ := hostMaintenance(tt.cmd); got != tt.want {
+			t.Errorf("hostMaintenance(%q) = %q, want %q", tt.cmd, got, tt.want)
+		}
+	}
+}
+
+// TestHostMaintenanceOptIn: a config that enables the job explicitly
+// moves it; without that it stays on the server with the reason.
+func TestHostMaintenanceOptIn(t *testing.T) {
+	src := []byte("0 4 * * * /usr/sbin/logrotate /etc/logrotate.conf\n")
+	tokyo := mustZone(t, "Asia/Tokyo")
+	for _, tt := range []struct {
+		cfg      string
+		migrated bool
+	}{
+		{"", false},
+		{"jobs:\n  logrotate:\n    cpu: 256\n", false},
+		{"jobs:\n  logrotate:\n    enabled: true\n", true},
+	} {
+		var cfg *config.Config
+		if tt.cfg != "" {
+			c, ds := config.Parse("cronbridge.yaml", []byte(tt.cfg))
+			if len(ds) > 0 {
+				t.Fatal(ds)
+			}
+			cfg = c
+		}
+		p, err := Analyze(src, Options{Name: "ct", Zone: tokyo, Config: cfg, Parse: crontab.Options{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		j := p.Jobs[0]
+		if j.Migrated != tt.migrated {
+			t.Errorf("config %q: migrated = %v (%s), want %v", tt.cfg, j.Migrated, j.Reason, tt.migrated)
+		}
+		if !tt.migrated && j.Reason[:len("host maintenance: logrotate")] != "host maintenance: logrotate" {
+			t.Errorf("reason %q", j.Reason)
+		}
+	}
+}
+
+// TestPlaceholders: every REPLACE-ME outside a comment, at its column.
+func TestPlaceholders(t *testing.T) {
+	src := "aws:\n  cluster: REPLACE-ME-cluster # TODO: fill in\n  subnets:\n    - subnet-REPLACE-ME\n" +
+		"  # dead_letter_queue: arn:aws:sqs:ap-northeast-1:123456789012:REPLACE-ME # optional\n" +
+		"defaults:\n  environment:\n    NOTE: \"it's # not a comment REPLACE-ME\"\n    OK: plain # REPLACE-ME in a comment\n"
+	got := Placeholders("c.yaml", []byte(src))
+	want := []string{"c.yaml:2:12", "c.yaml:4:14", "c.yaml:8:33"}
+	if len(got) != len(want) {
+		t.Fatalf("got %d placeholders, want %d: %v", len(got), len(want), got)
+	}
+	for i, d := range got {
+		if d.Pos.String() != want[i] || d.Severity != crontab.SeverityError || d.Code != config.CodeMissing || d.Hint == "" {
+			t.Errorf("placeholder %d = %v, want at %s (error %s with a hint)", i, d, want[i], config.CodeMissing)
+		}
+	}
+}

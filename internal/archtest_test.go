@@ -28,6 +28,7 @@ func TestImportDirection(t *testing.T) {
 		"migrate":    {"crontab", "schedule", "shellcmd", "jobs", "config", "lint", "lintconfig", "report", "deploy"},
 		"prcheck":    {"crontab", "schedule", "shellcmd", "jobs", "config", "lint", "lintconfig", "report", "deploy"},
 		"cli":        {"*"},
+		"imagetest":  {"ghaction"}, // its tests drive the image against ghtest
 	}
 	// Only these packages may use the AWS SDK or the GitHub libraries.
 	external := map[string][]string{

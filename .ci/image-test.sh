@@ -43,6 +43,12 @@ no_engine() {
 work=$(mktemp -d /tmp/cronbridge-image.XXXXXX)
 dockerd_pid=""
 made_images=()
+# unmount_under removes the mounts a daemon may leave under its roots (also
+# one that failed to start: it bind-mounts its data root), deepest first.
+unmount_under() {
+	awk -v w="$1/" 'index($2, w) == 1 || $2 == substr(w, 1, length(w) - 1) {print $2}' /proc/mounts |
+		sort -r | xargs -r -n1 umount -l
+}
 cleanup() {
 	local rc=$?
 	set +e
@@ -51,11 +57,10 @@ cleanup() {
 		for _ in $(seq 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
 		kill -9 "$dockerd_pid" 2>/dev/null
 		wait "$dockerd_pid" 2>/dev/null
-		# Mounts a killed daemon may leave under its roots, deepest first.
-		awk -v w="$work/" 'index($2, w) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l
 	elif [ ${#made_images[@]} -gt 0 ]; then
 		docker rmi -f "${made_images[@]}" >/dev/null
 	fi
+	unmount_under "$work"
 	rm -rf "$work"
 	exit "$rc"
 }
@@ -76,6 +81,8 @@ if [ "$(id -u)" = 0 ]; then
 	# for every layer and container: several times slower), else vfs, which
 	# works everywhere.
 	for driver in ${CRONBRIDGE_DOCKER_STORAGE:-overlay2 vfs}; do
+		unmount_under "$work/data"
+		unmount_under "$work/exec"
 		rm -rf "$work/data" "$work/exec"
 		dockerd --storage-driver="$driver" --iptables=false --ip6tables=false --bridge=none \
 			--data-root "$work/data" --exec-root "$work/exec" --pidfile "$work/dockerd.pid" \
@@ -87,7 +94,8 @@ if [ "$(id -u)" = 0 ]; then
 			sleep 0.5
 		done
 		docker version >/dev/null 2>&1 && break
-		kill "$dockerd_pid" 2>/dev/null; wait "$dockerd_pid" 2>/dev/null || true
+		kill "$dockerd_pid" 2>/dev/null || true
+		wait "$dockerd_pid" 2>/dev/null || true
 		dockerd_pid=""
 		log "dockerd with $driver storage did not start: $(tail -1 "$work/dockerd-$driver.log")"
 	done
@@ -182,7 +190,7 @@ fi
 # --- build and run (internal/imagetest) ---------------------------------------
 mkdir -p "$work/gotmp"
 log "building and running the image (go test -tags imagetest ./internal/imagetest)"
-TMPDIR="$work/gotmp" go test -tags imagetest -count=1 -timeout 40m -v ./internal/imagetest/ 2>&1 | tee "$work/imagetest.log" |
+TMPDIR="$work/gotmp" go test -tags imagetest -count=1 -timeout 60m -v ./internal/imagetest/ 2>&1 | tee "$work/imagetest.log" |
 	grep -E '^(=== RUN|\s*--- (PASS|FAIL|SKIP)|\s+image_test\.go|PASS|FAIL|ok )' || true
 grep -q '^ok ' "$work/imagetest.log" || { tail -80 "$work/imagetest.log"; echo "image-test: FAIL: internal/imagetest" >&2; exit 1; }
 

@@ -214,7 +214,8 @@ docker buildx build --platform linux/arm64 --network host --build-arg VERSION=im
 	-o "type=tar,dest=$work/arm64.tar" . >"$work/arm64.log" 2>&1 ||
 	{ tail -30 "$work/arm64.log"; echo "image-test: FAIL: linux/arm64 build" >&2; exit 1; }
 # ELF e_machine (bytes 18-19, little endian) 183 is AArch64.
-machine=$(tar -xOf "$work/arm64.tar" cronbridge | od -An -tu2 -j18 -N2 | tr -d ' ')
+tar -xf "$work/arm64.tar" -C "$work" cronbridge
+machine=$(od -An -tu2 -j18 -N2 "$work/cronbridge" | tr -d ' ')
 [ "$machine" = 183 ] || { echo "image-test: FAIL: the linux/arm64 image's /cronbridge has ELF machine $machine, want 183 (AArch64)" >&2; exit 1; }
 log "linux/arm64 build: /cronbridge is an AArch64 executable ($(( $(date +%s) - start )) s)"
 

@@ -5,6 +5,12 @@
 ARG GO_VERSION=1.26
 # The build stage runs on the builder's own platform and cross-compiles
 # (pure Go, CGO off), so the multi-arch release does not emulate arm64.
+# BuildKit sets BUILDPLATFORM, TARGETOS and TARGETARCH; the legacy builder
+# (DOCKER_BUILDKIT=0: nektos/act, older self-hosted runners) sets none and
+# rejects an empty --platform. The default "linux" names the host's own
+# architecture, and empty TARGETOS/TARGETARCH leave Go's defaults: a
+# native build.
+ARG BUILDPLATFORM=linux
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build
 ARG TARGETOS TARGETARCH
 WORKDIR /src

@@ -9,7 +9,7 @@ export CRONBRIDGE_MOTO_SERVER := $(CURDIR)/$(VENV)/bin/moto_server
 export CRONBRIDGE_CFN_LINT := $(CURDIR)/$(VENV)/bin/cfn-lint
 export CRONBRIDGE_NPM_TOOLS := $(CURDIR)/$(NPM_DIR)/node_modules
 
-.PHONY: test deps go-deps py-deps npm-deps build fuzz bench lint-actions clean
+.PHONY: test deps go-deps py-deps npm-deps build fuzz bench lint-actions image-test clean
 
 test: deps
 	$(GO) vet ./...
@@ -58,6 +58,12 @@ bench:
 
 lint-actions:
 	$(GO) tool actionlint
+
+# The action's image, built with BuildKit and the legacy builder and run as
+# the runner runs a docker action (README, "The image"). It starts its own
+# Docker engine when run as root; base images are cached outside the repo.
+image-test: py-deps npm-deps
+	bash .ci/image-test.sh
 
 clean:
 	rm -rf bin $(VENV) $(NPM_DIR)/node_modules

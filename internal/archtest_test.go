@@ -26,7 +26,7 @@ var layers = [][]string{
 	{"lint", "deploy"},
 	{"report"},
 	{"prcheck", "migrate", "ops"},
-	{"cli"},
+	{"cli", "imagetest"},
 }
 
 // leaves may import no internal package but the base leaves; any package

@@ -52,6 +52,8 @@ func runAction(ctx context.Context, env *Env, args []string) int {
 	ctx, cancel := context.WithTimeout(ctx, in.Timeout)
 	defer cancel()
 	a := &actionRun{env: env, r: r, in: in, ev: ev, ws: ws}
+	// What the action writes belongs to the workspace's owner (owner.go).
+	defer a.ownWorkspaceFiles()
 	switch in.Command {
 	case ghaction.CommandCheck:
 		return a.check(ctx)

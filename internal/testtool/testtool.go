@@ -16,6 +16,9 @@ import (
 // Install is the one-line remedy every reason ends with.
 const Install = "run `make test`, which installs it"
 
+// InCIMessage is appended to a missing tool's reason when CI=true.
+const InCIMessage = "CI=true: integration tests fail instead of skipping"
+
 // InCI reports whether getenv says the tests run in CI, where a missing
 // tool is a failure. getenv is a parameter so that testscripts can pass
 // their own environment.
@@ -52,7 +55,7 @@ func Need(tb testing.TB, tool, path string) {
 func Unavailable(tb testing.TB, reason error) {
 	tb.Helper()
 	if InCI(os.Getenv) {
-		tb.Fatalf("%v (CI=true: integration tests fail instead of skipping)", reason)
+		tb.Fatalf("%v (%s)", reason, InCIMessage)
 		return // reached only by a TB whose Fatalf does not stop the test
 	}
 	tb.Skipf("%v", reason)

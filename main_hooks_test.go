@@ -16,6 +16,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/cronbridge/cronbridge/internal/ghaction/ghtest"
+	"github.com/cronbridge/cronbridge/internal/testtool"
 )
 
 // scriptCommands returns extra testscript commands: ghapi, a loopback
@@ -45,15 +46,19 @@ func scriptSetup(e *testscript.Env) error {
 	} {
 		e.Setenv(k, v)
 	}
-	e.Values[ghapiKey{}] = &ghapiState{}
+	e.Values[ghapiKey{}] = &ghapiState{t: e.T()}
 	return nil
 }
 
 // ghapiKey finds the script's ghapiState in testscript's per-script values.
 type ghapiKey struct{}
 
-// ghapiState is the script's stand-in, once started.
-type ghapiState struct{ server *ghtest.Server }
+// ghapiState is the script's stand-in, once started, and the script's
+// test (testscript exports no Skip: toolMissing skips through it).
+type ghapiState struct {
+	server *ghtest.Server
+	t      testscript.T
+}
 
 // cmdGHAPI drives the stand-in:
 //
@@ -77,7 +82,9 @@ func cmdGHAPI(ts *testscript.TestScript, neg bool, args []string) {
 		root := ts.Getenv("ROOT")
 		getenv := func(k string) string { return ts.Getenv(k) }
 		p, err := ghtest.SpecPath(getenv, root)
-		ts.Check(err)
+		if err != nil {
+			toolMissing(ts, err)
+		}
 		spec, err := ghtest.LoadSpec(p)
 		ts.Check(err)
 		s := ghtest.NewServer(spec)
@@ -205,12 +212,24 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
+// toolMissing stops a script whose tool is not installed: a skip with the
+// one-line reason, or a failure when CI=true (CI must never skip silently).
+// The CI variable is the test binary's: scripts do not see it.
+func toolMissing(ts *testscript.TestScript, reason error) {
+	if testtool.InCI(os.Getenv) {
+		ts.Fatalf("%v (%s)", reason, testtool.InCIMessage)
+	}
+	// Unlike testscript's own skip, this stops no background command:
+	// no script runs one.
+	state(ts).t.Skip(reason.Error())
+}
+
 // cmdMoto stands in for AWS with moto_server (installed by make test):
 //
 //	moto start                          start it; point the SDK at it with test credentials
 //	moto taskdef FAMILY CONTAINER IMAGE register a task definition revision (deploy clones the latest)
 //
-// Like the other AWS tests, it fails without moto instead of skipping.
+// Without moto, "moto start" skips the script (fails it when CI=true).
 func cmdMoto(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
 		ts.Fatalf("usage: moto start | moto taskdef FAMILY CONTAINER IMAGE")
@@ -221,8 +240,8 @@ func cmdMoto(ts *testscript.TestScript, neg bool, args []string) {
 		if bin == "" {
 			bin = filepath.Join(ts.Getenv("ROOT"), ".venv", "bin", "moto_server")
 		}
-		if _, err := os.Stat(bin); err != nil {
-			ts.Fatalf("moto_server not found (%v): run make test", err)
+		if err := testtool.Check("moto_server", bin); err != nil {
+			toolMissing(ts, err)
 		}
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		ts.Check(err)

@@ -31,7 +31,7 @@ var layers = [][]string{
 
 // leaves may import no internal package but the base leaves; any package
 // may import them.
-var leaves = []string{"ghaction", "alerts", "safefs", "redact", "escape"}
+var leaves = []string{"ghaction", "alerts", "safefs", "redact", "escape", "testtool"}
 
 // baseLeaves import no internal package at all, and leaves may use them:
 // the Action writes Markdown too, and escaping has one copy.

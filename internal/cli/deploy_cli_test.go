@@ -20,19 +20,15 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/cronbridge/cronbridge/internal/deploy"
+	"github.com/cronbridge/cronbridge/internal/testtool"
 )
 
 // startMoto starts a moto server for one test and stops it at cleanup.
-// Like the deploy package's tests, it fails (never skips) without moto.
+// Without moto it skips the test, or fails it when CI=true (testtool).
 func startMoto(t *testing.T) string {
 	t.Helper()
-	bin := os.Getenv("CRONBRIDGE_MOTO_SERVER")
-	if bin == "" {
-		bin = filepath.Join("..", "..", ".venv", "bin", "moto_server")
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("moto_server not found (%v): run `make test`", err)
-	}
+	bin := testtool.Path("CRONBRIDGE_MOTO_SERVER", filepath.Join("..", "..", ".venv", "bin", "moto_server"))
+	testtool.Need(t, "moto_server", bin)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

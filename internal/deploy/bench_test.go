@@ -23,7 +23,7 @@ func desired300(image string) Desired {
 func setup300(b *testing.B, image string) {
 	b.Helper()
 	resetMoto(b)
-	c, _ := newClients(true)
+	c, _ := newClients(b, true)
 	if _, err := c.ECS.RegisterTaskDefinition(context.Background(), richTaskDefinition("shop:v1")); err != nil {
 		b.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func setup300(b *testing.B, image string) {
 // the deploy lock's (a no-op deploy plans without it).
 func BenchmarkNoopDeploy300Rules(b *testing.B) {
 	setup300(b, "shop:v1")
-	c, rec := newClients(true)
+	c, rec := newClients(b, true)
 	d := desired300("shop:v1")
 	for b.Loop() {
 		rec.reset()
@@ -63,7 +63,7 @@ func BenchmarkNoopDeploy300Rules(b *testing.B) {
 // lock and a second read of the state under it.
 func BenchmarkNewImage300Rules(b *testing.B) {
 	setup300(b, "shop:v0")
-	c, rec := newClients(true)
+	c, rec := newClients(b, true)
 	i := 0
 	for b.Loop() {
 		i++

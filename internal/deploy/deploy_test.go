@@ -90,7 +90,7 @@ func testDesired(image string) Desired {
 func setup(t testing.TB) {
 	t.Helper()
 	resetMoto(t)
-	c, _ := newClients(true)
+	c, _ := newClients(t, true)
 	ctx := context.Background()
 	out, err := c.ECS.RegisterTaskDefinition(ctx, richTaskDefinition("shop:v1"))
 	if err != nil {
@@ -124,7 +124,7 @@ func deploy(t testing.TB, c Clients, d Desired, opts Options) *Result {
 // want to compare, as JSON.
 func snapshot(t testing.TB) string {
 	t.Helper()
-	c, _ := newClients(true)
+	c, _ := newClients(t, true)
 	ctx := context.Background()
 	rules, err := listRules(ctx, c.Events, "")
 	if err != nil {
@@ -162,7 +162,7 @@ func snapshot(t testing.TB) string {
 }
 
 func ruleNames(t testing.TB) []string {
-	c, _ := newClients(true)
+	c, _ := newClients(t, true)
 	rules, err := listRules(context.Background(), c.Events, "")
 	if err != nil {
 		t.Fatal(err)
@@ -241,7 +241,7 @@ func mustPlan(t testing.TB, c Clients, d Desired, prune bool) *Plan {
 
 func TestFirstDeploy(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	res := deploy(t, c, testDesired("shop:v2"), Options{})
 	if !res.Registered || !strings.HasSuffix(res.TaskDefinitionARN, ":task-definition/shop-batch:2") {
 		t.Errorf("registered %v %s, want revision 2", res.Registered, res.TaskDefinitionARN)
@@ -304,7 +304,7 @@ func TestFirstDeploy(t *testing.T) {
 
 func TestSameDeployAgainMakesNoWrites(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	deploy(t, c, testDesired("shop:v2"), Options{})
 	rec.reset()
 	res := deploy(t, c, testDesired("shop:v2"), Options{})
@@ -323,7 +323,7 @@ func TestSameDeployAgainMakesNoWrites(t *testing.T) {
 
 func TestNewImage(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	deploy(t, c, testDesired("shop:v2"), Options{})
 	rec.reset()
 	res := deploy(t, c, testDesired("shop:v3"), Options{})
@@ -352,7 +352,7 @@ func TestNewImage(t *testing.T) {
 
 func TestScheduleChange(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	deploy(t, c, testDesired("shop:v2"), Options{})
 	d := testDesired("shop:v2")
 	d.Jobs[1].Expressions = []string{"cron(30 18 * * ? *)"}
@@ -373,7 +373,7 @@ func TestScheduleChange(t *testing.T) {
 
 func TestJobRemovedIsDeletedOnlyWithPrune(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	deploy(t, c, testDesired("shop:v2"), Options{})
 	d := testDesired("shop:v2")
 	d.Jobs = d.Jobs[1:] // drop "cleanup"
@@ -415,7 +415,7 @@ func TestJobRemovedIsDeletedOnlyWithPrune(t *testing.T) {
 
 func TestPruneSparesOtherTrackingID(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	other := testDesired("shop:v2")
 	other.TrackingID = "someone-else"
 	other.Jobs = other.Jobs[:1]
@@ -435,7 +435,7 @@ func TestPruneSparesOtherTrackingID(t *testing.T) {
 
 func TestConflictWithHandMadeRule(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	d := testDesired("shop:v2")
 	d.Jobs = append(d.Jobs, DesiredJob{Name: "manual", Expressions: []string{"cron(0 2 * * ? *)"}, State: "ENABLED"})
 	before := snapshot(t)
@@ -453,7 +453,7 @@ func TestConflictWithHandMadeRule(t *testing.T) {
 
 func TestTagDriftIsRepairedWithTagResource(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	deploy(t, c, testDesired("shop:v2"), Options{})
 	d := testDesired("shop:v2")
 	d.Tags = map[string]string{"team": "batch", "env": "prod"}
@@ -478,7 +478,7 @@ func TestTagDriftIsRepairedWithTagResource(t *testing.T) {
 // definition using many features and checks that only the image changed.
 func TestRichTaskDefinitionRoundTrip(t *testing.T) {
 	setup(t)
-	c, _ := newClients(true)
+	c, _ := newClients(t, true)
 	ctx := context.Background()
 	res := deploy(t, c, testDesired("shop:v2"), Options{})
 	describe := func(arn string) (*ecstypes.TaskDefinition, []ecstypes.Tag) {
@@ -523,7 +523,7 @@ func TestRichTaskDefinitionRoundTrip(t *testing.T) {
 
 func TestKeepNeverDeregistersRevisionsInUse(t *testing.T) {
 	setup(t) // revision 1 is pinned by two hand-made rules
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	deploy(t, c, testDesired("shop:v2"), Options{})
 	deploy(t, c, testDesired("shop:v3"), Options{})
 	rec.reset()
@@ -546,7 +546,7 @@ func TestKeepNeverDeregistersRevisionsInUse(t *testing.T) {
 
 func TestMissingFamilyIsAnError(t *testing.T) {
 	resetMoto(t)
-	c, _ := newClients(true)
+	c, _ := newClients(t, true)
 	_, err := Deploy(context.Background(), c, testDesired("shop:v2"), Options{})
 	if err == nil || !strings.Contains(err.Error(), `describe task definition "shop-batch"`) {
 		t.Fatalf("err = %v", err)
@@ -557,7 +557,7 @@ func TestMissingFamilyIsAnError(t *testing.T) {
 // DISABLED, target put, then enabled.
 func TestCreateOrder(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	d := testDesired("shop:v1")
 	d.Jobs = d.Jobs[1:2] // daily-sales only
 	deploy(t, c, d, Options{})
@@ -580,7 +580,7 @@ func TestCreateOrder(t *testing.T) {
 // configures it), a throttled call is retried and deploy succeeds.
 func TestThrottlingIsRetriedBySDK(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	rec.failAt, rec.kind = 6, faultThrottle
 	if _, err := Deploy(context.Background(), c, testDesired("shop:v2"), Options{}); err != nil {
 		t.Fatalf("deploy with one throttled call: %v", err)
@@ -595,7 +595,7 @@ func TestThrottlingIsRetriedBySDK(t *testing.T) {
 
 func TestEnableAtCutover(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	d := testDesired("shop:v2")
 	for i := range d.Jobs {
 		d.Jobs[i].State = "DISABLED" // aws.state: disabled before cutover

@@ -34,7 +34,7 @@ func TestFaultInjection(t *testing.T) {
 
 	// Count the calls of a clean run first.
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	c.Parallel = 1 // the k-th call must be the same call on every run
 	deploy(t, c, before, Options{})
 	rec.reset()
@@ -64,15 +64,15 @@ func TestFaultInjection(t *testing.T) {
 		for _, kind := range kinds {
 			t.Run(fmt.Sprintf("call%02d/%s", k, kind), func(t *testing.T) {
 				setup(t)
-				c, _ := newClients(true)
+				c, _ := newClients(t, true)
 				c.Parallel = 1
 				deploy(t, c, before, Options{})
 
-				fc, frec := newClients(false)
+				fc, frec := newClients(t, false)
 				fc.Parallel = 1
 				var mu sync.Mutex
 				var violations []error
-				check, _ := newClients(true)
+				check, _ := newClients(t, true)
 				frec.after = func(op string) {
 					if !canBreakInvariants[op] {
 						return
@@ -104,7 +104,7 @@ func TestFaultInjection(t *testing.T) {
 					t.Errorf("after the failed deploy: %v", err)
 				}
 				// The second deploy converges...
-				c2, _ := newClients(true)
+				c2, _ := newClients(t, true)
 				if _, err := Deploy(ctx, c2, after, opts); err != nil {
 					t.Fatalf("second deploy: %v", err)
 				}

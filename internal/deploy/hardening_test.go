@@ -22,7 +22,7 @@ import (
 // lockExists reports whether the lock bus of the tracking id exists.
 func lockExists(t testing.TB, trackingID string) bool {
 	t.Helper()
-	c, _ := newClients(true)
+	c, _ := newClients(t, true)
 	_, err := c.Events.DescribeEventBus(context.Background(), &eventbridge.DescribeEventBusInput{Name: aws.String(LockName(trackingID))})
 	if apiErrorCode(err) == "ResourceNotFoundException" {
 		return false
@@ -73,7 +73,7 @@ func TestLockName(t *testing.T) {
 func TestLockHeldFailsOrWaits(t *testing.T) {
 	setup(t)
 	ctx := context.Background()
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	other, err := AcquireLock(ctx, c.Events, testTrack, LockOptions{Holder: "https://github.com/o/r/actions/runs/1"})
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func TestLockHeldFailsOrWaits(t *testing.T) {
 func TestStaleLockIsBroken(t *testing.T) {
 	setup(t)
 	ctx := context.Background()
-	c, _ := newClients(true)
+	c, _ := newClients(t, true)
 	past := func() time.Time { return time.Now().Add(-2 * time.Hour) }
 	if _, err := AcquireLock(ctx, c.Events, testTrack, LockOptions{Holder: "crashed-run", Now: past}); err != nil {
 		t.Fatal(err)
@@ -144,7 +144,7 @@ func TestLockReleasedOnFailure(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			setup(t)
-			c, rec := newClients(false)
+			c, rec := newClients(t, false)
 			rec.failOp, rec.kind = tc.op, faultHTTP500
 			res, err := Deploy(context.Background(), c, testDesired("shop:v2"), Options{})
 			if err == nil || rec.failed() != tc.op {
@@ -166,7 +166,7 @@ func TestLockReleasedOnFailure(t *testing.T) {
 func TestKeepScansEveryEventBus(t *testing.T) {
 	setup(t)
 	ctx := context.Background()
-	c, _ := newClients(true)
+	c, _ := newClients(t, true)
 	deploy(t, c, testDesired("shop:v2"), Options{})
 	customBusRule(t, c, revARN(2))
 	deploy(t, c, testDesired("shop:v3"), Options{})
@@ -256,7 +256,7 @@ func TestConcurrentDeploysKeep1(t *testing.T) {
 	ctx := context.Background()
 	for i := 0; i < 20; i++ {
 		setup(t)
-		c, _ := newClients(true)
+		c, _ := newClients(t, true)
 		deploy(t, c, testDesired("shop:v2"), Options{})
 		r := deploy(t, c, otherDesired("shop:v3"), Options{})
 		customBusRule(t, c, r.TaskDefinitionARN)
@@ -299,7 +299,7 @@ func TestConcurrentDeploysKeep1(t *testing.T) {
 func TestConcurrentDeploysSameTrackingID(t *testing.T) {
 	setup(t)
 	ctx := context.Background()
-	c, _ := newClients(true)
+	c, _ := newClients(t, true)
 	deploy(t, c, testDesired("shop:v2"), Options{})
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
@@ -329,7 +329,7 @@ func TestConcurrentDeploysSameTrackingID(t *testing.T) {
 func TestRuleQuota(t *testing.T) {
 	setup(t) // two hand-made rules on the default bus
 	ctx := context.Background()
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	d := testDesired("shop:v2")
 	d.RuleQuota = 5 // 2 + 4 new rules = 6
 	res, err := Deploy(ctx, c, d, Options{})
@@ -360,7 +360,7 @@ func TestRuleQuota(t *testing.T) {
 // at once, even with the SDK's retryer on, and says what it is.
 func TestQuotaErrorIsNotRetried(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	rec.failOp, rec.kind = "PutRule", faultQuota
 	d := testDesired("shop:v2")
 	d.Jobs = d.Jobs[1:2]
@@ -410,7 +410,7 @@ func TestCancelStopsBetweenCalls(t *testing.T) {
 			setup(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			c, rec := newClients(true)
+			c, rec := newClients(t, true)
 			c.Parallel = 1
 			writes := 0
 			rec.after = func(op string) {
@@ -433,7 +433,7 @@ func TestCancelStopsBetweenCalls(t *testing.T) {
 			if total != afterWrites {
 				t.Errorf("%d writes after cancelling at write %d: %v", total, afterWrites, rec.writes())
 			}
-			check, _ := newClients(true)
+			check, _ := newClients(t, true)
 			if err := checkInvariants(context.Background(), check); err != nil {
 				t.Error(err)
 			}
@@ -452,7 +452,7 @@ func TestCancelStopsBetweenCalls(t *testing.T) {
 // cronbridge:<job> with the cronbridge:job tag (issue #15).
 func TestGroupAndJobTag(t *testing.T) {
 	setup(t)
-	c, _ := newClients(true)
+	c, _ := newClients(t, true)
 	deploy(t, c, testDesired("shop:v2"), Options{})
 	for _, rule := range []string{"cleanup", "daily-sales", "month-end-1", "month-end-2"} {
 		ts, err := listTargets(context.Background(), c.Events, testPrefix+rule)
@@ -478,10 +478,10 @@ func TestGroupAndJobTag(t *testing.T) {
 func TestRevisionDeregisteredUnderDeployIsRepaired(t *testing.T) {
 	setup(t)
 	ctx := context.Background()
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	c.Parallel = 1
 	deploy(t, c, testDesired("shop:v2"), Options{})
-	other, _ := newClients(true)
+	other, _ := newClients(t, true)
 	var once sync.Once
 	rec.after = func(op string) {
 		if op != "PutTargets" {
@@ -510,7 +510,7 @@ func TestRevisionDeregisteredUnderDeployIsRepaired(t *testing.T) {
 // no change to apply, and must still fail (before taking the lock).
 func TestConflictAloneIsAnError(t *testing.T) {
 	setup(t)
-	c, rec := newClients(true)
+	c, rec := newClients(t, true)
 	deploy(t, c, testDesired("shop:v2"), Options{})
 	d := testDesired("shop:v2")
 	d.Jobs = append(d.Jobs, DesiredJob{Name: "manual", Expressions: []string{"cron(0 2 * * ? *)"}, State: "ENABLED"})

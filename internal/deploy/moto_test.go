@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/cronbridge/cronbridge/internal/testtool"
 )
 
 // The integration tests run against a real moto server (no hand-written
@@ -31,18 +33,19 @@ const testRegion = "ap-northeast-1"
 // motoURL is set once by TestMain before any test runs and never changed.
 var motoURL string
 
+// motoMissing is why moto could not be started because it is not
+// installed (set once by TestMain): the pure-Go tests still run, and each
+// moto test stops through needMoto.
+var motoMissing error
+
 func TestMain(m *testing.M) {
 	os.Exit(runWithMoto(m))
 }
 
 func runWithMoto(m *testing.M) int {
-	bin := os.Getenv("CRONBRIDGE_MOTO_SERVER")
-	if bin == "" {
-		bin = filepath.Join("..", "..", ".venv", "bin", "moto_server")
-	}
-	if _, err := os.Stat(bin); err != nil {
-		fmt.Fprintf(os.Stderr, "deploy tests need moto_server (%v): run `make test`, which installs it into .venv and sets CRONBRIDGE_MOTO_SERVER\n", err)
-		return 1
+	bin := testtool.Path("CRONBRIDGE_MOTO_SERVER", filepath.Join("..", "..", ".venv", "bin", "moto_server"))
+	if motoMissing = testtool.Check("moto_server", bin); motoMissing != nil {
+		return m.Run()
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -79,9 +82,18 @@ func runWithMoto(m *testing.M) int {
 	return m.Run()
 }
 
+// needMoto skips tb without moto (fails it when CI=true).
+func needMoto(tb testing.TB) {
+	tb.Helper()
+	if motoMissing != nil {
+		testtool.Unavailable(tb, motoMissing)
+	}
+}
+
 // resetMoto clears every resource so that tests do not see each other's.
 func resetMoto(tb testing.TB) {
 	tb.Helper()
+	needMoto(tb)
 	resp, err := http.Post(motoURL+"/moto-api/reset", "application/json", nil)
 	if err != nil {
 		tb.Fatal(err)
@@ -232,7 +244,9 @@ func (r *recorder) writes() map[string]int {
 
 // newClients returns clients for moto through a recorder. retries false
 // disables the SDK's retries, so that an injected failure reaches deploy.
-func newClients(retries bool) (Clients, *recorder) {
+func newClients(tb testing.TB, retries bool) (Clients, *recorder) {
+	tb.Helper()
+	needMoto(tb)
 	rec := &recorder{base: http.DefaultTransport}
 	cfg := aws.Config{
 		Region:      testRegion,

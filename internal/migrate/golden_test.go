@@ -15,6 +15,8 @@ import (
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cronbridge/cronbridge/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/migrate with the actual output")
@@ -161,9 +163,7 @@ func cfnLint(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("cfn-lint not found at %s and CRONBRIDGE_CFN_LINT is not set: run make test", p)
-	}
+	testtool.Need(t, "cfn-lint", p)
 	return p
 }
 

@@ -28,6 +28,7 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 
 	"github.com/cronbridge/cronbridge/internal/deploy"
+	"github.com/cronbridge/cronbridge/internal/testtool"
 )
 
 // The run tests drive a real moto server (pinned in tools/requirements.txt).
@@ -44,16 +45,17 @@ const testRegion = "ap-northeast-1"
 // motoURL is set once by TestMain before any test runs.
 var motoURL string
 
+// motoMissing is why moto could not be started because it is not
+// installed (set once by TestMain): the pure-Go tests still run, and each
+// moto test stops in motoPost, the first call of every moto test.
+var motoMissing error
+
 func TestMain(m *testing.M) { os.Exit(runWithMoto(m)) }
 
 func runWithMoto(m *testing.M) int {
-	bin := os.Getenv("CRONBRIDGE_MOTO_SERVER")
-	if bin == "" {
-		bin = filepath.Join("..", "..", ".venv", "bin", "moto_server")
-	}
-	if _, err := os.Stat(bin); err != nil {
-		fmt.Fprintf(os.Stderr, "ops tests need moto_server (%v): run `make test`, which installs it into .venv and sets CRONBRIDGE_MOTO_SERVER\n", err)
-		return 1
+	bin := testtool.Path("CRONBRIDGE_MOTO_SERVER", filepath.Join("..", "..", ".venv", "bin", "moto_server"))
+	if motoMissing = testtool.Check("moto_server", bin); motoMissing != nil {
+		return m.Run()
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -96,6 +98,9 @@ func runWithMoto(m *testing.M) int {
 
 func motoPost(tb testing.TB, path, body string) {
 	tb.Helper()
+	if motoMissing != nil {
+		testtool.Unavailable(tb, motoMissing)
+	}
 	resp, err := http.Post(motoURL+path, "application/json", strings.NewReader(body))
 	if err != nil {
 		tb.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"flag"
 	"io"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/escape"
 	concurrency "github.com/cronbridge/cronbridge/internal/simulate"
+	"github.com/cronbridge/cronbridge/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden with the actual output")
@@ -354,7 +356,7 @@ func sarifValidator(t *testing.T) []string {
 			return []string{abs}
 		}
 	}
-	t.Fatal("SARIF Multitool not found: run make test (it installs tools/npm and sets CRONBRIDGE_NPM_TOOLS)")
+	testtool.Unavailable(t, errors.New("needs the SARIF Multitool (npm, under $CRONBRIDGE_NPM_TOOLS or tools/npm/node_modules); "+testtool.Install))
 	return nil
 }
 

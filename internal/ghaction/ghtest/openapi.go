@@ -18,9 +18,14 @@ import (
 // inside a node_modules directory.
 const specRel = "@octokit/openapi/generated/api.github.com.json"
 
+// ErrNoSpec is wrapped by SpecPath's error: the npm tools are not
+// installed, which callers (tests) turn into a skip, or a failure when
+// CI=true, through internal/testtool.
+var ErrNoSpec = errors.New("needs GitHub's OpenAPI description (npm @octokit/openapi)")
+
 // SpecPath finds the OpenAPI description: under $CRONBRIDGE_NPM_TOOLS (set
-// by make test), else under tools/npm/node_modules in repoRoot. It never
-// lets a test skip: a missing file is an error that says what to run.
+// by make test), else under tools/npm/node_modules in repoRoot. A missing
+// file is an error wrapping ErrNoSpec that says what to run.
 func SpecPath(getenv func(string) string, repoRoot string) (string, error) {
 	dir := getenv("CRONBRIDGE_NPM_TOOLS")
 	if dir == "" {
@@ -28,7 +33,7 @@ func SpecPath(getenv func(string) string, repoRoot string) (string, error) {
 	}
 	p := filepath.Join(dir, filepath.FromSlash(specRel))
 	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("GitHub's OpenAPI description is missing (%v): run make test, which installs the npm tools", err)
+		return "", fmt.Errorf("%w: %v; run `make test`, which installs the npm tools", ErrNoSpec, err)
 	}
 	return p, nil
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/cronbridge/cronbridge/internal/testtool"
 )
 
 // TestCheckRejects makes sure the validator can fail: each request here is
@@ -12,7 +14,7 @@ import (
 func TestCheck(t *testing.T) {
 	p, err := SpecPath(os.Getenv, "../../..")
 	if err != nil {
-		t.Fatal(err)
+		testtool.Unavailable(t, err)
 	}
 	spec, err := LoadSpec(p)
 	if err != nil {

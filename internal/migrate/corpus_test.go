@@ -18,14 +18,12 @@ var systemCorpus = regexp.MustCompile(`^(03[89]|04[0-9]|05[0-6]|06[7-9]|07[01])\
 // TestCorpusNeverRun: over the shared real-world corpus, no line cron
 // never runs (the last line without a newline, CB014) is migrated, called
 // exact or given a cutover row. The corpus is outside the repository:
-// .ci/corpus.sh sets CRONBRIDGE_CORPUS; without it the test skips, and
-// with CI=true it must be set.
+// .ci/corpus.sh sets CRONBRIDGE_CORPUS and runs this test; make test
+// (without it) skips it. .ci/run fails under CI=true when the corpus is
+// missing, so CI never skips it silently.
 func TestCorpusNeverRun(t *testing.T) {
 	dir := os.Getenv("CRONBRIDGE_CORPUS")
 	if dir == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CRONBRIDGE_CORPUS is not set (.ci/corpus.sh sets it to the shared corpus)")
-		}
 		t.Skip("CRONBRIDGE_CORPUS is not set: the shared corpus is checked by .ci/corpus.sh")
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "*.crontab"))

@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -47,38 +45,13 @@ func runWithMoto(m *testing.M) int {
 	if motoMissing = testtool.Check("moto_server", bin); motoMissing != nil {
 		return m.Run()
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := testtool.StartMoto(bin)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "free port:", err)
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	var logBuf bytes.Buffer
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	cmd.Stdout, cmd.Stderr = &logBuf, &logBuf
-	if err := cmd.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, "start moto_server:", err)
-		return 1
-	}
-	defer func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	}()
-	motoURL = fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(motoURL + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			fmt.Fprintf(os.Stderr, "moto_server did not start: %v\n%s", err, logBuf.String())
-			return 1
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	defer srv.Stop()
+	motoURL = srv.URL
 	return m.Run()
 }
 

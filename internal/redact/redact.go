@@ -20,13 +20,15 @@ import (
 const Mask = "***"
 
 // word is the value of a shell word: quoted parts and unquoted characters
-// up to a blank or a shell separator.
-const word = `(?:'[^']*'|"[^"]*"|[^\s'";&|<>()])+`
+// up to a blank or a shell separator. Blanks are what the shell splits
+// words on (space, tab, newline) and a carriage return, not every Unicode
+// space: a form feed inside a password is part of the password.
+const word = `(?:'[^']*'|"[^"]*"|[^ \t\n\r'";&|<>()])+`
 
 var (
 	// urlCreds matches scheme://userinfo@ ; the greedy userinfo runs to
 	// the last '@' before the host, as URL parsers read it.
-	urlCreds = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://([^\s/'"@]*(?:@[^\s/'"@]*)*)@`)
+	urlCreds = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://([^ \t\n\r/'"@]*(?:@[^ \t\n\r/'"@]*)*)@`)
 	// mysqlWord is a mysql client program, whose -p takes the password
 	// glued to it (for other programs -p means something else).
 	mysqlWord = regexp.MustCompile(`(?:^|[\s/])(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mysqlslap|mariadb[a-z-]*)(?:\s|$)`)
@@ -39,9 +41,9 @@ var (
 	assignment = regexp.MustCompile(`(?:^|[\s;&|('"?])([A-Za-z_][A-Za-z0-9_]*)=(` + word + `)`)
 	secretName = regexp.MustCompile(`(?i)password|passwd|passphrase|_pwd$|^pwd_|token|secret|api_?key|access_?key|private_?key|credentials?$`)
 	// userPass matches curl's -u user:pass and --user user:pass.
-	userPass = regexp.MustCompile(`(?:^|\s)(?:-u\s*|--user[=\s]\s*)[^\s:'"]+:(` + word + `)`)
+	userPass = regexp.MustCompile(`(?:^|\s)(?:-u\s*|--user[=\s]\s*)[^ \t\n\r:'"]+:(` + word + `)`)
 	// header matches credentials in HTTP headers passed on the command line.
-	header = regexp.MustCompile(`(?i)(?:authorization:\s*(?:bearer|basic|token|bot)|x-api-key:|private-token:|x-auth-token:)\s*([^\s'"]+)`)
+	header = regexp.MustCompile(`(?i)(?:authorization:\s*(?:bearer|basic|token|bot)|x-api-key:|private-token:|x-auth-token:)\s*([^ \t\n\r'"]+)`)
 	// token matches credentials recognizable by their own shape.
 	token = regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|glpat-[A-Za-z0-9_-]{20,})`)
 )

@@ -59,8 +59,10 @@ func FuzzString(f *testing.F) {
 			t.Fatalf("made invalid UTF-8: %q", once)
 		}
 		// A secret that can be told apart: no blank, quote or separator,
-		// not made of the mask, not part of the fixed text around it.
-		if len(secret) < 4 || strings.ContainsAny(secret, " \t\n\r'\"`;&|@:/=*\\$()<>#") || !utf8.ValidString(secret) {
+		// not made of the mask, not part of the fixed text around it, and
+		// not starting with '-': after "--token " such a word reads as the
+		// next option (tool --token --verbose), which must stay.
+		if len(secret) < 4 || secret[0] == '-' || strings.ContainsAny(secret, " \t\n\r'\"`;&|@:/=*\\$()<>#") || !utf8.ValidString(secret) {
 			return
 		}
 		for _, form := range []string{

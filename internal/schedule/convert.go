@@ -67,6 +67,14 @@ func Convert(e *crontab.Entry, loc *time.Location) (Result, error) {
 		return Result{Findings: []crontab.Diagnostic{finding(CodeInvalid,
 			"the entry has errors and was not converted", "")}}, nil
 	}
+	// Bits outside the fields' ranges never come from the parser; they are
+	// ignored, so that neither the converter nor the verifier (whose
+	// time.Date would roll hour 24 into the next day) reads them.
+	if m := inRange(e.Schedule); m != e.Schedule {
+		c := *e
+		c.Schedule = m
+		e = &c
+	}
 	cal := defaultCalendar()
 	offs := zoneOffsets(loc, cal.h)
 	if len(offs) > 1 {
@@ -261,5 +269,16 @@ func fmtOffset(sec int) string {
 	if sec%60 != 0 {
 		s += fmt.Sprintf(":%02d", sec%60)
 	}
+	return s
+}
+
+// inRange keeps only the bits each field can hold: minutes 0-59, hours
+// 0-23, days 1-31, months 1-12, weekdays 0-6.
+func inRange(s crontab.Schedule) crontab.Schedule {
+	s.Minute &= 1<<60 - 1
+	s.Hour &= 1<<24 - 1
+	s.Dom &= 0xFFFFFFFE
+	s.Month &= 0x1FFE
+	s.Dow &= 0x7F
 	return s
 }

@@ -95,13 +95,21 @@ func TestFitMarkdown(t *testing.T) {
 
 // openFence returns the fence left open at the end of md, "" if none.
 func openFence(md string) string {
+	// CommonMark: a fence is three or more backticks or tildes after at
+	// most three spaces; only a run of the same character, at least as
+	// long and alone on its line, closes it.
 	open := ""
 	for l := range strings.SplitSeq(md, "\n") {
-		f := l[:len(l)-len(strings.TrimLeft(l, "`"))]
+		t := strings.TrimLeft(l, " ")
+		if len(l)-len(t) > 3 || t == "" || t[0] != '`' && t[0] != '~' {
+			continue
+		}
+		f := t[:len(t)-len(strings.TrimLeft(t, t[:1]))]
 		switch {
-		case open == "" && len(f) >= 3:
+		case len(f) < 3:
+		case open == "":
 			open = f
-		case open != "" && len(f) >= len(open) && strings.TrimSpace(l) == f:
+		case f[0] == open[0] && len(f) >= len(open) && strings.TrimRight(t, " ") == f:
 			open = ""
 		}
 	}

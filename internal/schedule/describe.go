@@ -379,7 +379,7 @@ func enDays(s crontab.Schedule, kind dayKind) string {
 var enWeekday = [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
 
 // weekdaySegments groups weekdays into runs of three or more, Monday first
-// unless Sunday first gives fewer pieces (as jaWeekdays does).
+// unless Sunday first gives fewer pieces. Both languages name these runs.
 func weekdaySegments(dow uint64) [][2]int {
 	order := func(first int) [][2]int {
 		var ds []int

@@ -372,39 +372,7 @@ func jaMonths(month uint64) string {
 // jaWeekdays names days of the week, Monday first ("月曜〜金曜", "土曜と
 // 日曜") unless Sunday first gives fewer pieces ("日曜〜水曜").
 func jaWeekdays(dow uint64) string {
-	order := func(first int) []int {
-		var out []int
-		for i := 0; i < 7; i++ {
-			if d := (first + i) % 7; dow&(1<<uint(d)) != 0 {
-				out = append(out, d)
-			}
-		}
-		return out
-	}
-	pieces := func(ds []int) [][2]int {
-		// Runs are consecutive in the rotated week, so compare positions.
-		var segs [][2]int
-		for i := 0; i < len(ds); {
-			j := i
-			for j+1 < len(ds) && (ds[j+1]-ds[j]+7)%7 == 1 {
-				j++
-			}
-			if j-i >= 2 {
-				segs = append(segs, [2]int{ds[i], ds[j]})
-			} else {
-				for k := i; k <= j; k++ {
-					segs = append(segs, [2]int{ds[k], ds[k]})
-				}
-			}
-			i = j + 1
-		}
-		return segs
-	}
-	mon, sun := pieces(order(1)), pieces(order(0))
-	segs := mon
-	if len(sun) < len(mon) {
-		segs = sun
-	}
+	segs := weekdaySegments(dow) // the grouping English uses too
 	items := make([]string, len(segs))
 	for i, sg := range segs {
 		if sg[0] == sg[1] {

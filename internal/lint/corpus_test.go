@@ -36,11 +36,6 @@ type corpusFile struct {
 	findings []corpusFinding
 }
 
-// simOwned are the overlap codes whose findings the concurrency work
-// (internal/simulate) is changing; they are checked by its own corpus
-// expectations, not here.
-func simOwned(code string) bool { return code >= "CB501" && code <= "CB505" }
-
 // TestCorpus lints every file of the shared corpus (CRONBRIDGE_CORPUS,
 // set by .ci/corpus.sh; the corpus is not part of the repository) and
 // compares every finding with testdata/corpus.expect: a missing and an
@@ -136,11 +131,11 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("%s: precision %.1f%% (%d of %d findings judged right) is below 95%%", c, 100*p, tl.ok, n)
 		}
 	}
-	t.Logf("corpus: %d files, %d findings outside CB501-CB505\n%s", len(order), total, b.String())
+	t.Logf("corpus: %d files, %d findings\n%s", len(order), total, b.String())
 }
 
 // lintCorpusFile lints one corpus file the way `cronbridge lint [--system]
-// --now 2027-01-01T00:00:00Z` does, without the overlap codes.
+// --now 2027-01-01T00:00:00Z` does.
 func lintCorpusFile(t *testing.T, path string, system bool) []corpusFinding {
 	t.Helper()
 	src, err := os.ReadFile(path)
@@ -162,9 +157,6 @@ func lintCorpusFile(t *testing.T, path string, system bool) []corpusFinding {
 	}
 	var out []corpusFinding
 	for _, d := range res.Diagnostics {
-		if simOwned(d.Code) {
-			continue
-		}
 		out = append(out, corpusFinding{at: fmt.Sprintf("%d:%d", d.Pos.Line, d.Pos.Col), code: d.Code, note: d.Message})
 	}
 	return out

@@ -59,7 +59,7 @@ func (startStorm) Check(p *Pass) {
 		what := func(q *simulate.Pattern) string {
 			return fmt.Sprintf("%d jobs at %s %s (%s)", q.Count, clock(q.Minute), often(q.Days), nameList(q.Jobs))
 		}
-		p.Reportf(sim.posOf(p, name), stormHint(sim, prop, name)+"; next: "+nextDates(ps[0].First),
+		p.Reportf(sim.posOf(p, name), stormHint(sim, prop, name, ps)+"; next: "+nextDates(ps[0].First),
 			"job %s starts in the same minute as other jobs: %s", name, summary(ps, what))
 	}
 }
@@ -109,20 +109,32 @@ func cannotLeave(sim *simulation, q *simulate.Pattern, name string, threshold in
 }
 
 // stormHint gives the job's part of the proposal and the proposal's
-// simulated before/after numbers.
-func stormHint(sim *simulation, prop *simulate.Proposal, name string) string {
+// simulated before/after numbers. ps are the job's storms: when the
+// proposal moves none of their jobs, the hint says so rather than
+// pointing at moves of the others that are not there.
+func stormHint(sim *simulation, prop *simulate.Proposal, name string, ps []*simulate.Pattern) string {
 	if prop == nil {
 		return "stagger the start times"
 	}
 	var move string
+	others := false
 	for _, s := range prop.Shifts {
 		if s.Job == name {
 			m := bits.TrailingZeros64(sim.jobs[name].entry.Schedule.Minute)
 			move = fmt.Sprintf("start it at minute %d instead of %d (%+d min)", m+int(s.Offset.Minutes()), m, int(s.Offset.Minutes()))
 		}
+		for _, q := range ps {
+			if _, ok := slices.BinarySearch(q.Movable, s.Job); ok {
+				others = true
+			}
+		}
 	}
-	if move == "" {
+	switch {
+	case move != "":
+	case others:
 		move = "keep it: the proposal moves the other jobs (no minute within its hour helps without making another measure worse)"
+	default:
+		move = "no minute within their hours takes the jobs of this storm out of it without making another measure worse, so the proposal moves none of them"
 	}
 	b, a := prop.Before, prop.After
 	return fmt.Sprintf("%s; the proposal moves %d %s within their hour and, simulated again over the %d-year cycle, takes storm minutes a year %s→%s, starts in storms a year %s→%s, peak jobs %d→%d, vCPU %g→%g, memory %d→%d MiB, over-budget episodes a year %s→%s",

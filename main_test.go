@@ -28,6 +28,7 @@ func TestMain(m *testing.M) {
 //	4  SHELL=/bin/bash honoured            migrate_truth.txtar ("Item 4")  :22 the shell form runs with sh, not bash
 //	5  exec unwrapped                      migrate_exec.txtar              :10 command ["bin/sweep", "--all"]
 //	6  host maintenance stays (migrate)    migrate_truth.txtar ("Item 6")  :10 "3 migrated, 4 not migrated"
+//	6  ... and in plan/deploy              deploy_host_maintenance.txtar   :13 no rule shop-rotate
 //	7  REPLACE-ME refused (exit 2)         deploy_placeholders.txtar       :8  plan exits 3 (AWS called), not 2
 //	8  environment lines: copied           deploy_env_lines.txtar          :14 RAILS_ENV in the target's environment
 //	8  ... or reported with the reason     deploy_env_lines.txtar          :18 PATH reported (CB497)

@@ -89,6 +89,10 @@ func loadDesired(env *Env, opts deployOptions) (*deployInput, error) {
 			if !j.Enabled || !j.Converted || len(j.Conversion.Rules) == 0 {
 				continue // disabled, or a finding says why (@reboot, never fires)
 			}
+			if j.HostMaintenance != "" {
+				diags = append(diags, staysOnServer(j))
+				continue
+			}
 			diags = append(diags, envNotCopied(j, reported)...)
 			if f.AppRoot != "" && reliesOnAppRoot(j) && !slices.ContainsFunc(in.appRoots, func(u appRootUse) bool { return u.File == f.Name }) {
 				in.appRoots = append(in.appRoots, appRootUse{File: f.Name, Dir: f.AppRoot, Job: j.Name})

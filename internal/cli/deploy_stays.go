@@ -8,6 +8,21 @@ import (
 	"github.com/cronbridge/cronbridge/internal/deploy"
 )
 
+// codeHostMaintenance is lint's host-maintenance rule (CB417): plan and
+// deploy report the entries it names with the same code, since they keep
+// them on the server for the same reason.
+const codeHostMaintenance = "CB417"
+
+// staysOnServer is plan's and deploy's finding for a host-maintenance
+// entry (analysis.Job.HostMaintenance): no rule, as migrate keeps it on
+// the server. Before, a crontab given straight to plan/deploy got a rule
+// for it, and the task it started maintained nothing.
+func staysOnServer(j *analysis.Job) crontab.Diagnostic {
+	return crontab.Diagnostic{Pos: j.Entry.Pos, Severity: crontab.SeverityInfo, Code: codeHostMaintenance,
+		Message: fmt.Sprintf("job %s is host maintenance (%s): it stays on the server and gets no rule", j.Name, j.HostMaintenance),
+		Hint:    fmt.Sprintf("keep the line in the server's crontab; if it is really the application's work, set jobs.%s.enabled: true in the config", j.Name)}
+}
+
 // envNotCopied reports the crontab environment lines in force for a
 // deployed job that do not reach its task (cron's own variables such as
 // PATH, and MAILTO), each once per file (reported holds their lines),

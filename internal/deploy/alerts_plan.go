@@ -292,7 +292,7 @@ func planConnection(d Desired, oa *ObservedAlerts, want alerts.Desired, ap *Aler
 			// change as the secret's, never the fingerprints.
 			if oldDesc != desc {
 				if cur == nil {
-					changes = append(changes, Change{Op: "+", Field: "api_key_value", New: "from $" + secretSource(a)})
+					changes = append(changes, Change{Op: "+", Field: "api_key_value", New: secretSource(a)})
 				} else {
 					changes = append(changes, Change{Op: "~", Field: "api_key_value", Hidden: true})
 				}
@@ -330,9 +330,9 @@ func planConnection(d Desired, oa *ObservedAlerts, want alerts.Desired, ap *Aler
 
 func secretSource(a *Alerts) string {
 	if a.SecretEnv == "" {
-		return "(a constant placeholder: the endpoint needs no key)"
+		return "a constant placeholder (the endpoint needs no key)"
 	}
-	return a.SecretEnv
+	return "from $" + a.SecretEnv
 }
 
 func planAPIDestination(d Desired, oa *ObservedAlerts, want alerts.Desired, ap *AlertsPlan, endpointKnown bool, opts PlanOptions) {

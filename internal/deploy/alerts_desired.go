@@ -38,12 +38,15 @@ type Alerts struct {
 // needs no authorization (a Slack webhook's secret is its URL).
 const placeholderSecret = "cronbridge"
 
-// AlertsFromConfig resolves the config's alerts section with getenv; nil
-// when the section configures nothing.
+// AlertsFromConfig resolves the config's alerts section with getenv (nil:
+// an empty environment); nil when the section configures nothing.
 func AlertsFromConfig(cfg *config.Config, getenv func(string) string) *Alerts {
 	a := cfg.Alerts
 	if !a.Configured() {
 		return nil
+	}
+	if getenv == nil {
+		getenv = func(string) string { return "" }
 	}
 	out := &Alerts{
 		Options: alerts.Options{

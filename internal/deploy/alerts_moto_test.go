@@ -44,11 +44,19 @@ func queryAction(req *http.Request) string {
 // operations and shapes, so only the test client changes protocol.
 func newAlertClients(t *testing.T) (Clients, *recorder) {
 	t.Helper()
-	c, rec := newClients(t, true)
+	return newAlertClientsRetries(t, true)
+}
+
+func newAlertClientsRetries(t *testing.T, retries bool) (Clients, *recorder) {
+	t.Helper()
+	c, rec := newClients(t, retries)
 	cfg := aws.Config{
 		Region:      testRegion,
 		Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", ""),
 		HTTPClient:  &http.Client{Transport: rec},
+	}
+	if !retries {
+		cfg.Retryer = func() aws.Retryer { return aws.NopRetryer{} }
 	}
 	c.CloudWatch = cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
 		o.BaseEndpoint = aws.String(motoURL)
@@ -275,6 +283,59 @@ func TestAlertsLifecycle(t *testing.T) {
 		switch op {
 		case "ListConnections", "DescribeAlarms", "DescribeResourcePolicies", "DescribeLogGroups":
 			t.Errorf("a deploy without alerts called %s", op)
+		}
+	}
+}
+
+// TestAlertsFaults fails each write of a first deploy with alerts, once
+// as an error and once with the request carried out and its response
+// lost, then deploys again: the second deploy converges (the webhook
+// target points at the API destination that exists) and a third makes no
+// write.
+func TestAlertsFaults(t *testing.T) {
+	ctx := context.Background()
+	ops := []string{"CreateLogGroup", "PutRetentionPolicy", "PutResourcePolicy", "CreateConnection", "CreateApiDestination", "PutMetricAlarm", "PutTargets", "PutRule"}
+	for _, op := range ops {
+		for _, kind := range []fault{faultHTTP500, faultLost} {
+			t.Run(op+"/"+kind.String(), func(t *testing.T) {
+				setup(t)
+				d := alertsTestDesired("shop:v2")
+				fc, frec := newAlertClientsRetries(t, false)
+				frec.failOp, frec.kind = op, kind
+				if _, err := Deploy(ctx, fc, d, Options{}); err == nil {
+					t.Fatalf("deploy with %s failing (%s) reported no error", op, kind)
+				}
+				if frec.failed() != op {
+					t.Fatalf("failed %q, want %q", frec.failed(), op)
+				}
+				c, rec := newAlertClients(t)
+				deploy(t, c, d, Options{})
+				rec.reset()
+				res := deploy(t, c, d, Options{})
+				if w := rec.writes(); len(w) != 0 || res.Plan.HasChanges() {
+					t.Errorf("after converging, deploy wrote %v", w)
+				}
+				out, err := c.Connections.DescribeApiDestination(ctx, &eventbridge.DescribeApiDestinationInput{Name: aws.String(testPrefix + "_alerts-webhook")})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ts, err := listTargets(ctx, c.Events, testPrefix+"_alerts-failed")
+				if err != nil {
+					t.Fatal(err)
+				}
+				found := false
+				for _, tg := range ts {
+					if aws.ToString(tg.Id) == "cronbridge-alert-webhook" {
+						found = aws.ToString(tg.Arn) == aws.ToString(out.ApiDestinationArn)
+					}
+				}
+				if !found || len(ts) != 2 {
+					t.Errorf("failure rule targets %d, webhook target on the API destination: %v", len(ts), found)
+				}
+				if err := checkInvariants(ctx, c); err != nil {
+					t.Error(err)
+				}
+			})
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -45,9 +46,15 @@ type CloudWatchAPI interface {
 	DeleteAlarms(ctx context.Context, in *cloudwatch.DeleteAlarmsInput, opts ...func(*cloudwatch.Options)) (*cloudwatch.DeleteAlarmsOutput, error)
 }
 
+// SNSAPI reads the alert topic's policy. deploy never changes a topic: it
+// notes in the plan when the policy does not let EventBridge publish.
+type SNSAPI interface {
+	GetTopicAttributes(ctx context.Context, in *sns.GetTopicAttributesInput, opts ...func(*sns.Options)) (*sns.GetTopicAttributesOutput, error)
+}
+
 // alertClients builds the alert resources' clients with the same endpoint
 // override, call guard and quota rule as the others.
-func alertClients(cfg aws.Config, endpoint string, guard func(*middleware.Stack) error) (ConnectionsAPI, LogsAPI, CloudWatchAPI) {
+func alertClients(cfg aws.Config, endpoint string, guard func(*middleware.Stack) error) (ConnectionsAPI, LogsAPI, CloudWatchAPI, SNSAPI) {
 	ev := eventbridge.NewFromConfig(cfg, func(o *eventbridge.Options) {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
@@ -69,5 +76,11 @@ func alertClients(cfg aws.Config, endpoint string, guard func(*middleware.Stack)
 		}
 		o.APIOptions = append(o.APIOptions, guard)
 	})
-	return ev, logs, cw
+	topics := sns.NewFromConfig(cfg, func(o *sns.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+		o.APIOptions = append(o.APIOptions, guard)
+	})
+	return ev, logs, cw, topics
 }

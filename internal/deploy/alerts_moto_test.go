@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 	"github.com/google/go-cmp/cmp"
 )
@@ -109,6 +110,30 @@ func TestAlertsLifecycle(t *testing.T) {
 		}
 		if strings.Contains(b.String(), "SECRETPATH") || !strings.Contains(b.String(), "SLACK_WEBHOOK_URL") {
 			t.Errorf("plan shows the webhook URL or not its variable:\n%s", b.String())
+		}
+	}
+
+	if n := strings.Join(dry.Plan.Alerts.Notes, "\n"); !strings.Contains(n, "SNS topic "+d.Alerts.Options.SNSTopicARN+" does not exist") {
+		t.Errorf("no note of the missing topic: %q", n)
+	}
+	// The topic with its default policy, then with EventBridge allowed.
+	topics := c.SNS.(*sns.Client)
+	if _, err := topics.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("batch-alerts")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, policy := range []string{"", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sns:Publish","Resource":"` + d.Alerts.Options.SNSTopicARN + `"}]}`} {
+		if policy != "" {
+			if _, err := topics.SetTopicAttributes(ctx, &sns.SetTopicAttributesInput{TopicArn: aws.String(d.Alerts.Options.SNSTopicARN), AttributeName: aws.String("Policy"), AttributeValue: aws.String(policy)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := Deploy(ctx, c, d, Options{DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		note := strings.Contains(strings.Join(p.Plan.Alerts.Notes, "\n"), "lets events.amazonaws.com sns:Publish")
+		if note != (policy == "") {
+			t.Errorf("policy %q: note about the topic policy %v", policy, note)
 		}
 	}
 

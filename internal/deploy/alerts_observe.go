@@ -11,6 +11,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 )
 
 // alertSep separates the rule prefix from an alert resource's name. Job
@@ -36,6 +37,15 @@ type ObservedAlerts struct {
 	LogGroup *ObservedLogGroup
 	// Policy is the resource policy named for the history rule (nil: none).
 	Policy *ObservedPolicy
+	// Topic is the alert topic's policy (nil: no topic configured).
+	Topic *ObservedTopic
+}
+
+// ObservedTopic is the SNS topic the failure rule publishes to.
+type ObservedTopic struct {
+	ARN    string
+	Exists bool
+	Policy string
 }
 
 // ObservedConnection is DescribeConnection's answer, secret aside.
@@ -85,8 +95,8 @@ func observeAlerts(ctx context.Context, c Clients, d Desired, rules []ObservedRu
 	if !alertsObserved(d, rules) {
 		return nil, nil
 	}
-	if c.Connections == nil || c.Logs == nil || c.CloudWatch == nil {
-		return nil, fmt.Errorf("alerts: no clients for EventBridge connections, CloudWatch Logs and CloudWatch")
+	if c.Connections == nil || c.Logs == nil || c.CloudWatch == nil || c.SNS == nil {
+		return nil, fmt.Errorf("alerts: no clients for EventBridge connections, CloudWatch Logs, CloudWatch and SNS")
 	}
 	o := &ObservedAlerts{}
 	prefix := d.RulePrefix + alertSep
@@ -112,7 +122,25 @@ func observeAlerts(ctx context.Context, c Clients, d Desired, rules []ObservedRu
 	if o.Policy, err = observePolicy(ctx, c.Logs, historyPolicyName(d.RulePrefix)); err != nil {
 		return nil, err
 	}
+	if d.Alerts != nil && d.Alerts.Options.SNSTopicARN != "" {
+		if o.Topic, err = observeTopic(ctx, c.SNS, d.Alerts.Options.SNSTopicARN); err != nil {
+			return nil, err
+		}
+	}
 	return o, nil
+}
+
+// observeTopic reads the topic's policy; a missing topic is a finding
+// of the plan, not an error.
+func observeTopic(ctx context.Context, c SNSAPI, arn string) (*ObservedTopic, error) {
+	out, err := c.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
+	if apiErrorCode(err) == "NotFound" {
+		return &ObservedTopic{ARN: arn}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the policy of SNS topic %s: %w", arn, err)
+	}
+	return &ObservedTopic{ARN: arn, Exists: true, Policy: out.Attributes["Policy"]}, nil
 }
 
 func observeConnections(ctx context.Context, c ConnectionsAPI, prefix string) ([]ObservedConnection, error) {

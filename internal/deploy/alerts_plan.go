@@ -178,6 +178,14 @@ func planAlerts(d Desired, o *Observed, tdARN string, td *ecstypes.TaskDefinitio
 	planPolicy(d, oa, want, ap, opts)
 	planAlarms(d, oa, want, ap, opts)
 	rules := planAlertRules(d, o, want, ap, opts)
+	if t := oa.Topic; t != nil {
+		switch {
+		case !t.Exists:
+			ap.Notes = append(ap.Notes, fmt.Sprintf("SNS topic %s does not exist: EventBridge cannot deliver the alerts to it", t.ARN))
+		case !eventsMayPublish(t.Policy):
+			ap.Notes = append(ap.Notes, fmt.Sprintf("no statement of SNS topic %s's policy lets events.amazonaws.com sns:Publish: EventBridge's alerts may be refused (deploy does not change topics; see docs/operations.md)", t.ARN))
+		}
+	}
 	sort.SliceStable(*res, func(i, j int) bool {
 		a, b := (*res)[i], (*res)[j]
 		if a.Kind != b.Kind {
@@ -753,4 +761,73 @@ func (p *Plan) alertsBlocked() error {
 		return nil
 	}
 	return fmt.Errorf("alerts: %s (nothing was changed)", strings.Join(p.Alerts.blocked, "; "))
+}
+
+// eventsMayPublish reports whether a topic policy has an Allow statement
+// for sns:Publish whose principal names events.amazonaws.com, or is
+// everyone without a condition. The default topic policy (everyone, on
+// condition of the owner account) does not let EventBridge publish.
+func eventsMayPublish(policy string) bool {
+	var doc struct {
+		Statement json.RawMessage
+	}
+	if json.Unmarshal([]byte(policy), &doc) != nil {
+		return false
+	}
+	type statement struct {
+		Effect    string
+		Principal json.RawMessage
+		Action    json.RawMessage
+		Condition json.RawMessage
+	}
+	var sts []statement
+	if json.Unmarshal(doc.Statement, &sts) != nil {
+		var one statement
+		if json.Unmarshal(doc.Statement, &one) != nil {
+			return false
+		}
+		sts = []statement{one}
+	}
+	strs := func(raw json.RawMessage) []string {
+		var one string
+		if json.Unmarshal(raw, &one) == nil {
+			return []string{one}
+		}
+		var many []string
+		_ = json.Unmarshal(raw, &many)
+		return many
+	}
+	for _, st := range sts {
+		if st.Effect != "Allow" {
+			continue
+		}
+		publish := false
+		for _, a := range strs(st.Action) {
+			if a == "*" || strings.EqualFold(a, "sns:*") || strings.EqualFold(a, "sns:Publish") {
+				publish = true
+			}
+		}
+		if !publish {
+			continue
+		}
+		unconditional := len(st.Condition) == 0 || string(st.Condition) == "null" || string(st.Condition) == "{}"
+		if p := strs(st.Principal); len(p) == 1 && p[0] == "*" && unconditional {
+			return true
+		}
+		var byKind map[string]json.RawMessage
+		if json.Unmarshal(st.Principal, &byKind) != nil {
+			continue
+		}
+		for _, svc := range strs(byKind["Service"]) {
+			if svc == "events.amazonaws.com" {
+				return true
+			}
+		}
+		for _, a := range strs(byKind["AWS"]) {
+			if a == "*" && unconditional {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -108,3 +108,25 @@ alerts:
 		t.Errorf("alertsBlocked = %v", err)
 	}
 }
+
+func TestEventsMayPublish(t *testing.T) {
+	tests := []struct {
+		name, policy string
+		want         bool
+	}{
+		{"events service", `{"Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sns:Publish","Resource":"*"}]}`, true},
+		{"services list, actions list", `{"Statement":[{"Effect":"Allow","Principal":{"Service":["cloudwatch.amazonaws.com","events.amazonaws.com"]},"Action":["sns:Subscribe","sns:Publish"]}]}`, true},
+		{"single statement object", `{"Statement":{"Effect":"Allow","Principal":"*","Action":"sns:*"}}`, true},
+		{"AWS star without condition", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"SNS:Publish"}]}`, true},
+		{"default policy: owner condition", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:Publish","SNS:GetTopicAttributes"],"Condition":{"StringEquals":{"AWS:SourceOwner":"123456789012"}}}]}`, false},
+		{"deny", `{"Statement":[{"Effect":"Deny","Principal":{"Service":"events.amazonaws.com"},"Action":"sns:Publish"}]}`, false},
+		{"other action", `{"Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sns:Subscribe"}]}`, false},
+		{"other service", `{"Statement":[{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"sns:Publish"}]}`, false},
+		{"empty", ``, false},
+	}
+	for _, tt := range tests {
+		if got := eventsMayPublish(tt.policy); got != tt.want {
+			t.Errorf("%s: eventsMayPublish = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

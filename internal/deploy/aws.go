@@ -54,6 +54,7 @@ type Clients struct {
 	Connections ConnectionsAPI
 	Logs        LogsAPI
 	CloudWatch  CloudWatchAPI
+	SNS         SNSAPI
 }
 
 // DefaultCallTimeout bounds one AWS call, the SDK's retries included: a
@@ -93,7 +94,7 @@ func NewClientsTimeout(cfg aws.Config, endpoint string, callTimeout time.Duratio
 		}),
 		Parallel: 4,
 	}
-	c.Connections, c.Logs, c.CloudWatch = alertClients(cfg, endpoint, guard)
+	c.Connections, c.Logs, c.CloudWatch, c.SNS = alertClients(cfg, endpoint, guard)
 	return c
 }
 

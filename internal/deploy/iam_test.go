@@ -72,6 +72,7 @@ func operations() []string {
 		{"events", reflect.TypeOf((*ConnectionsAPI)(nil)).Elem()},
 		{"logs", reflect.TypeOf((*LogsAPI)(nil)).Elem()},
 		{"cloudwatch", reflect.TypeOf((*CloudWatchAPI)(nil)).Elem()},
+		{"sns", reflect.TypeOf((*SNSAPI)(nil)).Elem()},
 	} {
 		for i := 0; i < api.t.NumMethod(); i++ {
 			ops = append(ops, api.svc+":"+api.t.Method(i).Name)
@@ -95,7 +96,7 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	ops := operations()
-	if len(ops) != 37 {
+	if len(ops) != 38 {
 		t.Errorf("found %d operations (%v): update this test's resource table", len(ops), ops)
 	}
 	const own = "arn:aws:events:ap-northeast-1:123456789012:rule/shop-batch-daily-sales"
@@ -145,6 +146,7 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 		"cloudwatch:DescribeAlarms":     "*",
 		"cloudwatch:PutMetricAlarm":     alarm,
 		"cloudwatch:DeleteAlarms":       alarm,
+		"sns:GetTopicAttributes":        "arn:aws:sns:ap-northeast-1:123456789012:batch-alerts",
 	}
 	for _, op := range ops {
 		r, ok := resource[op]

@@ -133,7 +133,7 @@ func canonicalJSON(s string) string {
 // alert resources. jobRules are the job rules' names, one alarm each.
 func planAlerts(d Desired, o *Observed, tdARN string, td *ecstypes.TaskDefinition, jobRules []string, opts PlanOptions) ([]RuleChange, *AlertsPlan, error) {
 	oa := o.Alerts
-	if d.Alerts == nil && oa == nil {
+	if d.Alerts == nil && oa == nil && !alertsObserved(d, o.Rules) {
 		return nil, nil, nil
 	}
 	if oa == nil {

@@ -229,6 +229,19 @@ func TestAlertsLifecycle(t *testing.T) {
 	if res.Plan.HasChanges() || res.Plan.Alerts.Counts.Unchanged != 8 || res.Counts.Unchanged != 6 {
 		t.Errorf("no-op: counts %+v, alerts %+v", res.Counts, res.Plan.Alerts.Counts)
 	}
+	// The reads: the job deploy's (1 describe, 1 page of rules, the 7
+	// rules' tags, the 6 owned rules' targets) and one call per alert
+	// kind, a describe per connection (ours and the hand-made one) and
+	// API destination, and the log group's tags (ListTagsForResource of
+	// CloudWatch Logs, counted with EventBridge's under one name).
+	wantReads := map[string]int{
+		"DescribeTaskDefinition": 1, "ListRules": 1, "ListTagsForResource": 7 + 1, "ListTargetsByRule": 6,
+		"ListConnections": 1, "DescribeConnection": 2, "ListApiDestinations": 1, "DescribeApiDestination": 1,
+		"DescribeAlarms": 1, "DescribeLogGroups": 1, "DescribeResourcePolicies": 1, "GetTopicAttributes": 1,
+	}
+	if diff := cmp.Diff(wantReads, rec.counts()); diff != "" {
+		t.Errorf("no-op reads (-want +got):\n%s", diff)
+	}
 
 	// 4. A change: the webhook authenticates with a key from a variable
 	// (rotated: the fingerprint differs), a longer retention, another

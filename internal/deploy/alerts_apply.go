@@ -57,7 +57,33 @@ func applyAlerts(ctx context.Context, c Clients, p *Plan, after bool) error {
 			return err
 		}
 	}
+	if !after {
+		fillPending(p)
+	}
 	return nil
+}
+
+// fillPending puts the ARNs of the connection and API destination just
+// created where the plan showed them as pending, as Apply does for a new
+// revision: the Result's plan says what was written.
+func fillPending(p *Plan) {
+	st := p.Alerts.state
+	fill := func(cs []Change) {
+		for i := range cs {
+			switch cs[i].New {
+			case PendingConnection:
+				cs[i].New = st.connectionARN
+			case PendingAPIDestination:
+				cs[i].New = st.apiDestinationARN
+			}
+		}
+	}
+	for i := range p.Rules {
+		fill(p.Rules[i].Changes)
+	}
+	for i := range p.Alerts.Resources {
+		fill(p.Alerts.Resources[i].Changes)
+	}
 }
 
 // applyAlertRule creates or updates an alert rule. A new rule is created

@@ -184,6 +184,14 @@ func TestAlertsLifecycle(t *testing.T) {
 	if diff := cmp.Diff(wantTargets, got); diff != "" {
 		t.Errorf("failure rule targets (-want +got):\n%s", diff)
 	}
+	// The result's plan names the API destination created, not the stand-in.
+	var resText strings.Builder
+	if err := res.Plan.WriteText(&resText); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(resText.String(), PendingAPIDestination) || strings.Contains(resText.String(), PendingConnection) || !strings.Contains(resText.String(), dest) {
+		t.Errorf("applied plan still shows a stand-in or lacks %s:\n%s", dest, resText.String())
+	}
 	rule, err := c.Events.ListRules(ctx, &eventbridge.ListRulesInput{NamePrefix: aws.String(testPrefix + "_alerts-failed")})
 	if err != nil || len(rule.Rules) != 1 {
 		t.Fatalf("rule: %v %v", rule, err)

@@ -103,6 +103,8 @@ func loadDesired(env *Env, opts deployOptions) (*deployInput, error) {
 	}
 	if !hasError(diags) {
 		in.desired = deploy.FromConfig(cfg, opts.Image, inputs)
+		// The alerts' secrets come from the variables the config names.
+		in.desired.Alerts = deploy.AlertsFromConfig(cfg, env.Getenv)
 		// Only the desired state has the whole target Input (the config's
 		// environment and command included): an oversized one is a
 		// finding now rather than a PutTargets error halfway through apply.

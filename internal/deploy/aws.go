@@ -49,6 +49,12 @@ type Clients struct {
 	ECS      ECSAPI
 	Events   EventsAPI
 	Parallel int
+	// The alert resources' clients (alerts_aws.go); nil is fine for a
+	// deploy that has no alerts configured and none deployed.
+	Connections ConnectionsAPI
+	Logs        LogsAPI
+	CloudWatch  CloudWatchAPI
+	SNS         SNSAPI
 }
 
 // DefaultCallTimeout bounds one AWS call, the SDK's retries included: a
@@ -67,7 +73,7 @@ func NewClients(cfg aws.Config, endpoint string) Clients {
 // goes through callGuard (see there) and a quota error is never retried.
 func NewClientsTimeout(cfg aws.Config, endpoint string, callTimeout time.Duration) Clients {
 	guard := callGuard(callTimeout)
-	return Clients{
+	c := Clients{
 		ECS: ecs.NewFromConfig(cfg, func(o *ecs.Options) {
 			if endpoint != "" {
 				o.BaseEndpoint = aws.String(endpoint)
@@ -88,6 +94,8 @@ func NewClientsTimeout(cfg aws.Config, endpoint string, callTimeout time.Duratio
 		}),
 		Parallel: 4,
 	}
+	c.Connections, c.Logs, c.CloudWatch, c.SNS = alertClients(cfg, endpoint, guard)
+	return c
 }
 
 // ErrInterrupted is returned when the context was cancelled (SIGINT or

@@ -57,6 +57,8 @@ type Desired struct {
 	// Tags go on the rules and on every task the rules start.
 	Tags map[string]string
 	Jobs []DesiredJob
+	// Alerts are the failure alert resources (alerts_*.go); nil: none.
+	Alerts *Alerts
 }
 
 // CapacityProvider is one item of a capacity provider strategy.

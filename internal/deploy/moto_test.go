@@ -80,6 +80,11 @@ var mutating = map[string]bool{
 	"PutRule": true, "PutTargets": true, "RemoveTargets": true, "DeleteRule": true,
 	"TagResource": true, "UntagResource": true,
 	"CreateEventBus": true, "DeleteEventBus": true,
+	// The alert resources' writes (alerts_moto_test.go).
+	"CreateConnection": true, "UpdateConnection": true, "DeleteConnection": true,
+	"CreateApiDestination": true, "UpdateApiDestination": true, "DeleteApiDestination": true,
+	"CreateLogGroup": true, "PutRetentionPolicy": true, "DeleteRetentionPolicy": true, "PutResourcePolicy": true, "DeleteResourcePolicy": true,
+	"PutMetricAlarm": true, "DeleteAlarms": true,
 }
 
 // fault is how the recorder fails a call.
@@ -117,6 +122,9 @@ type recorder struct {
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	target := req.Header.Get("X-Amz-Target")
 	op := target[strings.LastIndex(target, ".")+1:]
+	if op == "" {
+		op = queryAction(req) // CloudWatch over the query protocol
+	}
 	r.mu.Lock()
 	r.calls = append(r.calls, op)
 	n := len(r.calls)

@@ -19,6 +19,8 @@ type Observed struct {
 	TaskDefinitionTags []ecstypes.Tag
 	// Rules are the rules whose names start with the prefix, sorted by name.
 	Rules []ObservedRule
+	// Alerts are the alert resources (nil: not read, see alertsObserved).
+	Alerts *ObservedAlerts
 }
 
 // ObservedRule is one rule with its tags and (for owned rules) targets.
@@ -88,6 +90,9 @@ func Observe(ctx context.Context, c Clients, d Desired) (*Observed, error) {
 		return nil, err
 	}
 	sort.Slice(o.Rules, func(i, j int) bool { return o.Rules[i].Name < o.Rules[j].Name })
+	if o.Alerts, err = observeAlerts(ctx, c, d, o.Rules); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 

@@ -30,6 +30,7 @@ func verifyEntry(c *calendar, s *crontab.Schedule, loc *time.Location, exprs []s
 	if err != nil {
 		return 0, nil, err
 	}
+	defer ec.release()
 	return ec.verify(exprs)
 }
 
@@ -53,6 +54,10 @@ func newEntryCheck(c *calendar, s *crontab.Schedule, loc *time.Location) (*entry
 	}
 	return &entryCheck{c: c, s: s, loc: loc, zd: zd, src: newSource(c, s, localToUTC(s, off/60))}, nil
 }
+
+// release hands the check's bitsets back to the scratch pool; the check
+// must not be used afterwards.
+func (ec *entryCheck) release() { ec.src.release() }
 
 // verify runs both steps of verifyEntry against the rules.
 func (ec *entryCheck) verify(exprs []string) (int, *MismatchError, error) {
@@ -137,6 +142,14 @@ type source struct {
 	days  [3]dayBits // days[g][i]: the local day i-(g-1) matches the entry
 	local dayBits    // local[i]: the local day i matches the entry
 	total int        // fire instants within the horizon
+	arena []uint64   // backs local and days (see release)
+}
+
+// release hands the source's bitsets back to the scratch pool. Callers
+// that never release a source only cost the garbage collector.
+func (src *source) release() {
+	putWords(src.arena)
+	src.arena, src.local, src.days = nil, nil, [3]dayBits{}
 }
 
 // newSource evaluates the entry's day predicate straight from cron's rule
@@ -145,7 +158,8 @@ type source struct {
 func newSource(c *calendar, s *crontab.Schedule, groups [3]todSet) *source {
 	src := &source{tod: groups}
 	// One allocation for all the bitsets of this call.
-	arena := make([]uint64, 6*c.words)
+	arena := getWords(6 * c.words)
+	src.arena = arena
 	next := func() dayBits {
 		b := dayBits(arena[:c.words:c.words])
 		arena = arena[c.words:]
@@ -213,7 +227,8 @@ func newSource(c *calendar, s *crontab.Schedule, groups [3]todSet) *source {
 func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, error) {
 	rules := make([]ruleExpr, len(exprs))
 	rdays := make([]dayBits, len(exprs))
-	arena := make([]uint64, (len(exprs)+3)*c.words)
+	arena := getWords((len(exprs) + 3) * c.words)
+	defer putWords(arena)
 	next := func() dayBits {
 		b := dayBits(arena[:c.words:c.words])
 		arena = arena[c.words:]

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -79,17 +81,13 @@ func runConvert(ctx context.Context, env *Env, args []string) int {
 	}
 
 	diags := diag.Sort(append(slices.Clone(m.ConfigDiags), m.Diagnostics()...))
-	out := convertOutput{Jobs: convertJobs(m.Model, at), Diagnostics: report.JSONDiagnostics(diags)}
 	switch *format {
 	case "json":
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(out); err != nil {
+		if err := writeConvertJSON(env.Stdout, m.Model, at, report.JSONDiagnostics(diags)); err != nil {
 			return fail(ExitFailure, "%v", err)
 		}
 	default:
-		writeConvertText(env.Stdout, out.Jobs)
+		writeConvertText(env.Stdout, convertJobs(m.Model, at))
 		if len(diags) > 0 {
 			fmt.Fprintln(env.Stdout)
 			if err := report.WriteText(env.Stdout, diags, report.Options{Sources: m.Sources, ShowSource: true}); err != nil {
@@ -103,10 +101,66 @@ func runConvert(ctx context.Context, env *Env, args []string) int {
 	return ExitOK
 }
 
+// writeConvertJSON writes the convertOutput of the model's jobs and diags
+// exactly as a json.Encoder with SetIndent("", "  ") and
+// SetEscapeHTML(false) writes it (TestWriteConvertJSONAsEncoder), but one
+// job at a time through a buffer: with 100,000 jobs, the whole document
+// and its indented copy held in memory at once came close to the 1 GiB
+// budget.
+func writeConvertJSON(w io.Writer, m *analysis.Model, now time.Time, diags []report.JSONDiagnostic) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	// value writes v indented as a value nested at prefix; Encode ends it
+	// with a newline, which the enclosing document does not have there.
+	value := func(v any, prefix string) error {
+		buf.Reset()
+		enc.SetIndent(prefix, "  ")
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	}
+	bw.WriteString("{\n  \"jobs\": [")
+	n := 0
+	err := eachConvertedJob(m, now, func(j convertedJob) error {
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		n++
+		bw.WriteString("\n    ")
+		return value(j, "    ")
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n  \"diagnostics\": ")
+	if err := value(diags, "  "); err != nil {
+		return err
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
+}
+
 // convertJobs is the JSON view of the model's jobs: every entry without a
 // syntax error, in file order.
 func convertJobs(m *analysis.Model, now time.Time) []convertedJob {
 	out := []convertedJob{}
+	eachConvertedJob(m, now, func(j convertedJob) error {
+		out = append(out, j)
+		return nil
+	})
+	return out
+}
+
+// eachConvertedJob calls yield with the view of each job convertJobs
+// lists, in that order, and stops at the first error, which it returns.
+func eachConvertedJob(m *analysis.Model, now time.Time, yield func(convertedJob) error) error {
 	for _, j := range m.Jobs {
 		e := j.Entry
 		if !e.Valid && !e.Reboot {
@@ -145,9 +199,11 @@ func convertJobs(m *analysis.Model, now time.Time) []convertedJob {
 		for _, t := range j.Next(now, 3) {
 			cj.NextRuns = append(cj.NextRuns, t.In(j.Zone).Format(time.RFC3339))
 		}
-		out = append(out, cj)
+		if err := yield(cj); err != nil {
+			return err
+		}
 	}
-	return out
+	return nil
 }
 
 // writeConvertText prints one block per job: what a reviewer needs to check

@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -99,52 +96,6 @@ func runConvert(ctx context.Context, env *Env, args []string) int {
 		return ExitFindings
 	}
 	return ExitOK
-}
-
-// writeConvertJSON writes the convertOutput of the model's jobs and diags
-// exactly as a json.Encoder with SetIndent("", "  ") and
-// SetEscapeHTML(false) writes it (TestWriteConvertJSONAsEncoder), but one
-// job at a time through a buffer: with 100,000 jobs, the whole document
-// and its indented copy held in memory at once came close to the 1 GiB
-// budget.
-func writeConvertJSON(w io.Writer, m *analysis.Model, now time.Time, diags []report.JSONDiagnostic) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	// value writes v indented as a value nested at prefix; Encode ends it
-	// with a newline, which the enclosing document does not have there.
-	value := func(v any, prefix string) error {
-		buf.Reset()
-		enc.SetIndent(prefix, "  ")
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-		return err
-	}
-	bw.WriteString("{\n  \"jobs\": [")
-	n := 0
-	err := eachConvertedJob(m, now, func(j convertedJob) error {
-		if n > 0 {
-			bw.WriteString(",")
-		}
-		n++
-		bw.WriteString("\n    ")
-		return value(j, "    ")
-	})
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		bw.WriteString("\n  ")
-	}
-	bw.WriteString("],\n  \"diagnostics\": ")
-	if err := value(diags, "  "); err != nil {
-		return err
-	}
-	bw.WriteString("\n}\n")
-	return bw.Flush()
 }
 
 // convertJobs is the JSON view of the model's jobs: every entry without a

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +36,7 @@ func TestWriteConvertJSONAsEncoder(t *testing.T) {
 			"# cronbridge: name=毎日 duration=5m\n" +
 			"0 0 1 * * /bin/月次 \"quoted\" \\\\back\n" +
 			"61 3 * * * /bin/error\n" +
+			"0 5 * * * /bin/mail -s \"hi\\there\" \x7f\b\f\t\u2029%body line%more\n" +
 			"CRON_TZ=America/New_York\n" +
 			"0 2 * * * /bin/dst\n"},
 		{"generated", string(convertBenchCrontab(3, 300))},
@@ -64,6 +67,9 @@ func TestWriteConvertJSONAsEncoder(t *testing.T) {
 				}
 				t.Fatalf("differs at byte %d:\ngot  %q\nwant %q", i, g[max(0, i-40):min(len(g), i+40)], w[max(0, i-40):min(len(w), i+40)])
 			}
+			if tt.name == "hostile" && !strings.Contains(got.String(), `"stdin"`) {
+				t.Errorf("no stdin in the output: the case tests too little")
+			}
 			if tt.name != "empty" && !strings.Contains(got.String(), `"schedule_expression"`) {
 				t.Errorf("no rule in the output: the case tests too little")
 			}
@@ -86,3 +92,21 @@ func TestWriteConvertJSONWriteError(t *testing.T) {
 type failingWriter struct{ err error }
 
 func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// TestConvertJSONFieldsComplete checks that the JSON writer lays out every
+// field of convertedJob, by name and in order: a field added to the struct
+// must be added to jsonWriter.job too, or it would be missing from the
+// output whenever it is not in the test data above.
+func TestConvertJSONFieldsComplete(t *testing.T) {
+	var names []string
+	typ := reflect.TypeFor[convertedJob]()
+	for i := 0; i < typ.NumField(); i++ {
+		names = append(names, strings.Split(typ.Field(i).Tag.Get("json"), ",")[0])
+	}
+	if !slices.Equal(names, convertedJobFields) {
+		t.Errorf("convertedJob has the JSON fields %q, the writer lays out %q: update jsonWriter.job and convertedJobFields", names, convertedJobFields)
+	}
+	if typ := reflect.TypeFor[convertedRule](); typ.NumField() != 1 || typ.Field(0).Tag.Get("json") != "schedule_expression" {
+		t.Errorf("convertedRule changed: update jsonWriter.job")
+	}
+}

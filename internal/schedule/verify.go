@@ -152,54 +152,20 @@ func (src *source) release() {
 	src.arena, src.local, src.days = nil, nil, [3]dayBits{}
 }
 
-// newSource evaluates the entry's day predicate straight from cron's rule
-// (cron-semantics.md §1.4), independently of how the converter classified
-// it: AND when either day field starts with '*', OR otherwise.
+// newSource reads the entry's fire times as the verifier sees them: its
+// local days (localDays) shifted to UTC days for each group of minutes.
 func newSource(c *calendar, s *crontab.Schedule, groups [3]todSet) *source {
 	src := &source{tod: groups}
 	// One allocation for all the bitsets of this call.
-	arena := getWords(6 * c.words)
+	arena := getWords(4 * c.words)
 	src.arena = arena
 	next := func() dayBits {
 		b := dayBits(arena[:c.words:c.words])
 		arena = arena[c.words:]
 		return b
 	}
-	dom, dow, mon := next(), next(), next()
-	// Full sets are common ("*"); filling is much cheaper than 31 ORs.
-	if s.Dom&allDom == allDom {
-		dom.fill()
-	} else {
-		for d := 1; d <= 31; d++ {
-			if s.Dom&(1<<uint(d)) != 0 {
-				dom.or(c.dom[d])
-			}
-		}
-	}
-	if s.Dow&allDow == allDow {
-		dow.fill()
-	} else {
-		for w := 0; w < 7; w++ {
-			if s.Dow&(1<<uint(w)) != 0 {
-				dow.or(c.dow[w])
-			}
-		}
-	}
-	if s.Month&allMonths == allMonths {
-		mon.fill()
-	} else {
-		for m := 1; m <= 12; m++ {
-			if s.Month&(1<<uint(m)) != 0 {
-				mon.or(c.month[m])
-			}
-		}
-	}
-	if s.DomStar || s.DowStar {
-		dom.and(dow)
-	} else {
-		dom.or(dow)
-	}
-	dom.and(mon)
+	dom := next()
+	dom.copyFrom(c.localDays(s))
 	src.local = dom
 	for g := range groups {
 		if groups[g].empty() {
@@ -227,14 +193,14 @@ func newSource(c *calendar, s *crontab.Schedule, groups [3]todSet) *source {
 func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, error) {
 	rules := make([]ruleExpr, len(exprs))
 	rdays := make([]dayBits, len(exprs))
-	arena := getWords((len(exprs) + 3) * c.words)
+	arena := getWords((len(exprs) + 2) * c.words)
 	defer putWords(arena)
 	next := func() dayBits {
 		b := dayBits(arena[:c.words:c.words])
 		arena = arena[c.words:]
 		return b
 	}
-	tmp := next()
+	rcount := make([]int, len(exprs))
 	for i, x := range exprs {
 		r, err := parseRule(x)
 		if err != nil {
@@ -242,8 +208,8 @@ func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, erro
 		}
 		rules[i] = r
 		rdays[i] = next()
-		r.dayBits(c, rdays[i], tmp)
-		rdays[i].and(c.inH)
+		rdays[i].copyFrom(c.ruleDays(&r))
+		rcount[i] = rdays[i].count()
 	}
 	type atom struct {
 		groups uint8
@@ -309,7 +275,7 @@ func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, erro
 		for i := range rules {
 			if a.rules&(1<<uint(i)) != 0 {
 				got.or(rdays[i])
-				sum += rdays[i].count()
+				sum += rcount[i]
 			}
 		}
 		if d := firstDiff(want, got, c.inH); d >= 0 {
@@ -322,4 +288,58 @@ func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, erro
 		dups += a.size * (sum - got.count())
 	}
 	return dups, first, nil
+}
+
+// localDays evaluates the entry's day predicate straight from cron's rule
+// (cron-semantics.md §1.4), independently of how the converter classified
+// it: AND when either day field starts with '*', OR otherwise. The set is
+// memoized by the calendar and must not be written to.
+func (c *calendar) localDays(s *crontab.Schedule) dayBits {
+	k := localKey{s.Dom, s.Dow, s.Month, s.DomStar, s.DowStar}
+	return c.localMemo.get(k, func() dayBits {
+		dom, dow, mon := newDayBits(c.words), newDayBits(c.words), newDayBits(c.words)
+		// Full sets are common ("*"); filling is much cheaper than 31 ORs.
+		if s.Dom&allDom == allDom {
+			dom.fill()
+		} else {
+			for d := 1; d <= 31; d++ {
+				if s.Dom&(1<<uint(d)) != 0 {
+					dom.or(c.dom[d])
+				}
+			}
+		}
+		if s.Dow&allDow == allDow {
+			dow.fill()
+		} else {
+			for w := 0; w < 7; w++ {
+				if s.Dow&(1<<uint(w)) != 0 {
+					dow.or(c.dow[w])
+				}
+			}
+		}
+		if s.Month&allMonths == allMonths {
+			mon.fill()
+		} else {
+			for m := 1; m <= 12; m++ {
+				if s.Month&(1<<uint(m)) != 0 {
+					mon.or(c.month[m])
+				}
+			}
+		}
+		if s.DomStar || s.DowStar {
+			dom.and(dow)
+		} else {
+			dom.or(dow)
+		}
+		dom.and(mon)
+		return dom
+	})
+}
+
+// localKey is what localDays reads of a schedule.
+type localKey struct {
+	dom              uint32
+	dow              uint8
+	month            uint16
+	domStar, dowStar bool
 }

@@ -44,11 +44,27 @@ func writeConvertJSON(w io.Writer, m *analysis.Model, now time.Time, diags []rep
 		bw.WriteString("\n  ")
 	}
 	bw.WriteString("],\n  \"diagnostics\": ")
-	b, err := jw.value(diags, "  ")
-	if err != nil {
-		return err
+	// Element by element too: 100,000 entries can have as many findings.
+	switch {
+	case diags == nil:
+		bw.WriteString("null")
+	case len(diags) == 0:
+		bw.WriteString("[]")
+	default:
+		bw.WriteString("[")
+		for i := range diags {
+			if i > 0 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n    ")
+			b, err := jw.value(&diags[i], "    ")
+			if err != nil {
+				return err
+			}
+			bw.Write(b)
+		}
+		bw.WriteString("\n  ]")
 	}
-	bw.Write(b)
 	bw.WriteString("\n}\n")
 	return bw.Flush()
 }

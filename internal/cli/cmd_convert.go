@@ -15,7 +15,8 @@ import (
 )
 
 // convertOutput is the JSON contract of `cronbridge convert --format json`
-// (documented in README; field names are stable).
+// (documented in README; field names are stable). writeConvertJSON
+// writes it job by job (convert_json.go).
 type convertOutput struct {
 	Jobs        []convertedJob          `json:"jobs"`
 	Diagnostics []report.JSONDiagnostic `json:"diagnostics"`

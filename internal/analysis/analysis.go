@@ -323,9 +323,13 @@ type analyzer struct {
 	names map[string]diag.Pos
 }
 
+// convKey is a schedule in a zone. The zone is the location itself, not
+// its name: a caller's Location and a CRON_TZ zone can share a name and
+// differ (TestConversionMemo); zoneOf hands out one location per name, so
+// entries of one zone still share their conversion.
 type convKey struct {
-	s    crontab.Schedule
-	zone string
+	s   crontab.Schedule
+	loc *time.Location
 }
 
 func (a *analyzer) file(p Parsed) (*File, error) {
@@ -395,7 +399,7 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 		if loc == nil {
 			continue
 		}
-		k := convKey{s: e.Schedule, zone: loc.String()}
+		k := convKey{s: e.Schedule, loc: loc}
 		res, ok := a.conv[k]
 		if !ok || e.Reboot {
 			var err error

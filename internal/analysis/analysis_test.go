@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -41,5 +42,30 @@ func TestNeverRuns(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestConversionMemo: identical schedules in the same zone share one
+// conversion (the verifier is the costly part), and a zone that only
+// shares its name with another (a fixed location passed by a caller, then
+// CRON_TZ naming the real zone) is not served the other's conversion.
+func TestConversionMemo(t *testing.T) {
+	src := "0 3 * * * /bin/a\n0 3 * * * /bin/b\nCRON_TZ=Asia/Tokyo\n0 3 * * * /bin/c\n"
+	m, err := Analyze([]Source{{Name: "ct", Src: []byte(src)}}, Options{Location: time.FixedZone("Asia/Tokyo", 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Jobs) != 3 {
+		t.Fatalf("%d jobs, want 3", len(m.Jobs))
+	}
+	rules := func(i int) string { return strings.Join(m.Jobs[i].Rules(), " ") }
+	if rules(0) != "cron(0 3 * * ? *)" || rules(1) != rules(0) {
+		t.Errorf("fixed UTC zone: rules %q and %q, want cron(0 3 * * ? *) twice", rules(0), rules(1))
+	}
+	if &m.Jobs[0].Conversion.Rules[0] != &m.Jobs[1].Conversion.Rules[0] {
+		t.Errorf("the same schedule in the same zone was converted twice")
+	}
+	if rules(2) != "cron(0 18 * * ? *)" {
+		t.Errorf("Asia/Tokyo: rules %q, want cron(0 18 * * ? *)", rules(2))
 	}
 }

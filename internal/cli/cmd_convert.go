@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -16,7 +15,8 @@ import (
 )
 
 // convertOutput is the JSON contract of `cronbridge convert --format json`
-// (documented in README; field names are stable).
+// (documented in README; field names are stable). writeConvertJSON
+// writes it job by job (convert_json.go).
 type convertOutput struct {
 	Jobs        []convertedJob          `json:"jobs"`
 	Diagnostics []report.JSONDiagnostic `json:"diagnostics"`
@@ -79,17 +79,13 @@ func runConvert(ctx context.Context, env *Env, args []string) int {
 	}
 
 	diags := diag.Sort(append(slices.Clone(m.ConfigDiags), m.Diagnostics()...))
-	out := convertOutput{Jobs: convertJobs(m.Model, at), Diagnostics: report.JSONDiagnostics(diags)}
 	switch *format {
 	case "json":
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(out); err != nil {
+		if err := writeConvertJSON(env.Stdout, m.Model, at, report.JSONDiagnostics(diags)); err != nil {
 			return fail(ExitFailure, "%v", err)
 		}
 	default:
-		writeConvertText(env.Stdout, out.Jobs)
+		writeConvertText(env.Stdout, convertJobs(m.Model, at))
 		if len(diags) > 0 {
 			fmt.Fprintln(env.Stdout)
 			if err := report.WriteText(env.Stdout, diags, report.Options{Sources: m.Sources, ShowSource: true}); err != nil {
@@ -107,6 +103,16 @@ func runConvert(ctx context.Context, env *Env, args []string) int {
 // syntax error, in file order.
 func convertJobs(m *analysis.Model, now time.Time) []convertedJob {
 	out := []convertedJob{}
+	eachConvertedJob(m, now, func(j convertedJob) error {
+		out = append(out, j)
+		return nil
+	})
+	return out
+}
+
+// eachConvertedJob calls yield with the view of each job convertJobs
+// lists, in that order, and stops at the first error, which it returns.
+func eachConvertedJob(m *analysis.Model, now time.Time, yield func(convertedJob) error) error {
 	for _, j := range m.Jobs {
 		e := j.Entry
 		if !e.Valid && !e.Reboot {
@@ -145,9 +151,11 @@ func convertJobs(m *analysis.Model, now time.Time) []convertedJob {
 		for _, t := range j.Next(now, 3) {
 			cj.NextRuns = append(cj.NextRuns, t.In(j.Zone).Format(time.RFC3339))
 		}
-		out = append(out, cj)
+		if err := yield(cj); err != nil {
+			return err
+		}
 	}
-	return out
+	return nil
 }
 
 // writeConvertText prints one block per job: what a reviewer needs to check

@@ -469,8 +469,14 @@ func parse(text string) (*syntax.File, *syntax.ParseError, error) {
 // panics; a command that is not valid shell yields an Analysis whose
 // Errors say where and why.
 func Analyze(cmd string) *Analysis {
+	return analyze(cmd, nil)
+}
+
+// analyze is Analyze; a non-nil trees map receives the parse of the command
+// and of every wrapped script it parsed, by text, for Parsed.Rewrite.
+func analyze(cmd string, trees map[string]tree) *Analysis {
 	a := &Analysis{Cmd: cmd}
-	an := &analyzer{a: a, cols: newColIndex(cmd)}
+	an := &analyzer{a: a, cols: newColIndex(cmd), trees: trees}
 	an.script(&source{text: cmd}, 0, "")
 	a.Facts, a.Commands, a.Redirects, a.Assigns = an.facts.slice(), an.commands.slice(), an.redirects.slice(), an.assigns.slice()
 	byPos := func(x, y Fact) int {
@@ -513,6 +519,8 @@ func Analyze(cmd string) *Analysis {
 type analyzer struct {
 	a    *Analysis
 	cols *colIndex
+	// trees, when not nil, keeps every parse for the rewrite (see Parsed).
+	trees map[string]tree
 	// cdSeen turns true at the first cd or pushd, in source order: a
 	// relative path before it relied on cron's start in $HOME.
 	cdSeen bool
@@ -609,6 +617,9 @@ func (an *analyzer) fact(c *ctx, k Kind, p syntax.Pos, text, detail string) {
 // script parses and walks one piece of shell text.
 func (an *analyzer) script(src *source, depth int, shell string) {
 	f, pe, err := parse(src.text)
+	if an.trees != nil {
+		an.trees[src.text] = tree{f: f, pe: pe, err: err}
+	}
 	if err != nil {
 		msg := err.Error()
 		p := Pos{Offset: src.outer(0), Col: an.cols.col(src.outer(0))}

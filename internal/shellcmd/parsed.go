@@ -1,0 +1,49 @@
+package shellcmd
+
+import "mvdan.cc/sh/v3/syntax"
+
+// Parsed is a command parsed once, for everything that reads it: its
+// Analysis (job naming, the app-root guess, lint's shell rules) and the
+// syntax trees Rewrite needs (the container command). Parsing is the
+// costly part of both, and a job used to be parsed three or four times.
+//
+// A Parsed is not safe for concurrent use while Rewrite runs; Analysis is
+// read-only and may be shared once built.
+type Parsed struct {
+	// Cmd is the command as given to Parse.
+	Cmd string
+	// Analysis is Analyze(Cmd), computed by Parse.
+	Analysis *Analysis
+	// trees holds the parse of Cmd and of each wrapped script Analyze
+	// parsed, by text: Rewrite reads the same texts (it unwraps with the
+	// same word values), so it parses only what Analyze did not.
+	trees map[string]tree
+}
+
+// tree is one parse result, errors included: a text that did not parse
+// must give Rewrite the same error as a fresh parse would.
+type tree struct {
+	f   *syntax.File
+	pe  *syntax.ParseError
+	err error
+}
+
+// Parse parses and analyzes cmd once. Rewrite on the result equals
+// Rewrite(cmd, opts) without parsing cmd again.
+func Parse(cmd string) *Parsed {
+	p := &Parsed{Cmd: cmd, trees: map[string]tree{}}
+	p.Analysis = analyze(cmd, p.trees)
+	return p
+}
+
+// Rewrite is Rewrite(p.Cmd, opts), reusing the parses made by Parse. The
+// syntax trees are only read, never changed, so it may be called more
+// than once.
+func (p *Parsed) Rewrite(opts RewriteOptions) RewriteResult {
+	return rewrite(p.Cmd, opts, p.trees)
+}
+
+// Release drops the syntax trees, keeping Analysis: a caller that keeps
+// the analysis of many commands (one per job) does not keep their trees
+// too. Rewrite still works afterwards; it then parses again.
+func (p *Parsed) Release() { p.trees = nil }

@@ -29,8 +29,9 @@ type Commands []*shellcmd.Parsed
 // ParseCommands parses every entry's command of f.
 func ParseCommands(f *crontab.File) Commands {
 	cmds := make(Commands, len(f.Entries))
+	var ps shellcmd.Parser
 	for i, e := range f.Entries {
-		cmds[i] = shellcmd.Parse(e.Shell)
+		cmds[i] = ps.Parse(e.Shell)
 	}
 	return cmds
 }

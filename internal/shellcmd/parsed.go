@@ -31,8 +31,23 @@ type tree struct {
 // Parse parses and analyzes cmd once. Rewrite on the result equals
 // Rewrite(cmd, opts) without parsing cmd again.
 func Parse(cmd string) *Parsed {
+	return new(Parser).Parse(cmd)
+}
+
+// Parser parses commands one after another with one shell parser, whose
+// buffers it reuses (jobs.ParseCommands uses one per file). The zero
+// value is ready to use; it is not safe for concurrent use.
+type Parser struct {
+	p *syntax.Parser
+}
+
+// Parse is the package's Parse, with this parser.
+func (ps *Parser) Parse(cmd string) *Parsed {
+	if ps.p == nil {
+		ps.p = newParser()
+	}
 	p := &Parsed{Cmd: cmd, trees: map[string]tree{}}
-	p.Analysis = analyze(cmd, p.trees)
+	p.Analysis = analyze(ps.p, cmd, p.trees)
 	return p
 }
 

@@ -18,6 +18,14 @@ var parsedCases = append(append([]string(nil), seeds...),
 	`su app -c 'cd /app && ./run.sh'`,
 	`RAILS_ENV=production bundle exec rake a:b c:d`,
 	`cd /app && rake x # trailing`,
+	// Streaming (Analyze) must equal the whole parse (Parse): a syntax
+	// error after statements that were walked, also inside a wrapper,
+	// takes back what they added; a here-document's body comes after the
+	// statements on its line.
+	`cd /srv; bash -c 'cd /x && y'; echo 'unterminated`,
+	`sh -c 'a; b > /home/x/out.csv; c "'`,
+	"cat <<EOF; echo $X\n$Y body $(date +%F) /home/u\nEOF\necho z &",
+	"a &\nb &\n# last comment",
 )
 
 // TestParsedEqualsFresh: the shared parse changes nothing. Parse's Analysis

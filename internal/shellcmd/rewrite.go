@@ -198,7 +198,7 @@ func (rw *rewriter) script(src *source, depth int) ([]string, string) {
 	}
 	t, ok := rw.trees[src.text]
 	if !ok {
-		t.f, t.pe, t.err = parse(src.text)
+		t.f, t.pe, t.err = parse(nil, src.text)
 	}
 	f, pe, err := t.f, t.pe, t.err
 	if err != nil {

@@ -79,12 +79,19 @@ const colBlock = 64
 // at such an offset, so counting from a checkpoint gives the same column as
 // counting from 0, also in invalid UTF-8.
 type colIndex struct {
-	cmd   string
+	cmd string
+	// ascii reports a command of single-byte runes only (nearly every
+	// crontab command): the column is then the offset plus one, and at
+	// and runes stay empty.
+	ascii bool
 	at    []int // at[k]: first rune start >= k*colBlock (len(cmd) past the end)
 	runes []int // runes[k]: runes before at[k]
 }
 
 func newColIndex(cmd string) *colIndex {
+	if isASCII(cmd) {
+		return &colIndex{cmd: cmd, ascii: true}
+	}
 	n := len(cmd)/colBlock + 1
 	ci := &colIndex{cmd: cmd, at: make([]int, 0, n), runes: make([]int, 0, n)}
 	count := 0
@@ -103,6 +110,16 @@ func newColIndex(cmd string) *colIndex {
 	return ci
 }
 
+// isASCII reports whether s has no byte >= 0x80.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // col returns the 1-based rune column of byte offset off, like runeCol.
 func (ci *colIndex) col(off int) int {
 	if off > len(ci.cmd) {
@@ -110,6 +127,9 @@ func (ci *colIndex) col(off int) int {
 	}
 	if off < 0 {
 		off = 0
+	}
+	if ci.ascii {
+		return off + 1
 	}
 	k := off / colBlock
 	if k >= len(ci.at) {

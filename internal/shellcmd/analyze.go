@@ -539,6 +539,7 @@ type analyzer struct {
 	// relative path before it relied on cron's start in $HOME.
 	cdSeen    bool
 	facts     list[Fact]
+	slab      []Word // see words
 	commands  list[Command]
 	redirects list[Redirect]
 	assigns   list[Assign]
@@ -882,7 +883,7 @@ func (an *analyzer) stmt(s *syntax.Stmt, c *ctx) {
 	for i, r := range s.Redirs {
 		rd := an.redirect(r, c)
 		an.redirects.add(rd)
-		an.fact(c, KindRedirect, r.Pos(), rd.FD+rd.Op, rd.Target.Text)
+		an.fact(c, KindRedirect, r.Pos(), fdOp(rd.FD, rd.Op), rd.Target.Text)
 		switch {
 		case rd.Dup && rd.FD == "2" && rd.Target.Text == "1":
 			if stdoutDup < 0 {
@@ -931,7 +932,7 @@ func (an *analyzer) redirect(r *syntax.Redirect, c *ctx) Redirect {
 			}
 			rd.Dest = ClassifyOutput(rd.Target.Text)
 			if rd.Dest == OutputData {
-				an.facts.add(Fact{Kind: KindDataOutput, Pos: rd.Target.Pos, Text: rd.Target.Text, Detail: rd.FD + rd.Op, Depth: c.depth})
+				an.facts.add(Fact{Kind: KindDataOutput, Pos: rd.Target.Pos, Text: rd.Target.Text, Detail: fdOp(rd.FD, rd.Op), Depth: c.depth})
 			}
 			if !an.cdSeen && relativeFile(rd.Target) {
 				an.facts.add(Fact{Kind: KindRelativePath, Pos: rd.Target.Pos, Text: rd.Target.Text, Detail: "redirect", Depth: c.depth})
@@ -941,6 +942,40 @@ func (an *analyzer) redirect(r *syntax.Redirect, c *ctx) Redirect {
 		an.dateFile(r.Word, rd.Target, c, true)
 	}
 	return rd
+}
+
+// fdOp is fd+op without allocating for the usual "2>&", "2>>", "2>", "1>".
+func fdOp(fd, op string) string {
+	switch fd + op {
+	case "":
+		return ""
+	case "2>&":
+		return "2>&"
+	case "2>>":
+		return "2>>"
+	case "2>":
+		return "2>"
+	case "1>":
+		return "1>"
+	case "1>>":
+		return "1>>"
+	}
+	if fd == "" {
+		return op
+	}
+	return fd + op
+}
+
+// words returns a slice for n words, carved from a shared slab (capacity
+// n, so appending to it never reaches a neighbour): one allocation per
+// few hundred commands instead of one each.
+func (an *analyzer) words(n int) []Word {
+	if n > len(an.slab) {
+		an.slab = make([]Word, max(n, min(2*cap(an.slab)+8, 1024)))
+	}
+	w := an.slab[:n:n]
+	an.slab = an.slab[n:]
+	return w
 }
 
 func isFD(s string) bool {
@@ -1046,7 +1081,7 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 	if len(ce.Args) == 0 {
 		return
 	}
-	words := make([]Word, len(ce.Args))
+	words := an.words(len(ce.Args))
 	for i, w := range ce.Args {
 		words[i] = an.word(w, c)
 		an.wordFacts(words[i], c)

@@ -971,7 +971,9 @@ func fdOp(fd, op string) string {
 // few hundred commands instead of one each.
 func (an *analyzer) words(n int) []Word {
 	if n > len(an.slab) {
-		an.slab = make([]Word, max(n, min(2*cap(an.slab)+8, 1024)))
+		// The first slab is exact (a short command's analysis may be
+		// kept for long, see Parsed.Release); later ones double.
+		an.slab = make([]Word, max(n, min(2*cap(an.slab), 1024)))
 	}
 	w := an.slab[:n:n]
 	an.slab = an.slab[n:]

@@ -540,6 +540,7 @@ type analyzer struct {
 	cdSeen    bool
 	facts     list[Fact]
 	slab      []Word // see words
+	slabSize  int
 	commands  list[Command]
 	redirects list[Redirect]
 	assigns   list[Assign]
@@ -972,8 +973,10 @@ func fdOp(fd, op string) string {
 func (an *analyzer) words(n int) []Word {
 	if n > len(an.slab) {
 		// The first slab is exact (a short command's analysis may be
-		// kept for long, see Parsed.Release); later ones double.
-		an.slab = make([]Word, max(n, min(2*cap(an.slab), 1024)))
+		// kept for long, see Parsed.Release); later ones double, up to
+		// 1,024 words.
+		an.slabSize = max(n, min(2*an.slabSize, 1024))
+		an.slab = make([]Word, an.slabSize)
 	}
 	w := an.slab[:n:n]
 	an.slab = an.slab[n:]

@@ -606,6 +606,9 @@ type ctx struct {
 	// last is the script's last top-level statement: a "&" there leaves
 	// nothing behind it to wait.
 	last *syntax.Stmt
+	// self and visit cache walk's visitor for this context (see walk).
+	self  *ctx
+	visit func(syntax.Node) bool
 }
 
 // bashOnly records a bash feature where sh may run the text (KindBashOnly).
@@ -740,116 +743,126 @@ func factOrder(x, y Fact) int {
 
 // walk visits a subtree, handling the nodes that change the context itself.
 func (an *analyzer) walk(node syntax.Node, c *ctx) {
-	syntax.Walk(node, func(n syntax.Node) bool {
-		switch n := n.(type) {
-		case *syntax.Comment:
-			an.fact(c, KindComment, n.Hash, "#"+n.Text, "")
-		case *syntax.Stmt:
-			an.stmt(n, c)
-		case *syntax.BinaryCmd:
-			switch n.Op {
-			case syntax.AndStmt:
-				an.fact(c, KindAnd, n.OpPos, "&&", "")
-			case syntax.OrStmt:
-				an.fact(c, KindOr, n.OpPos, "||", "")
-			case syntax.Pipe, syntax.PipeAll:
-				an.fact(c, KindPipe, n.OpPos, n.Op.String(), "")
-				if n.Op == syntax.PipeAll {
-					an.bashOnly(c, n.OpPos, "|&")
-				}
-				if ce, ok := n.Y.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && mailers[path.Base(ce.Args[0].Lit())] {
-					an.fact(c, KindMail, ce.Args[0].Pos(), ce.Args[0].Lit(), "pipe")
-				}
+	// The visitor is made once per context, not once per statement: a
+	// copy of a context (tc := *c) has another address, so it gets its
+	// own visitor bound to itself.
+	if c.self != c {
+		c.self = c
+		c.visit = func(n syntax.Node) bool { return an.visit(n, c) }
+	}
+	syntax.Walk(node, c.visit)
+}
+
+// visit is walk's visitor for one node in the context c.
+func (an *analyzer) visit(n syntax.Node, c *ctx) bool {
+	switch n := n.(type) {
+	case *syntax.Comment:
+		an.fact(c, KindComment, n.Hash, "#"+n.Text, "")
+	case *syntax.Stmt:
+		an.stmt(n, c)
+	case *syntax.BinaryCmd:
+		switch n.Op {
+		case syntax.AndStmt:
+			an.fact(c, KindAnd, n.OpPos, "&&", "")
+		case syntax.OrStmt:
+			an.fact(c, KindOr, n.OpPos, "||", "")
+		case syntax.Pipe, syntax.PipeAll:
+			an.fact(c, KindPipe, n.OpPos, n.Op.String(), "")
+			if n.Op == syntax.PipeAll {
+				an.bashOnly(c, n.OpPos, "|&")
 			}
-		case *syntax.Subshell:
-			an.fact(c, KindSubshell, n.Lparen, "(", "")
-		case *syntax.Block:
-			an.fact(c, KindCompound, n.Lbrace, "{", "")
-		case *syntax.IfClause:
-			an.fact(c, KindCompound, n.Position, "if", "")
-			an.ifClause(n, c)
-			return false
-		case *syntax.WhileClause:
-			an.fact(c, KindCompound, n.WhilePos, "while", "")
-			tc := *c
-			tc.test = "while"
-			for _, s := range n.Cond {
-				an.walk(s, &tc)
+			if ce, ok := n.Y.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && mailers[path.Base(ce.Args[0].Lit())] {
+				an.fact(c, KindMail, ce.Args[0].Pos(), ce.Args[0].Lit(), "pipe")
 			}
-			for _, s := range n.Do {
+		}
+	case *syntax.Subshell:
+		an.fact(c, KindSubshell, n.Lparen, "(", "")
+	case *syntax.Block:
+		an.fact(c, KindCompound, n.Lbrace, "{", "")
+	case *syntax.IfClause:
+		an.fact(c, KindCompound, n.Position, "if", "")
+		an.ifClause(n, c)
+		return false
+	case *syntax.WhileClause:
+		an.fact(c, KindCompound, n.WhilePos, "while", "")
+		tc := *c
+		tc.test = "while"
+		for _, s := range n.Cond {
+			an.walk(s, &tc)
+		}
+		for _, s := range n.Do {
+			an.walk(s, c)
+		}
+		return false
+	case *syntax.ForClause:
+		an.fact(c, KindCompound, n.ForPos, "for", "")
+	case *syntax.CaseClause:
+		an.fact(c, KindCompound, n.Case, "case", "")
+		tc := *c
+		tc.test = "case"
+		an.walk(n.Word, &tc)
+		for _, item := range n.Items {
+			for _, s := range item.Stmts {
 				an.walk(s, c)
 			}
-			return false
-		case *syntax.ForClause:
-			an.fact(c, KindCompound, n.ForPos, "for", "")
-		case *syntax.CaseClause:
-			an.fact(c, KindCompound, n.Case, "case", "")
-			tc := *c
-			tc.test = "case"
-			an.walk(n.Word, &tc)
-			for _, item := range n.Items {
-				for _, s := range item.Stmts {
-					an.walk(s, c)
-				}
-			}
-			return false
-		case *syntax.FuncDecl:
-			an.fact(c, KindCompound, n.Position, "function", "")
-			if n.RsrvWord {
-				an.bashOnly(c, n.Position, "function")
-			}
-		case *syntax.SglQuoted:
-			if n.Dollar {
-				an.bashOnly(c, n.Left, "$'")
-			}
-		case *syntax.TestClause:
-			an.bashOnly(c, n.Left, "[[")
-			tc := *c
-			tc.test = "[["
-			an.walk(n.X, &tc)
-			return false
-		case *syntax.ArithmCmd:
-			an.bashOnly(c, n.Left, "((")
-			tc := *c
-			tc.test = "(("
-			an.walk(n.X, &tc)
-			return false
-		case *syntax.CmdSubst:
-			text := "$("
-			if n.Backquotes {
-				text = "`"
-			}
-			an.fact(c, KindCmdSubst, n.Left, text, "")
-			an.walkSubst(n.Stmts, c)
-			return false
-		case *syntax.ProcSubst:
-			an.fact(c, KindCmdSubst, n.OpPos, n.Op.String(), "")
-			an.bashOnly(c, n.OpPos, "<(")
-			an.walkSubst(n.Stmts, c)
-			return false
-		case *syntax.ParamExp:
-			if n.Param != nil && !n.Param.ValuePos.IsRecovered() {
-				p := n.Dollar
-				if !p.IsValid() {
-					p = n.Param.ValuePos
-				}
-				an.fact(c, KindVarRef, p, n.Param.Value, "")
-				switch {
-				case n.Repl != nil:
-					an.bashOnly(c, p, "${//}")
-				case n.Slice != nil:
-					an.bashOnly(c, p, "${:}")
-				case n.Index != nil:
-					an.bashOnly(c, p, "array")
-				}
-			}
-		case *syntax.DeclClause:
-			an.decl(n, c)
-		case *syntax.CallExpr:
-			an.call(n, c)
 		}
-		return true
-	})
+		return false
+	case *syntax.FuncDecl:
+		an.fact(c, KindCompound, n.Position, "function", "")
+		if n.RsrvWord {
+			an.bashOnly(c, n.Position, "function")
+		}
+	case *syntax.SglQuoted:
+		if n.Dollar {
+			an.bashOnly(c, n.Left, "$'")
+		}
+	case *syntax.TestClause:
+		an.bashOnly(c, n.Left, "[[")
+		tc := *c
+		tc.test = "[["
+		an.walk(n.X, &tc)
+		return false
+	case *syntax.ArithmCmd:
+		an.bashOnly(c, n.Left, "((")
+		tc := *c
+		tc.test = "(("
+		an.walk(n.X, &tc)
+		return false
+	case *syntax.CmdSubst:
+		text := "$("
+		if n.Backquotes {
+			text = "`"
+		}
+		an.fact(c, KindCmdSubst, n.Left, text, "")
+		an.walkSubst(n.Stmts, c)
+		return false
+	case *syntax.ProcSubst:
+		an.fact(c, KindCmdSubst, n.OpPos, n.Op.String(), "")
+		an.bashOnly(c, n.OpPos, "<(")
+		an.walkSubst(n.Stmts, c)
+		return false
+	case *syntax.ParamExp:
+		if n.Param != nil && !n.Param.ValuePos.IsRecovered() {
+			p := n.Dollar
+			if !p.IsValid() {
+				p = n.Param.ValuePos
+			}
+			an.fact(c, KindVarRef, p, n.Param.Value, "")
+			switch {
+			case n.Repl != nil:
+				an.bashOnly(c, p, "${//}")
+			case n.Slice != nil:
+				an.bashOnly(c, p, "${:}")
+			case n.Index != nil:
+				an.bashOnly(c, p, "array")
+			}
+		}
+	case *syntax.DeclClause:
+		an.decl(n, c)
+	case *syntax.CallExpr:
+		an.call(n, c)
+	}
+	return true
 }
 
 func (an *analyzer) ifClause(n *syntax.IfClause, c *ctx) {

@@ -185,6 +185,25 @@ func (s *source) wordValueOffs(w *syntax.Word, wantOffs bool) (val string, offs 
 			}
 		}
 	}
+	if s.dynamic(w) {
+		// The value is the text as written: no need to build it. glob
+		// comes from the unquoted literals, as in the loop below.
+		for _, part := range w.Parts {
+			if p, ok := part.(*syntax.Lit); ok {
+				raw := s.text[s.off(p.ValuePos):s.off(p.ValueEnd)]
+				if unesc := stripEscapes(raw); globPattern(unesc) || braceExpansion(unesc) {
+					glob = true
+				}
+			}
+		}
+		return s.slice(w.Pos(), w.End()), nil, false, glob
+	}
+	return s.buildValue(w, wantOffs)
+}
+
+// buildValue is wordValueOffs without its shortcuts: it builds the value
+// byte by byte (FuzzWordValue checks the shortcuts against it).
+func (s *source) buildValue(w *syntax.Word, wantOffs bool) (val string, offs []int, static, glob bool) {
 	var b strings.Builder
 	static = true
 	add := func(c byte, at int) {
@@ -262,6 +281,33 @@ func (s *source) wordValueOffs(w *syntax.Word, wantOffs bool) (val string, offs 
 		offs = append(offs, s.off(w.End()))
 	}
 	return b.String(), offs, true, glob
+}
+
+// dynamic reports a word whose value only the shell knows, exactly when
+// wordValueOffs's loop would find it not static: a leading ~, $'...' with a
+// backslash, or any part other than literals and quotes of literals.
+func (s *source) dynamic(w *syntax.Word) bool {
+	for i, part := range w.Parts {
+		switch p := part.(type) {
+		case *syntax.Lit:
+			if i == 0 && strings.HasPrefix(s.text[s.off(p.ValuePos):s.off(p.ValueEnd)], "~") {
+				return true
+			}
+		case *syntax.SglQuoted:
+			if p.Dollar && strings.Contains(p.Value, `\`) {
+				return true
+			}
+		case *syntax.DblQuoted:
+			for _, inner := range p.Parts {
+				if _, ok := inner.(*syntax.Lit); !ok {
+					return true
+				}
+			}
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // wordValue is wordValueOffs without the offsets.

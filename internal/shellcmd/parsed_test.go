@@ -90,3 +90,24 @@ func FuzzParsed(f *testing.F) {
 		}
 	})
 }
+
+// TestStreamLarge: a command large enough for the streaming walk to
+// reserve its lists by extrapolation (extrapolateSize, extrapolateAfter)
+// gives the same analysis as the whole-tree walk of Parse, which never
+// extrapolates; a late syntax error still takes everything back.
+func TestStreamLarge(t *testing.T) {
+	mixed := strings.Repeat(`cd /app && X=1 bin/x "$HOME/a" >> log/x.log 2>&1; `, 1500) +
+		strings.Repeat(`bash -lc 'cp /home/u/a.csv /srv/out-$(date +%F).csv & echo "$Y"' | mail ops; `, 600)
+	if len(mixed) < extrapolateSize {
+		t.Fatalf("the command is %d bytes, below extrapolateSize", len(mixed))
+	}
+	for _, cmd := range []string{mixed, mixed + `echo "unterminated`} {
+		fresh := Analyze(cmd)
+		if diff := cmp.Diff(Parse(cmd).Analysis, fresh); diff != "" {
+			t.Errorf("streamed analysis of %d bytes differs from the whole walk:\n%s", len(cmd), diff)
+		}
+	}
+	if a := Analyze(mixed + `echo "unterminated`); len(a.Facts) != 0 || len(a.Commands) != 0 || len(a.Errors) != 1 {
+		t.Errorf("late syntax error: %d facts, %d commands, %d errors; want 0, 0, 1", len(a.Facts), len(a.Commands), len(a.Errors))
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/cronbridge/cronbridge/internal/diag"
 	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/schedule"
+	"github.com/cronbridge/cronbridge/internal/shellcmd"
 )
 
 // Source is one crontab's bytes under the name diagnostics use.
@@ -126,6 +127,11 @@ type Job struct {
 	Environment map[string]string
 	// Settings are the effective settings (see settings for the order).
 	Settings Settings
+
+	// Shell is the analysis of the crontab's command (Entry.Shell), from
+	// the one parse that also named the job and built Rewrite: lint's
+	// shell rules read it instead of parsing the command again. Never nil.
+	Shell *shellcmd.Analysis
 }
 
 // Settings are what is known about a job's runs and its task.
@@ -337,11 +343,14 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 	pf := p.File
 	diags := slices.Clone(p.Diagnostics)
 	f := &File{Name: pf.Name, Src: p.Src, Parsed: pf, AppRoot: a.opts.AppRoot}
+	// Each command is parsed once, here: the app-root guess, naming, the
+	// rewrite and lint's shell rules (Job.Shell) all read this parse.
+	cmds := jobs.ParseCommands(pf)
 	if f.AppRoot == "" {
-		f.AppRoot = jobs.AppRoot(pf)
+		f.AppRoot = jobs.AppRoot(pf, cmds)
 		f.AppRootGuessed = f.AppRoot != ""
 	}
-	named, nd := jobs.Assign(pf, matchers(cfg))
+	named, nd := jobs.Assign(pf, matchers(cfg), cmds)
 	diags = append(diags, nd...)
 	// Lines the parser already reported as errors need no second word; an
 	// entry dropped for a lesser reason (cronie's random "~") must not
@@ -358,7 +367,7 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 	if a.names == nil {
 		a.names = map[string]diag.Pos{}
 	}
-	for _, nj := range named {
+	for i, nj := range named {
 		e := nj.Entry
 		name := nj.Name
 		if name == "" {
@@ -379,7 +388,7 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 		if zd != nil && j.Enabled {
 			diags = append(diags, *zd)
 		}
-		a.command(j)
+		a.command(j, cmds[i])
 		if prog, what := jobs.HostMaintenance(e.Shell); prog != "" && !enabledExplicitly(cfg, name) {
 			j.HostMaintenance = prog + " " + what
 		}
@@ -448,12 +457,17 @@ func enabledExplicitly(cfg *config.Config, name string) bool {
 	return j != nil && j.Enabled != nil && *j.Enabled
 }
 
-// command sets the job's container command and environment.
-func (a *analyzer) command(j *Job) {
+// command sets the job's container command and environment, from the
+// entry's parsed command.
+func (a *analyzer) command(j *Job, parsed *shellcmd.Parsed) {
 	cfg := a.m.Config
 	if j.Entry.Command.Text != "" {
-		j.Rewrite = jobs.Command(j.Entry, jobs.CommandOptions{AppRoot: j.File.AppRoot})
+		j.Rewrite = jobs.Command(j.Entry, jobs.CommandOptions{AppRoot: j.File.AppRoot, Parsed: parsed})
 	}
+	// The job keeps the analysis, not the syntax trees: a model of
+	// 100,000 jobs would otherwise hold every command's tree.
+	j.Shell = parsed.Analysis
+	parsed.Release()
 	j.Command = j.Rewrite
 	if cj := cfg.Job(j.Name); cj != nil && len(cj.Command) > 0 {
 		j.Command = jobs.CommandResult{Exec: append([]string(nil), cj.Command...)}

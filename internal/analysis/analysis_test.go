@@ -4,6 +4,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cronbridge/cronbridge/internal/jobs"
+	"github.com/cronbridge/cronbridge/internal/shellcmd"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestNeverRuns: cron ignores the last line of a file without a final
@@ -67,5 +71,43 @@ func TestConversionMemo(t *testing.T) {
 	}
 	if rules(2) != "cron(0 18 * * ? *)" {
 		t.Errorf("Asia/Tokyo: rules %q, want cron(0 18 * * ? *)", rules(2))
+	}
+}
+
+// TestOneShellParse: each job's command is parsed once and shared. The
+// model's Shell is what shellcmd.Analyze gives, and its container command
+// is what jobs.Command builds on its own, so sharing the parse changes
+// nothing a command prints.
+func TestOneShellParse(t *testing.T) {
+	src := "SHELL=/bin/bash\n" +
+		"0 3 * * * cd /srv/app && RAILS_ENV=production bundle exec rake a:b >> log/a.log 2>&1\n" +
+		"5 3 * * * /bin/bash -l -c 'cd /srv/app && bin/rails runner -e production '\\''X.run'\\'' >> log/x.log 2>&1'\n" +
+		"10 3 * * * echo \"unterminated\n" +
+		"15 3 * * * cat % input\n" +
+		"20 3 * * * /usr/local/bin/backup.sh > /backups/db.sql\n"
+	m, err := Analyze([]Source{{Name: "ct", Src: []byte(src)}}, Options{Zone: "Asia/Tokyo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Jobs) != 5 {
+		t.Fatalf("%d jobs, want 5", len(m.Jobs))
+	}
+	if m.Files[0].AppRoot != "/srv/app" {
+		t.Errorf("app root %q, want /srv/app guessed from the shared parse", m.Files[0].AppRoot)
+	}
+	for _, j := range m.Jobs {
+		if j.Shell == nil {
+			t.Fatalf("%s: no shell analysis", j.Name)
+		}
+		if diff := cmp.Diff(shellcmd.Analyze(j.Entry.Shell), j.Shell); diff != "" {
+			t.Errorf("%s: Shell differs from a fresh analysis (-fresh +model):\n%s", j.Name, diff)
+		}
+		want := jobs.Command(j.Entry, jobs.CommandOptions{AppRoot: m.Files[0].AppRoot})
+		if diff := cmp.Diff(want, j.Rewrite); diff != "" {
+			t.Errorf("%s: Rewrite differs from jobs.Command without the shared parse:\n%s", j.Name, diff)
+		}
+		if jobs.Derive(j.Entry.Shell) != jobs.DeriveFrom(j.Shell) {
+			t.Errorf("%s: DeriveFrom(Shell) differs from Derive", j.Name)
+		}
 	}
 }

@@ -138,9 +138,12 @@ func (p *Pass) Shell(e *crontab.Entry) *shellcmd.Analysis {
 	ef := p.factsOf(e)
 	if !ef.shellOK {
 		ef.shellOK = true
-		if j := p.jobs[e]; j != nil && j.CommandOverridden {
+		switch j := p.jobs[e]; {
+		case j != nil && j.CommandOverridden:
 			ef.shell = &shellcmd.Analysis{}
-		} else {
+		case j != nil && j.Shell != nil:
+			ef.shell = j.Shell // the model's one parse of the command
+		default:
 			ef.shell = analyzeShell(e)
 		}
 	}

@@ -1,9 +1,9 @@
 package schedule
 
-// Groundwork for issue #14: converting an entry to EventBridge Scheduler
-// cron expressions evaluated in the entry's own zone
+// Issue #14: converting an entry to EventBridge Scheduler cron
+// expressions evaluated in the entry's own zone
 // (ScheduleExpressionTimezone), with daylight saving time modelled on both
-// sides. Not wired into the CLI or deploy yet.
+// sides. internal/analysis calls ConvertScheduler for backend scheduler.
 //
 // Cron's side is cronie's main loop (src/cron.c, cronie-crond/cronie at
 // 5f9f16b, lines 359-482), which keeps a virtual clock in wall-clock
@@ -53,8 +53,8 @@ import (
 	"github.com/cronbridge/cronbridge/internal/crontab"
 )
 
-// Scheduler codes. They are reserved in CB100-CB149 and join Codes() (and
-// docs/rules.md) when the Scheduler backend is wired.
+// Scheduler codes, in CB100-CB149 with the rules converter's; Codes()
+// and docs/rules.md list them.
 const (
 	CodeSchedRepeated      = "CB110"
 	CodeSchedClockChange   = "CB111"
@@ -199,6 +199,12 @@ func schedulerExprs(s *crontab.Schedule) (exprs []string, ok bool) {
 	}
 	return []string{x(dom, "?"), x("?", dow)}, true
 }
+
+// CronWildcard reports whether cron treats e as a wildcard job at clock
+// changes (cronie's MIN_STAR|HR_STAR): ConvertScheduler's result depends
+// on it besides the schedule and the zone, so callers that memoize
+// conversions key on it.
+func CronWildcard(e *crontab.Entry) bool { return cronWildcard(e) }
 
 // cronWildcard is cronie's MIN_STAR|HR_STAR: the minute or hour field
 // starts with '*', or the nickname is @hourly.

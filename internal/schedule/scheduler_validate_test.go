@@ -1,0 +1,104 @@
+package schedule
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestSchedulerValidators: the checks the service makes and moto does
+// not, each at and just past its bounds.
+func TestSchedulerValidators(t *testing.T) {
+	long := strings.Repeat("a", 64)
+	tests := []struct {
+		name string
+		err  error
+		bad  bool
+	}{
+		{"name ok", ValidateSchedulerName("schedule", "shop-batch.daily_sales-1"), false},
+		{"name 64", ValidateSchedulerName("schedule", long), false},
+		{"name 65", ValidateSchedulerName("schedule", long+"a"), true},
+		{"name empty", ValidateSchedulerName("schedule group", ""), true},
+		{"name slash", ValidateSchedulerName("schedule group", "cluster/family"), true},
+		{"name space", ValidateSchedulerName("schedule", "a b"), true},
+		{"name non-ascii", ValidateSchedulerName("schedule", "ジョブ"), true},
+		{"zone ok", ValidateTimezone("America/New_York"), false},
+		{"zone UTC", ValidateTimezone("UTC"), false},
+		{"zone lord howe", ValidateTimezone("Australia/Lord_Howe"), false},
+		{"zone unknown", ValidateTimezone("Asia/Tokio"), true},
+		{"zone abbreviation", ValidateTimezone("JST"), true},
+		{"zone empty", ValidateTimezone(""), true},
+		{"zone local", ValidateTimezone("Local"), true},
+		{"zone too long", ValidateTimezone(strings.Repeat("A", 51)), true},
+		{"cron ok", ValidateSchedulerExpression("cron(30 2 * * ? *)"), false},
+		{"cron names", ValidateSchedulerExpression("cron(0 9 ? JAN-MAR MON-FRI 2027-2030)"), false},
+		{"cron nth", ValidateSchedulerExpression("cron(0 7 ? MAR 1#2 2025-2104)"), false},
+		{"cron last", ValidateSchedulerExpression("cron(0 0 L * ? *)"), false},
+		{"cron minute 60", ValidateSchedulerExpression("cron(60 2 * * ? *)"), true},
+		{"cron hour 24", ValidateSchedulerExpression("cron(0 24 * * ? *)"), true},
+		{"cron dom 32", ValidateSchedulerExpression("cron(0 0 32 * ? *)"), true},
+		{"cron dom 0", ValidateSchedulerExpression("cron(0 0 0 * ? *)"), true},
+		{"cron month 13", ValidateSchedulerExpression("cron(0 0 1 13 ? *)"), true},
+		{"cron dow 0", ValidateSchedulerExpression("cron(0 0 ? * 0 *)"), true},
+		{"cron dow 8", ValidateSchedulerExpression("cron(0 0 ? * 8 *)"), true},
+		{"cron nth 6", ValidateSchedulerExpression("cron(0 0 ? * 1#6 *)"), true},
+		{"cron year 2200", ValidateSchedulerExpression("cron(0 0 * * ? 2200)"), true},
+		{"cron year 1969", ValidateSchedulerExpression("cron(0 0 * * ? 1969)"), true},
+		{"cron two ?", ValidateSchedulerExpression("cron(0 0 ? * ? *)"), true},
+		{"cron no ?", ValidateSchedulerExpression("cron(0 0 * * * *)"), true},
+		{"cron five fields", ValidateSchedulerExpression("cron(0 0 * * ?)"), true},
+		{"vixie syntax", ValidateSchedulerExpression("0 0 * * *"), true},
+		{"rate", ValidateSchedulerExpression("rate(5 minutes)"), true},
+		{"cron too long", ValidateSchedulerExpression("cron(" + strings.Repeat("1,", 130) + "1 0 * * ? *)"), true},
+		{"window off", ValidateFlexibleWindow(0), false},
+		{"window 1", ValidateFlexibleWindow(1), false},
+		{"window 1440", ValidateFlexibleWindow(1440), false},
+		{"window 1441", ValidateFlexibleWindow(1441), true},
+		{"window negative", ValidateFlexibleWindow(-1), true},
+	}
+	for _, tt := range tests {
+		if (tt.err != nil) != tt.bad {
+			t.Errorf("%s: error %v, want an error: %v", tt.name, tt.err, tt.bad)
+		}
+	}
+}
+
+// TestSchedulerOutputValidates: every schedule ConvertScheduler writes
+// passes the service's checks.
+func TestSchedulerOutputValidates(t *testing.T) {
+	for _, c := range []struct{ zone, spec string }{
+		{"America/New_York", "30 2 * * *"},
+		{"Europe/London", "30 1 * 3 *"},
+		{"Australia/Lord_Howe", "15 2 * * *"},
+		{"Asia/Tokyo", "0 9 1,15 * 5"},
+	} {
+		r, err := ConvertScheduler(schedEntry(t, c.spec), mustZone(t, c.zone), DaemonZone)
+		if err != nil || len(r.Schedules) == 0 {
+			t.Fatalf("%s %q: %v %v", c.zone, c.spec, r.Schedules, err)
+		}
+		for _, s := range r.Schedules {
+			if err := ValidateSchedulerExpression(s.Expression); err != nil {
+				t.Errorf("%s %q: %v", c.zone, c.spec, err)
+			}
+			if err := ValidateTimezone(s.Timezone); err != nil {
+				t.Errorf("%s %q: %v", c.zone, c.spec, err)
+			}
+		}
+	}
+}
+
+// TestSchedulerCodesListed: the Scheduler codes are in Codes(), which
+// lint's Codes and docs/rules.md are built from.
+func TestSchedulerCodesListed(t *testing.T) {
+	listed := map[string]bool{}
+	for _, d := range Codes() {
+		listed[d.Code] = true
+	}
+	for _, d := range SchedulerCodes() {
+		if !listed[d.Code] {
+			t.Errorf("%s is not in Codes()", d.Code)
+		}
+	}
+	if len(SchedulerCodes()) != 3 {
+		t.Errorf("%d Scheduler codes, want CB110-CB112", len(SchedulerCodes()))
+	}
+}

@@ -78,3 +78,55 @@ func ValidateFlexibleWindow(minutes int) error {
 	}
 	return nil
 }
+
+// SchedulerFires returns the instants in [from, to) at which a Scheduler
+// cron expression read in zone tz fires, as Scheduler documents it: a
+// wall time the zone skips does not fire; a repeated one fires once,
+// here at its first instant (Scheduler does not say which; see
+// CodeSchedRepeated). For cutover tables and previews; the verifier has
+// its own evaluation.
+func SchedulerFires(expr, tz string, from, to time.Time) ([]time.Time, error) {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", tz, err)
+	}
+	// Wall times written as UTC; a day of margin covers every offset.
+	wall := func(t time.Time) time.Time {
+		w := t.In(loc)
+		return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), 0, 0, time.UTC)
+	}
+	ws, err := RuleFires(expr, wall(from).AddDate(0, 0, -1), wall(to).AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	var out []time.Time
+	seen := map[int64]bool{}
+	for _, w := range ws {
+		t, ok := firstInstant(w, loc)
+		if !ok || t.Before(from) || !t.Before(to) || seen[t.Unix()] {
+			continue
+		}
+		seen[t.Unix()] = true
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// firstInstant returns the first instant whose wall time in loc is w (a
+// wall time written as UTC), or false when loc skips w.
+func firstInstant(w time.Time, loc *time.Location) (time.Time, bool) {
+	// Every instant with wall time w lies within a day of w read as UTC;
+	// try the offsets in force around it, earliest instant first.
+	var best time.Time
+	found := false
+	for _, probe := range []time.Time{w.Add(-26 * time.Hour), w.Add(-13 * time.Hour), w, w.Add(13 * time.Hour), w.Add(26 * time.Hour)} {
+		_, off := probe.In(loc).Zone()
+		t := w.Add(-time.Duration(off) * time.Second)
+		if x := t.In(loc); x.Hour() == w.Hour() && x.Minute() == w.Minute() && x.Day() == w.Day() && x.Month() == w.Month() && x.Year() == w.Year() {
+			if !found || t.Before(best) {
+				best, found = t, true
+			}
+		}
+	}
+	return best, found
+}

@@ -3,6 +3,7 @@ package schedule
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSchedulerValidators: the checks the service makes and moto does
@@ -100,5 +101,42 @@ func TestSchedulerCodesListed(t *testing.T) {
 	}
 	if len(SchedulerCodes()) != 3 {
 		t.Errorf("%d Scheduler codes, want CB110-CB112", len(SchedulerCodes()))
+	}
+}
+
+// TestSchedulerFires: Scheduler's documented behaviour at New York's
+// changes in 2030: 02:30 on 10 March does not exist and does not fire;
+// 01:30 on 3 November fires once, at the first (EDT) instant.
+func TestSchedulerFires(t *testing.T) {
+	ny := mustZone(t, "America/New_York")
+	tests := []struct {
+		expr, tz string
+		from, to time.Time
+		want     []time.Time
+	}{
+		{"cron(30 2 * * ? *)", "America/New_York", time.Date(2030, 3, 9, 0, 0, 0, 0, ny), time.Date(2030, 3, 12, 0, 0, 0, 0, ny),
+			[]time.Time{time.Date(2030, 3, 9, 2, 30, 0, 0, ny), time.Date(2030, 3, 11, 2, 30, 0, 0, ny)}},
+		{"cron(30 1 * * ? *)", "America/New_York", time.Date(2030, 11, 3, 0, 0, 0, 0, time.UTC), time.Date(2030, 11, 4, 0, 0, 0, 0, time.UTC),
+			[]time.Time{time.Date(2030, 11, 3, 5, 30, 0, 0, time.UTC)}},
+		{"cron(0 7 ? MAR 1#2 2025-2104)", "UTC", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC),
+			[]time.Time{time.Date(2030, 3, 10, 7, 0, 0, 0, time.UTC)}},
+	}
+	for _, tt := range tests {
+		got, err := SchedulerFires(tt.expr, tt.tz, tt.from, tt.to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(tt.want) {
+			t.Errorf("%s in %s: %v, want %v", tt.expr, tt.tz, got, tt.want)
+			continue
+		}
+		for i := range got {
+			if !got[i].Equal(tt.want[i]) {
+				t.Errorf("%s in %s: %v, want %v", tt.expr, tt.tz, got, tt.want)
+			}
+		}
+	}
+	if _, err := SchedulerFires("cron(0 0 * * ? *)", "Mars/Olympus", time.Now(), time.Now()); err == nil {
+		t.Error("unknown zone: no error")
 	}
 }

@@ -175,9 +175,14 @@ func (f *zoneFacts) clockChanges() []clockChange {
 
 // schedulerExprs renders the entry's fields as Scheduler cron expressions
 // read in its own zone: one, or two when cron ORs two restricted day
-// fields. ok is false when cron ANDs two restricted day fields, which
-// Scheduler's syntax (one field must be '?') cannot express.
+// fields; none when a field selects nothing (a reversed range such as
+// 5-1, CB010), so that the entry never fires. ok is false when cron ANDs
+// two restricted day fields, which Scheduler's syntax (one field must be
+// '?') cannot express.
 func schedulerExprs(s *crontab.Schedule) (exprs []string, ok bool) {
+	if s.Minute == 0 || s.Hour == 0 || s.Month == 0 {
+		return nil, true
+	}
 	minute := fmtSet(s.Minute, 0, 59, nil, true, 99)
 	hour := fmtSet(uint64(s.Hour), 0, 23, nil, true, 99)
 	mon := fmtSet(uint64(s.Month), 1, 12, monthNames, false, 99)
@@ -188,6 +193,8 @@ func schedulerExprs(s *crontab.Schedule) (exprs []string, ok bool) {
 	switch {
 	case s.DomStar || s.DowStar: // AND
 		switch {
+		case s.Dom&allDom == 0 || s.Dow&allDow == 0:
+			return nil, true
 		case dowFull:
 			return []string{x(dom, "?")}, true
 		case domFull:
@@ -196,6 +203,12 @@ func schedulerExprs(s *crontab.Schedule) (exprs []string, ok bool) {
 		return nil, false
 	case domFull || dowFull: // OR with a full field: every day
 		return []string{x("*", "?")}, true
+	case s.Dom&allDom == 0 && s.Dow&allDow == 0:
+		return nil, true
+	case s.Dom&allDom == 0: // OR with an empty field: the other one
+		return []string{x("?", dow)}, true
+	case s.Dow&allDow == 0:
+		return []string{x(dom, "?")}, true
 	}
 	return []string{x(dom, "?"), x("?", dow)}, true
 }
@@ -239,6 +252,11 @@ func ConvertScheduler(e *crontab.Entry, loc *time.Location, clock CronClock) (Sc
 		return SchedulerResult{Findings: []crontab.Diagnostic{finding(CodeAndQuirk,
 			"cron ANDs the day fields here because one starts with '*' (for example odd days that are Mondays); a Scheduler cron expression cannot combine day-of-month and day-of-week",
 			"write the day-of-month as '*' or list the days explicitly")}}, nil
+	}
+	if len(exprs) == 0 {
+		return SchedulerResult{Exact: true, Findings: []crontab.Diagnostic{finding(CodeNeverFires,
+			"a field selects no value (such as the reversed range 5-1), so the schedule never fires: no schedule is emitted",
+			"write the range from low to high, or split it into a list")}}, nil
 	}
 	m := schedModel{s: &s, loc: loc, wildcard: cronWildcard(e), clock: clock}
 	changes := zones.facts(loc, cal.h).clockChanges()

@@ -180,7 +180,7 @@ func (f *zoneFacts) clockChanges() []clockChange {
 // two restricted day fields, which Scheduler's syntax (one field must be
 // '?') cannot express.
 func schedulerExprs(s *crontab.Schedule) (exprs []string, ok bool) {
-	if s.Minute == 0 || s.Hour == 0 || s.Month == 0 {
+	if s.Minute == 0 || s.Hour == 0 || s.Month&allMonths == 0 {
 		return nil, true
 	}
 	minute := fmtSet(s.Minute, 0, 59, nil, true, 99)
@@ -245,7 +245,10 @@ func ConvertScheduler(e *crontab.Entry, loc *time.Location, clock CronClock) (Sc
 		return SchedulerResult{Findings: []crontab.Diagnostic{finding(CodeInvalid,
 			"the entry has errors and was not converted", "")}}, nil
 	}
-	s := e.Schedule
+	// As in Convert: bits outside the fields' ranges never come from the
+	// parser and are ignored (the verifier's time.Date would roll hour 24
+	// into the next day).
+	s := inRange(e.Schedule)
 	cal := defaultCalendar()
 	exprs, ok := schedulerExprs(&s)
 	if !ok {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cronbridge/cronbridge/internal/crontab"
 )
 
 // TestSchedulerValidators: the checks the service makes and moto does
@@ -139,4 +141,40 @@ func TestSchedulerFires(t *testing.T) {
 	if _, err := SchedulerFires("cron(0 0 * * ? *)", "Mars/Olympus", time.Now(), time.Now()); err == nil {
 		t.Error("unknown zone: no error")
 	}
+}
+
+// FuzzConvertScheduler converts arbitrary bitsets, star flags, wildcard
+// flags and cron clocks in zones with and without daylight saving time.
+// It must never panic, the verifier must never report a mismatch, and
+// every schedule must pass the service's validation.
+func FuzzConvertScheduler(f *testing.F) {
+	zoneNames := []string{"America/New_York", "Europe/London", "Australia/Lord_Howe", "America/Sao_Paulo", "Asia/Tokyo", "Pacific/Chatham", "America/Santiago"}
+	f.Add(uint64(1<<30), uint32(1<<2), uint32(0xFFFFFFFE), uint16(0x1FFE), uint8(0x7F), true, true, uint8(0), uint8(0), false)
+	f.Add(uint64(1), uint32(1<<1), uint32(1<<1), uint16(1<<3), uint8(1), false, false, uint8(1), uint8(1), false)
+	f.Add(uint64(0x0FFFFFFFFFFFFFFF), uint32(0xF), uint32(0xFFFFFFFE), uint16(0x1FFE), uint8(0x7F), true, true, uint8(2), uint8(2), true)
+	f.Add(uint64(1<<61), uint32(1<<25), uint32(1), uint16(1<<13), uint8(1<<7), true, false, uint8(5), uint8(0), false)
+	f.Fuzz(func(t *testing.T, minute uint64, hour uint32, dom uint32, month uint16, dow uint8, domStar, dowStar bool, zi, ci uint8, wildcard bool) {
+		loc, err := time.LoadLocation(zoneNames[int(zi)%len(zoneNames)])
+		if err != nil {
+			t.Skip("no zone data")
+		}
+		s := crontab.Schedule{Minute: minute, Hour: hour, Dom: dom, Month: month, Dow: dow, DomStar: domStar, DowStar: dowStar}
+		e := &crontab.Entry{Raw: "fuzz", Schedule: s, Valid: true}
+		e.Fields[0].Text, e.Fields[1].Text = "0", "0"
+		if wildcard {
+			e.Fields[0].Text = "*"
+		}
+		r, err := ConvertScheduler(e, loc, CronClock(int(ci)%3))
+		if err != nil {
+			t.Fatalf("%v (schedule %+v in %s)", err, s, loc)
+		}
+		for _, x := range r.Schedules {
+			if err := ValidateSchedulerExpression(x.Expression); err != nil {
+				t.Fatalf("%v (schedule %+v in %s)", err, s, loc)
+			}
+		}
+		if len(r.Schedules) > 0 && r.DuplicateInvocations > 0 && len(r.Schedules) < 2 {
+			t.Fatalf("duplicates with one schedule: %+v", r)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/diag"
 	"github.com/cronbridge/cronbridge/internal/schedule"
 )
 
@@ -67,7 +69,8 @@ type schedMemo struct {
 //     that zone's wall clock (schedule.JobZone). The model assumes the
 //     daemon's own zone keeps one offset (Asia/Tokyo, UTC); a daemon in a
 //     zone with daylight saving time also skips such jobs during its own
-//     changes, which is not modelled.
+//     changes, which is not modelled: such a job is not called exact and
+//     gets CB113.
 //
 // Zones compare by name, as CRON_TZ does.
 func (j *Job) CronClock() schedule.CronClock {
@@ -102,6 +105,14 @@ func (j *Job) SchedulerConversion() (schedule.SchedulerResult, error) {
 	j.sched.mu.Unlock()
 	if !ok {
 		r.res, r.err = schedule.ConvertScheduler(j.Entry, j.Zone, k.clock)
+		if r.err == nil && k.clock == schedule.JobZone && len(r.res.Schedules) > 0 && schedule.ChangesOffset(j.sched.daemon) {
+			// JobZone assumes the daemon's offset is fixed; this daemon's
+			// is not, so the proof does not cover its changes.
+			r.res.Exact = false
+			r.res.Findings = append(slices.Clone(r.res.Findings), diag.Diagnostic{Severity: diag.SeverityWarning, Code: schedule.CodeSchedDaemonZone,
+				Message: fmt.Sprintf("the cron daemon ran in %s, which changes its UTC offset: cronie skips CRON_TZ jobs while the daemon's offset changes, which the Scheduler conversion does not model, so it is not proven exact", j.sched.daemon),
+				Hint:    "check the job's runs around the daemon zone's clock changes, or set timezone to a zone with a fixed offset if the server ran in one"})
+		}
 		j.sched.mu.Lock()
 		j.sched.res[k] = r
 		j.sched.mu.Unlock()

@@ -40,6 +40,9 @@ func TestSchedulerBackend(t *testing.T) {
 		{"scheduler CRON_TZ other zone", "Asia/Tokyo", "scheduler", "CRON_TZ=America/New_York\n30 2 * * * /bin/a\n", "",
 			[]string{"cron(30 2 * * ? *)@America/New_York"}, true},
 		{"scheduler reboot", "Asia/Tokyo", "scheduler", "@reboot /bin/a\n", "CB100", nil, false},
+		// A daemon in a DST zone and a CRON_TZ job elsewhere: not modelled.
+		{"scheduler daemon zone with DST", "Europe/London", "scheduler", "CRON_TZ=Asia/Tokyo\n0 9 * * * /bin/a\n", "CB113",
+			[]string{"cron(0 9 * * ? *)@Asia/Tokyo"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +62,9 @@ func TestSchedulerBackend(t *testing.T) {
 			}
 			if tt.backend == "rules" {
 				return
+			}
+			if strings.Contains(tt.codes, "CB113") && j.Scheduler.Exact {
+				t.Error("CB113: the conversion must not be called exact")
 			}
 			ss, err := j.Schedules()
 			if err != nil {

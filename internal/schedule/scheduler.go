@@ -59,6 +59,7 @@ const (
 	CodeSchedRepeated      = "CB110"
 	CodeSchedClockChange   = "CB111"
 	CodeSchedGapSupplement = "CB112"
+	CodeSchedDaemonZone    = "CB113"
 )
 
 // schedulerCodeDocs documents the codes above.
@@ -72,6 +73,17 @@ var schedulerCodeDocs = []crontab.CodeDoc{
 	{Code: CodeSchedGapSupplement, Name: "scheduler-gap-supplement", Severity: crontab.SeverityInfo,
 		Summary: "Cron runs a fixed-time job whose time is skipped by the start of daylight saving time right after the change; Scheduler skips it, so supplementary schedules in UTC run it then.",
 		Example: "CRON_TZ=America/New_York\n30 2 * * * /usr/local/bin/report"},
+	{Code: CodeSchedDaemonZone, Name: "scheduler-daemon-zone-changes", Severity: crontab.SeverityWarning,
+		Summary: "The entry's CRON_TZ names another zone than the cron daemon's, and the daemon's zone has daylight saving time: cronie skips CRON_TZ jobs while the daemon's offset changes, which the Scheduler verifier does not model, so the conversion is not called exact.",
+		Example: "# timezone: Europe/London (the server's zone)\nCRON_TZ=America/New_York\n0 9 * * * /usr/local/bin/report"},
+}
+
+// ChangesOffset reports whether loc changes its UTC offset between
+// 2025 and the end of the verifier's horizon (2104): a cron daemon in
+// such a zone treats CRON_TZ jobs of other zones in a way JobZone does
+// not model (CodeSchedDaemonZone).
+func ChangesOffset(loc *time.Location) bool {
+	return len(zones.facts(loc, DefaultHorizon()).clockChanges()) > 0
 }
 
 // SchedulerCodes documents the Scheduler codes (see Codes for the rules').
@@ -88,6 +100,7 @@ const (
 	DaemonZone CronClock = iota
 	// JobZone: CRON_TZ names another zone than the daemon's, whose offset
 	// is fixed; each real minute is matched against the job's wall clock.
+	// (A daemon zone with DST is not modelled: CodeSchedDaemonZone.)
 	JobZone
 	// SameZoneCronTZ: CRON_TZ names the daemon's own zone. find_jobs skips
 	// CRON_TZ jobs while the daemon's offset is changing, so skipped

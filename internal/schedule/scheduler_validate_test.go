@@ -101,8 +101,8 @@ func TestSchedulerCodesListed(t *testing.T) {
 			t.Errorf("%s is not in Codes()", d.Code)
 		}
 	}
-	if len(SchedulerCodes()) != 3 {
-		t.Errorf("%d Scheduler codes, want CB110-CB112", len(SchedulerCodes()))
+	if len(SchedulerCodes()) != 4 {
+		t.Errorf("%d Scheduler codes, want CB110-CB113", len(SchedulerCodes()))
 	}
 }
 

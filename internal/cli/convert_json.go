@@ -25,7 +25,9 @@ func writeConvertJSON(w io.Writer, m *analysis.Model, now time.Time, diags []rep
 	bw := bufio.NewWriterSize(w, 64<<10)
 	jw := newJSONWriter()
 	var line []byte
-	bw.WriteString("{\n  \"jobs\": [")
+	bw.WriteString("{\n  \"backend\": ")
+	bw.Write(jw.str(nil, m.Backend))
+	bw.WriteString(",\n  \"jobs\": [")
 	n := 0
 	err := eachConvertedJob(m, now, func(j convertedJob) error {
 		if n > 0 {
@@ -118,7 +120,7 @@ func (w *jsonWriter) str(dst []byte, s string) []byte {
 // compares them with convertedJob's fields, so a field added to the
 // struct cannot be silently left out of the output.
 var convertedJobFields = []string{"file", "line", "name", "schedule", "timezone", "command", "enabled", "stdin",
-	"description", "rules", "exact", "duplicate_invocations", "next_runs"}
+	"description", "rules", "schedules", "exact", "duplicate_invocations", "next_runs"}
 
 // job appends j laid out as an element of the top-level "jobs" array
 // (prefix "    ", indent "  "), without a trailing newline.
@@ -175,6 +177,24 @@ func (w *jsonWriter) job(dst []byte, j *convertedJob) []byte {
 			}
 			dst = append(dst, "\n        {\n          \"schedule_expression\": "...)
 			dst = w.str(dst, r.ScheduleExpression)
+			dst = append(dst, "\n        }"...)
+		}
+		dst = append(dst, "\n      ]"...)
+	}
+	if len(j.Schedules) > 0 { // omitempty
+		dst = append(dst, field+`"schedules": [`...)
+		for i, sc := range j.Schedules {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, "\n        {\n          \"schedule_expression\": "...)
+			dst = w.str(dst, sc.ScheduleExpression)
+			dst = append(dst, ",\n          \"schedule_expression_timezone\": "...)
+			dst = w.str(dst, sc.ScheduleExpressionTimezone)
+			dst = append(dst, ",\n          \"flexible_window_minutes\": "...)
+			dst = strconv.AppendInt(dst, int64(sc.FlexibleWindowMinutes), 10)
+			dst = append(dst, ",\n          \"supplementary\": "...)
+			dst = strconv.AppendBool(dst, sc.Supplementary)
 			dst = append(dst, "\n        }"...)
 		}
 		dst = append(dst, "\n      ]"...)

@@ -24,11 +24,12 @@ import (
 func TestWriteConvertJSONAsEncoder(t *testing.T) {
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name string
-		src  string
+		name    string
+		src     string
+		backend string
 	}{
-		{"empty", "# nothing\n"},
-		{"plain", "0 3 * * * /bin/backup\n30 */2 * * mon-fri /bin/report\n"},
+		{"empty", "# nothing\n", ""},
+		{"plain", "0 3 * * * /bin/backup\n30 */2 * * mon-fri /bin/report\n", ""},
 		{"hostile", "MAILTO=ops@example.com\n" +
 			"0 3 * * * /bin/a <in >out && echo '&amp;' \x01\x1b[31m\r\n" +
 			"@reboot /bin/start\u2028line\n" +
@@ -38,12 +39,17 @@ func TestWriteConvertJSONAsEncoder(t *testing.T) {
 			"61 3 * * * /bin/error\n" +
 			"0 5 * * * /bin/mail -s \"hi\\there\" \x7f\b\f\t\u2029%body line%more\n" +
 			"CRON_TZ=America/New_York\n" +
-			"0 2 * * * /bin/dst\n"},
-		{"generated", string(convertBenchCrontab(3, 300))},
+			"0 2 * * * /bin/dst\n", ""},
+		{"generated", string(convertBenchCrontab(3, 300)), ""},
+		{"scheduler", "RANDOM_DELAY=5\n0 3 * * * /bin/a\nCRON_TZ=America/New_York\n30 2 * * * /bin/gap\n@reboot /bin/start\n", "scheduler"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := analysis.Analyze([]analysis.Source{{Name: "c.crontab", Src: []byte(tt.src)}}, analysis.Options{})
+			m, err := analysis.Analyze([]analysis.Source{{Name: "c.crontab", Src: []byte(tt.src)}}, analysis.Options{Backend: tt.backend})
+			if err != nil {
+				t.Fatal(err)
+			}
+			jobs, err := convertJobs(m, now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,7 +58,7 @@ func TestWriteConvertJSONAsEncoder(t *testing.T) {
 			enc := json.NewEncoder(&want)
 			enc.SetIndent("", "  ")
 			enc.SetEscapeHTML(false)
-			if err := enc.Encode(convertOutput{Jobs: convertJobs(m, now), Diagnostics: diags}); err != nil {
+			if err := enc.Encode(convertOutput{Backend: m.Backend, Jobs: jobs, Diagnostics: diags}); err != nil {
 				t.Fatal(err)
 			}
 			var got bytes.Buffer
@@ -69,6 +75,9 @@ func TestWriteConvertJSONAsEncoder(t *testing.T) {
 			}
 			if tt.name == "hostile" && !strings.Contains(got.String(), `"stdin"`) {
 				t.Errorf("no stdin in the output: the case tests too little")
+			}
+			if tt.name == "scheduler" && !strings.Contains(got.String(), `"schedule_expression_timezone": "America/New_York"`) {
+				t.Errorf("no Scheduler schedule in the output: the case tests too little")
 			}
 			if tt.name != "empty" && !strings.Contains(got.String(), `"schedule_expression"`) {
 				t.Errorf("no rule in the output: the case tests too little")

@@ -416,7 +416,7 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 			diags = append(diags, *zd)
 		}
 		a.command(j, cmds[i])
-		if prog, what := jobs.HostMaintenance(e.Shell); prog != "" && !enabledExplicitly(cfg, name) {
+		if prog, what, _ := jobs.HostMaintenance(j.Shell); prog != "" && !enabledExplicitly(cfg, name) {
 			j.HostMaintenance = prog + " " + what
 		}
 		if noNewline[e.Line] {

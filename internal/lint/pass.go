@@ -38,8 +38,6 @@ type entryFacts struct {
 	runsOK  bool
 	shell   *shellcmd.Analysis
 	shellOK bool
-	// stays caches staysOnServer (CB417), which four rules ask.
-	stays, staysOK bool
 }
 
 func newPass(f *analysis.File, cfg Config) *Pass {

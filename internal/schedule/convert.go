@@ -79,9 +79,9 @@ func Convert(e *crontab.Entry, loc *time.Location) (Result, error) {
 	offs := zoneOffsets(loc, cal.h)
 	if len(offs) > 1 {
 		return Result{Findings: []crontab.Diagnostic{finding(CodeDSTZone,
-			fmt.Sprintf("zone %s changes its UTC offset (%s) between %d and %d: a UTC rule cannot follow its daylight saving time; EventBridge Scheduler support (schedules in a named zone) will handle such zones later",
+			fmt.Sprintf("zone %s changes its UTC offset (%s) between %d and %d: a UTC rule cannot follow its daylight saving time; EventBridge Scheduler schedules, read in the named zone, can",
 				loc, fmtOffset(offs[0])+" and "+fmtOffset(offs[1]), max(zoneCheckStart().Year(), cal.h.Start.Year()), cal.h.End.Year()-1),
-			"convert from a zone with a fixed offset, or keep this job on cron until Scheduler support lands")}}, nil
+			"set backend: scheduler in cronbridge.yaml (or convert --backend scheduler), or convert from a zone with a fixed offset")}}, nil
 	}
 	if offs[0]%60 != 0 || offs[0] <= -86400 || offs[0] >= 86400 {
 		return Result{Findings: []crontab.Diagnostic{finding(CodeOffset,

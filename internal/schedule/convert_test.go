@@ -339,7 +339,7 @@ func TestDSTFindingNamesOffsets(t *testing.T) {
 		}
 	}
 	if !strings.Contains(msg, "EventBridge Scheduler") {
-		t.Errorf("message %q should say that EventBridge Scheduler support will handle it", msg)
+		t.Errorf("message %q should say that EventBridge Scheduler schedules can follow the zone", msg)
 	}
 	// Asia/Tokyo had DST in 1948-51, outside the horizon: fine.
 	r, err = Convert(testEntry(t, "0 9 * * *"), mustZone(t, "Asia/Tokyo"))

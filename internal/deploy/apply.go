@@ -18,8 +18,11 @@ import (
 // ApplyOptions tune Apply.
 type ApplyOptions struct {
 	// Keep, when > 0, deregisters ACTIVE revisions of the family older
-	// than the newest Keep, except any revision a rule still references.
+	// than the newest Keep, except any revision a rule or a schedule
+	// still references.
 	Keep int
+	// Switch is the clock of the switch from rules to Scheduler.
+	Switch SwitchOptions
 }
 
 // The states of a Result.
@@ -90,12 +93,25 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 			}
 		}
 	}
-	// 2. Rules, each in a valid order.
+	// 2. Rules, each in a valid order, and schedules (scheduler_apply.go):
+	// the backend being left goes first, so that a job is never on both
+	// (a gap is repaired by the next run; a second run is not).
+	schedulerFirst := !p.desired.UsesScheduler()
+	if schedulerFirst {
+		if err := applyScheduler(ctx, c, p, res.TaskDefinitionARN, opts.Switch); err != nil {
+			return res, err
+		}
+	}
 	errs := forEach(ctx, len(p.Rules), c.parallel(), func(ctx context.Context, i int) error {
 		return applyRule(ctx, c.Events, &p.Rules[i], res.TaskDefinitionARN)
 	})
 	if err := joinErrors(ctx, errs); err != nil {
 		return res, err
+	}
+	if !schedulerFirst {
+		if err := applyScheduler(ctx, c, p, res.TaskDefinitionARN, opts.Switch); err != nil {
+			return res, err
+		}
 	}
 	// 3. Deregister last, after every target points at the new revision.
 	if opts.Keep > 0 {
@@ -110,6 +126,9 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 
 // conflictError refuses a plan with rules deploy may not touch.
 func conflictError(p *Plan) error {
+	if err := schedulerConflict(p); err != nil {
+		return err
+	}
 	cs := p.Conflicts()
 	if len(cs) == 0 {
 		return nil
@@ -124,7 +143,7 @@ func conflictError(p *Plan) error {
 
 func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string) error {
 	switch rc.Action {
-	case ActionUnchanged, ActionOrphan, ActionConflict:
+	case ActionUnchanged, ActionOrphan, ActionConflict, ActionSwitch: // switch: applyScheduler
 		return nil
 	case ActionDelete:
 		// Disable first, so that a deletion interrupted halfway leaves a
@@ -344,6 +363,8 @@ type Options struct {
 	DryRun bool
 	// Lock tunes the deploy lock (not taken with DryRun).
 	Lock LockOptions
+	// Switch is the clock of the switch from rules to Scheduler.
+	Switch SwitchOptions
 	// Logf receives progress lines (lock waits, repairs); nil drops them.
 	Logf func(format string, args ...any)
 }
@@ -418,7 +439,7 @@ func Deploy(ctx context.Context, c Clients, d Desired, opts Options) (res *Resul
 			}
 			return res, err
 		}
-		res, err = Apply(ctx, c, p, ApplyOptions{Keep: opts.Keep})
+		res, err = Apply(ctx, c, p, ApplyOptions{Keep: opts.Keep, Switch: opts.Switch})
 		if res != nil {
 			res.Rounds = round
 		}
@@ -445,7 +466,14 @@ func observeAndPlan(ctx context.Context, c Clients, d Desired, opts Options) (*P
 	if err != nil {
 		return nil, err
 	}
-	p, err := MakePlan(d, o, PlanOptions{Prune: opts.Prune})
+	// Scheduler is read for its backend, and with --prune to find a
+	// schedule group left by it.
+	if d.UsesScheduler() || (opts.Prune && c.Scheduler != nil) {
+		if o.Scheduler, err = observeScheduler(ctx, c, d); err != nil {
+			return nil, err
+		}
+	}
+	p, err := MakePlan(d, o, PlanOptions{Prune: opts.Prune, Switch: opts.Switch})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 )
@@ -42,13 +43,15 @@ type EventsAPI interface {
 	DeleteEventBus(ctx context.Context, in *eventbridge.DeleteEventBusInput, opts ...func(*eventbridge.Options)) (*eventbridge.DeleteEventBusOutput, error)
 }
 
-// Clients bundles the two APIs. Parallel bounds how many calls run at once
+// Clients bundles the APIs (Scheduler: the EventBridge Scheduler backend,
+// scheduler_*.go; nil in tests that use only rules). Parallel bounds how many calls run at once
 // (default 4): EventBridge's control-plane quotas are low and the SDK's
 // adaptive retryer handles the throttling that remains.
 type Clients struct {
-	ECS      ECSAPI
-	Events   EventsAPI
-	Parallel int
+	ECS       ECSAPI
+	Events    EventsAPI
+	Scheduler SchedulerAPI
+	Parallel  int
 }
 
 // DefaultCallTimeout bounds one AWS call, the SDK's retries included: a
@@ -78,6 +81,15 @@ func NewClientsTimeout(cfg aws.Config, endpoint string, callTimeout time.Duratio
 			}
 		}),
 		Events: eventbridge.NewFromConfig(cfg, func(o *eventbridge.Options) {
+			if endpoint != "" {
+				o.BaseEndpoint = aws.String(endpoint)
+			}
+			o.APIOptions = append(o.APIOptions, guard)
+			if o.Retryer != nil {
+				o.Retryer = quotaRetryer{o.Retryer}
+			}
+		}),
+		Scheduler: scheduler.NewFromConfig(cfg, func(o *scheduler.Options) {
 			if endpoint != "" {
 				o.BaseEndpoint = aws.String(endpoint)
 			}

@@ -3,6 +3,7 @@ package deploy
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
@@ -57,6 +58,15 @@ type Desired struct {
 	// Tags go on the rules and on every task the rules start.
 	Tags map[string]string
 	Jobs []DesiredJob
+
+	// EventBridge Scheduler backend (scheduler_*.go). Backend is
+	// BackendRules ("" too) or BackendScheduler; SchedulerRoleARN is the
+	// role Scheduler assumes ("": RoleARN); SchedulerStartDate, when set,
+	// is the StartDate of the schedules deploy creates (the cutover from
+	// the server), and must be a future minute.
+	Backend            string
+	SchedulerRoleARN   string
+	SchedulerStartDate time.Time
 }
 
 // CapacityProvider is one item of a capacity provider strategy.
@@ -91,6 +101,9 @@ type DesiredJob struct {
 	// Pos is the crontab line the job comes from; findings about the job
 	// point there (the zero Pos when unknown).
 	Pos crontab.Pos
+	// Schedules are the job's EventBridge Scheduler schedules (Backend
+	// scheduler), in the converter's stable order.
+	Schedules []SchedulerSchedule
 }
 
 // RetryPolicy is a target retry policy; nil fields take EventBridge's defaults.

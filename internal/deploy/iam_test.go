@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path"
 	"reflect"
@@ -63,8 +64,9 @@ func (p policyDoc) allowed(action, resource string) bool {
 func operations() []string {
 	var ops []string
 	for svc, t := range map[string]reflect.Type{
-		"ecs":    reflect.TypeOf((*ECSAPI)(nil)).Elem(),
-		"events": reflect.TypeOf((*EventsAPI)(nil)).Elem(),
+		"ecs":       reflect.TypeOf((*ECSAPI)(nil)).Elem(),
+		"events":    reflect.TypeOf((*EventsAPI)(nil)).Elem(),
+		"scheduler": reflect.TypeOf((*SchedulerAPI)(nil)).Elem(),
 	} {
 		for i := 0; i < t.NumMethod(); i++ {
 			ops = append(ops, svc+":"+t.Method(i).Name)
@@ -88,13 +90,17 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	ops := operations()
-	if len(ops) != 16 {
+	if len(ops) != 26 {
 		t.Errorf("found %d operations (%v): update this test's resource table", len(ops), ops)
 	}
 	const own = "arn:aws:events:ap-northeast-1:123456789012:rule/shop-batch-daily-sales"
 	const other = "arn:aws:events:ap-northeast-1:123456789012:rule/other-team-nightly"
 	const otherCustomBus = "arn:aws:events:ap-northeast-1:123456789012:rule/jobs/shop-batch-daily-sales"
 	const lock = "arn:aws:events:ap-northeast-1:123456789012:event-bus/cronbridge-lock-batch-shop-batch-1a2b3c4d"
+	ownGroup := "arn:aws:scheduler:ap-northeast-1:123456789012:schedule-group/" + ScheduleGroupName("batch/shop-batch")
+	ownSchedule := "arn:aws:scheduler:ap-northeast-1:123456789012:schedule/" + ScheduleGroupName("batch/shop-batch") + "/shop-batch-daily-sales"
+	const otherGroup = "arn:aws:scheduler:ap-northeast-1:123456789012:schedule-group/other-team"
+	const otherSchedule = "arn:aws:scheduler:ap-northeast-1:123456789012:schedule/other-team/nightly"
 	resource := map[string]string{
 		"events:ListRules":             "*",
 		"events:ListTargetsByRule":     other, // the in-use scan reads every rule
@@ -112,6 +118,18 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 		"ecs:RegisterTaskDefinition":   "*",
 		"ecs:DeregisterTaskDefinition": "*",
 		"ecs:ListTaskDefinitions":      "*",
+		// EventBridge Scheduler: the reads for --keep reach every group;
+		// the writes only cronbridge's groups (ScheduleGroupName).
+		"scheduler:ListScheduleGroups":  "*",
+		"scheduler:ListSchedules":       "*",
+		"scheduler:GetSchedule":         otherSchedule,
+		"scheduler:ListTagsForResource": ownGroup,
+		"scheduler:CreateScheduleGroup": ownGroup,
+		"scheduler:DeleteScheduleGroup": ownGroup,
+		"scheduler:TagResource":         ownGroup,
+		"scheduler:CreateSchedule":      ownSchedule,
+		"scheduler:UpdateSchedule":      ownSchedule,
+		"scheduler:DeleteSchedule":      ownSchedule,
 	}
 	for _, op := range ops {
 		r, ok := resource[op]
@@ -147,6 +165,36 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 		if p.allowed(op, other) || p.allowed(op, otherCustomBus) {
 			t.Errorf("policy allows %s on a rule outside the prefix", op)
 		}
+	}
+	// Least privilege on Scheduler: no write on another group or its
+	// schedules; PassRole of the Scheduler role only to Scheduler.
+	for _, op := range []string{"scheduler:CreateScheduleGroup", "scheduler:DeleteScheduleGroup", "scheduler:TagResource"} {
+		if p.allowed(op, otherGroup) {
+			t.Errorf("policy allows %s on %s", op, otherGroup)
+		}
+	}
+	for _, op := range []string{"scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"} {
+		if p.allowed(op, otherSchedule) {
+			t.Errorf("policy allows %s on %s", op, otherSchedule)
+		}
+	}
+	if !p.allowed("iam:PassRole", "arn:aws:iam::123456789012:role/cronbridge-scheduler") {
+		t.Error("CreateSchedule needs iam:PassRole on the Scheduler role")
+	}
+	passedTo := map[string]bool{}
+	for _, s := range p.Statement {
+		for _, a := range strs(s.Action) {
+			if a == "iam:PassRole" {
+				for _, r := range strs(s.Resource) {
+					if strings.HasSuffix(r, "role/cronbridge-scheduler") {
+						passedTo[fmt.Sprint(s.Condition["StringEquals"]["iam:PassedToService"])] = true
+					}
+				}
+			}
+		}
+	}
+	if len(passedTo) != 1 || !passedTo["scheduler.amazonaws.com"] {
+		t.Errorf("the Scheduler role is passed to %v, want only scheduler.amazonaws.com", passedTo)
 	}
 	for _, s := range p.Statement {
 		for _, a := range strs(s.Action) {

@@ -125,6 +125,8 @@ type JobInput struct {
 	Description string
 	// Pos is the job's crontab line, for findings.
 	Pos crontab.Pos
+	// Schedules are the job's Scheduler schedules (backend scheduler).
+	Schedules []SchedulerSchedule
 }
 
 // FromConfig builds the desired state from the config, the image and the
@@ -178,6 +180,7 @@ func FromConfig(cfg *config.Config, image string, jobs []JobInput) Desired {
 			DeadLetterARN: s.DeadLetterQueue,
 			Description:   j.Description,
 			Pos:           j.Pos,
+			Schedules:     append([]SchedulerSchedule(nil), j.Schedules...),
 		}
 		if cj := cfg.Job(j.Name); cj != nil && len(cj.Command) > 0 {
 			dj.Command = append([]string(nil), cj.Command...)

@@ -437,9 +437,15 @@ func faultScenarioRun(t *testing.T, before, after Desired, opts Options) {
 	calls := append([]string(nil), rec.calls...)
 	t.Logf("the deploy makes %d calls: %v", n, rec.counts())
 	for k := 1; k <= n; k++ {
-		kinds := []fault{faultHTTP500, faultReset}
+		// With the SDK's retries off, HTTP 500, throttling and a
+		// connection reset are one case to deploy (the call was not
+		// applied and failed); a lost response is the other (applied,
+		// and failed). TestFaultInjection runs all four on the rules
+		// backend; here one of each case keeps the test within minutes
+		// on the shared machine.
+		kinds := []fault{faultHTTP500}
 		if mutating[calls[k-1]] {
-			kinds = []fault{faultHTTP500, faultThrottle, faultReset, faultLost}
+			kinds = []fault{faultHTTP500, faultLost}
 		}
 		for _, kind := range kinds {
 			t.Run(fmt.Sprintf("call%02d-%s/%s", k, calls[k-1], kind), func(t *testing.T) {

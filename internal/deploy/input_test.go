@@ -67,8 +67,8 @@ func TestCheckInputs(t *testing.T) {
 			t.Errorf("message %q does not say %q", f.Message, want)
 		}
 	}
-	if len(Codes()) != 1 || Codes()[0].Code != CodeInputTooLarge {
-		t.Errorf("Codes() = %v, want the documentation of %s", Codes(), CodeInputTooLarge)
+	if cs := Codes(); len(cs) != 2 || cs[0].Code != CodeInputTooLarge || cs[1].Code != CodeSchedulerInvalid {
+		t.Errorf("Codes() = %v, want the documentation of %s and %s", cs, CodeInputTooLarge, CodeSchedulerInvalid)
 	}
 }
 

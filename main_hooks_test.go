@@ -63,12 +63,14 @@ type ghapiState struct {
 // cmdGHAPI drives the stand-in:
 //
 //	ghapi start                         start it and point GITHUB_API_URL at it
-//	ghapi comment OWNER/REPO PR FILE    add a comment with FILE's text
+//	ghapi comment OWNER/REPO PR FILE    add a comment with FILE's text, by the workflow's bot
+//	ghapi commentby OWNER/REPO PR LOGIN FILE  add a comment with FILE's text written by LOGIN
+//	ghapi user LOGIN                    make the token act as LOGIN (a personal access token)
 //	ghapi filler OWNER/REPO PR N        add N unrelated comments
 //	ghapi file OWNER/REPO REF PATH FILE serve FILE as PATH at REF (contents API)
 //	ghapi fail STATUS N                 answer the next N requests with STATUS
 //	ghapi readonly                      answer writes with 403 like a fork's token
-//	ghapi comments OWNER/REPO PR        print "comments: N" and each comment after a "==== ID" line
+//	ghapi comments OWNER/REPO PR        print "comments: N" and each comment after a "==== ID by LOGIN" line
 //	ghapi requests                      print "requests: N" and the requests made so far
 //	ghapi check                         fail on any request the OpenAPI description rejects
 func cmdGHAPI(ts *testscript.TestScript, neg bool, args []string) {
@@ -76,7 +78,7 @@ func cmdGHAPI(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("ghapi does not support !")
 	}
 	if len(args) == 0 {
-		ts.Fatalf("usage: ghapi start|comment|filler|file|fail|readonly|comments|requests|check ...")
+		ts.Fatalf("usage: ghapi start|comment|commentby|user|filler|file|fail|readonly|comments|requests|check ...")
 	}
 	if args[0] == "start" {
 		root := ts.Getenv("ROOT")
@@ -119,6 +121,13 @@ func cmdGHAPI(ts *testscript.TestScript, neg bool, args []string) {
 		need(3)
 		o, r := repo(args[1])
 		s.AddComments(o, r, atoi(args[2]), ts.ReadFile(args[3]))
+	case "commentby":
+		need(4)
+		o, r := repo(args[1])
+		s.AddCommentsBy(o, r, atoi(args[2]), args[3], ts.ReadFile(args[4]))
+	case "user":
+		need(1)
+		s.SetUser(args[1])
 	case "filler":
 		need(3)
 		o, r := repo(args[1])
@@ -144,7 +153,7 @@ func cmdGHAPI(ts *testscript.TestScript, neg bool, args []string) {
 		// command's stdout when a custom command prints nothing.
 		fmt.Fprintf(ts.Stdout(), "comments: %d\n", len(cs))
 		for _, c := range cs {
-			fmt.Fprintf(ts.Stdout(), "==== %d\n%s\n", c.ID, c.Body)
+			fmt.Fprintf(ts.Stdout(), "==== %d by %s\n%s\n", c.ID, c.Author, c.Body)
 		}
 	case "requests":
 		need(0)

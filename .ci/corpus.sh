@@ -30,7 +30,7 @@ done
 
 echo "-- lint: every finding over the corpus against the reviewed expectations"
 # internal/lint/testdata/corpus.expect lists every file and every finding
-# (CB501-CB505 aside) with a judgement; the test fails on a missing or an
+# with a judgement; the test fails on a missing or an
 # unexpected finding, a file not listed, an unjudged finding, and any code
 # below 95% precision, and logs the per-code counts.
 CRONBRIDGE_CORPUS=$corpus go test ./internal/lint -run '^TestCorpus$' -count=1 -v | grep -v '^=== RUN'

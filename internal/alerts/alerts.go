@@ -23,6 +23,10 @@ type Options struct {
 	// LogGroup keeps every run's STOPPED event (history for status and
 	// audit). A name, e.g. /cronbridge/history.
 	LogGroup string `yaml:"log_group"`
+	// NoAlarms leaves out the FailedInvocations alarms; AlarmActionARN
+	// is the topic they notify ("": SNSTopicARN).
+	NoAlarms       bool   `yaml:"-"`
+	AlarmActionARN string `yaml:"-"`
 }
 
 // Webhook formats.
@@ -193,10 +197,17 @@ func Build(o Options, env Env) (Desired, error) {
 			}},
 		})
 	}
+	action := o.AlarmActionARN
+	if action == "" {
+		action = o.SNSTopicARN
+	}
 	for _, r := range sortedCopy(env.ScheduleRules) {
+		if o.NoAlarms {
+			break
+		}
 		d.Alarms = append(d.Alarms, Alarm{
 			Name: r + "-failed-invocations", RuleName: r, Namespace: "AWS/Events", MetricName: "FailedInvocations",
-			Statistic: "Sum", Period: 300, Threshold: 1, Comparison: "GreaterThanOrEqualToThreshold", ActionARN: o.SNSTopicARN,
+			Statistic: "Sum", Period: 300, Threshold: 1, Comparison: "GreaterThanOrEqualToThreshold", ActionARN: action,
 		})
 	}
 	return d, nil

@@ -24,25 +24,27 @@ func testEnv() Env {
 	}
 }
 
-// samples lists every sample event with whether the failure rule must
-// match it (an alert) and whether the history rule must (a recorded run).
-var samples = []struct {
-	file           string
-	alert, history bool
-}{
-	{"aws-doc-running.json", false, false},
-	{"running.json", false, false},
-	{"stopping-desired.json", false, false},
-	{"stopped-success.json", false, true},
-	{"stopped-success-sidecar-failed.json", false, true},
-	{"stopped-job-failed.json", true, true},
-	{"stopped-job-failed-sidecar-ok.json", true, true},
-	{"stopped-job-killed-sidecar-died.json", true, true},
-	{"stopped-job-failed-quote-in-reason.json", true, true},
-	{"failed-to-start-image-pull.json", true, true},
-	{"failed-to-start-resource-init.json", true, true},
-	{"other-group-failed.json", false, false},
-	{"other-cluster-failed.json", false, false},
+// sample is a sample event with whether the failure rule must match it
+// (an alert) and whether the history rule must (a recorded run). The
+// list is testdata/samples.json, which internal/deploy's test of the
+// patterns its plans write reads too.
+type sample struct {
+	File    string `json:"file"`
+	Alert   bool   `json:"alert"`
+	History bool   `json:"history"`
+}
+
+func loadSamples(t *testing.T) []sample {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "samples.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []sample
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func readSample(t *testing.T, name string) string {
@@ -59,16 +61,16 @@ func readSample(t *testing.T, name string) string {
 func TestSamplesAreListed(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "events", "*.json"))
 	listed := map[string]bool{}
-	for _, s := range samples {
-		listed[s.file] = true
+	for _, s := range loadSamples(t) {
+		listed[s.File] = true
 	}
 	for _, f := range files {
 		if !listed[filepath.Base(f)] {
 			t.Errorf("%s has no expectation in samples", f)
 		}
 	}
-	if len(files) != len(samples) {
-		t.Errorf("%d sample files, %d expectations", len(files), len(samples))
+	if len(files) != len(loadSamples(t)) {
+		t.Errorf("%d sample files, %d expectations", len(files), len(loadSamples(t)))
 	}
 }
 
@@ -80,13 +82,13 @@ func TestPatternsWithEventRuler(t *testing.T) {
 	r := startRuler(t)
 	for _, cluster := range []string{testCluster, "jobs"} {
 		fail, hist := FailurePattern(cluster, "app"), HistoryPattern(cluster)
-		for _, s := range samples {
-			ev := readSample(t, s.file)
-			if got := r.matches(t, fail, ev); got != s.alert {
-				t.Errorf("cluster %s: failure pattern on %s = %v, want %v", cluster, s.file, got, s.alert)
+		for _, s := range loadSamples(t) {
+			ev := readSample(t, s.File)
+			if got := r.matches(t, fail, ev); got != s.Alert {
+				t.Errorf("cluster %s: failure pattern on %s = %v, want %v", cluster, s.File, got, s.Alert)
 			}
-			if got := r.matches(t, hist, ev); got != s.history {
-				t.Errorf("cluster %s: history pattern on %s = %v, want %v", cluster, s.file, got, s.history)
+			if got := r.matches(t, hist, ev); got != s.History {
+				t.Errorf("cluster %s: history pattern on %s = %v, want %v", cluster, s.File, got, s.History)
 			}
 		}
 	}
@@ -124,11 +126,11 @@ func TestTransformers(t *testing.T) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, s := range samples {
-		if !s.alert {
+	for _, s := range loadSamples(t) {
+		if !s.Alert {
 			continue
 		}
-		ev := readSample(t, s.file)
+		ev := readSample(t, s.File)
 		var event map[string]any
 		dec := json.NewDecoder(strings.NewReader(ev))
 		dec.UseNumber()
@@ -140,10 +142,10 @@ func TestTransformers(t *testing.T) {
 		for _, n := range names {
 			out, err := transform(formats[n], event)
 			if err != nil {
-				t.Fatalf("%s %s: %v", n, s.file, err)
+				t.Fatalf("%s %s: %v", n, s.File, err)
 			}
 			if n != "sns" && !json.Valid([]byte(out)) {
-				t.Errorf("%s %s: not valid JSON:\n%s", n, s.file, out)
+				t.Errorf("%s %s: not valid JSON:\n%s", n, s.File, out)
 				continue
 			}
 			text := out
@@ -152,20 +154,20 @@ func TestTransformers(t *testing.T) {
 			}
 			for _, want := range []string{"cronbridge:daily-sales", reason} {
 				if !strings.Contains(text, want) {
-					t.Errorf("%s %s: message lacks %q:\n%s", n, s.file, want, out)
+					t.Errorf("%s %s: message lacks %q:\n%s", n, s.File, want, out)
 				}
 			}
 			if n != FormatDatadog && !strings.Contains(text, detail["taskArn"].(string)) {
-				t.Errorf("%s %s: message lacks the task ARN:\n%s", n, s.file, out)
+				t.Errorf("%s %s: message lacks the task ARN:\n%s", n, s.File, out)
 			}
 			if n == "sns" || n == FormatSlack || n == FormatJSON {
 				if !strings.Contains(text, LogsLink(env)) {
-					t.Errorf("%s %s: message lacks the logs link:\n%s", n, s.file, out)
+					t.Errorf("%s %s: message lacks the logs link:\n%s", n, s.File, out)
 				}
 			}
-			if s.file == "stopped-job-failed-sidecar-ok.json" {
+			if s.File == "stopped-job-failed-sidecar-ok.json" {
 				if !strings.Contains(text, "[0,3]") {
-					t.Errorf("%s %s: exit codes [0,3] missing:\n%s", n, s.file, out)
+					t.Errorf("%s %s: exit codes [0,3] missing:\n%s", n, s.File, out)
 				}
 				golden(t, filepath.Join("testdata", "messages", n+".golden"), out)
 			}

@@ -93,6 +93,13 @@ type Job struct {
 	// job stays on the old server, gets no rule, and lint says nothing
 	// about it beyond syntax.
 	Enabled bool
+	// HostMaintenance, when set, says what the entry does to the server
+	// itself ("logrotate rotates the server's logs", jobs.HostMaintenance):
+	// such a line stays on the server, in migrate, plan and deploy alike,
+	// because a task maintains nothing but its own container. It is empty
+	// when the config enables the job explicitly (jobs.<name>.enabled:
+	// true): the user chose to move it.
+	HostMaintenance string
 	// NeverRuns, when set, says why cron never runs the entry (the last
 	// line of the file without a final newline, CB014): the job is not
 	// deployable, whatever the config says, because moving it would start
@@ -369,6 +376,9 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 			diags = append(diags, *zd)
 		}
 		a.command(j)
+		if prog, what := jobs.HostMaintenance(e.Shell); prog != "" && !enabledExplicitly(cfg, name) {
+			j.HostMaintenance = prog + " " + what
+		}
 		if noNewline[e.Line] {
 			j.NeverRuns = NeverRunsNoNewline
 		}
@@ -425,6 +435,13 @@ func (a *analyzer) zoneOf(e *crontab.Entry) (*time.Location, *diag.Diagnostic) {
 	}
 	a.zones[e.TZ] = loc
 	return loc, nil
+}
+
+// enabledExplicitly reports a job the config enables with
+// jobs.<name>.enabled: true, which moves even host maintenance.
+func enabledExplicitly(cfg *config.Config, name string) bool {
+	j := cfg.Job(name)
+	return j != nil && j.Enabled != nil && *j.Enabled
 }
 
 // command sets the job's container command and environment.

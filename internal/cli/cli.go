@@ -36,6 +36,10 @@ type Env struct {
 	// that directory, following no symlink: the Action sets it to the
 	// workspace, whose content a pull request controls.
 	Root string
+	// RunPoll, when set, is how often the Action's command run polls the
+	// task and its logs (run's default is 6 s; tests against moto
+	// shorten it). The CLI has its own --poll flag.
+	RunPoll time.Duration
 }
 
 // command is one subcommand. run returns an exit code; it reports its own

@@ -18,7 +18,8 @@ import (
 // summary, annotations and, on pull requests, one sticky comment. The
 // inputs map onto the same code as the CLI commands: check is lint plus
 // the pull-request comparison (action_check.go); plan, deploy and migrate
-// call the commands' functions with typed options (action_delegate.go).
+// call the commands' functions with typed options (action_delegate.go),
+// and so does run (action_run.go).
 // Path inputs are relative to working-directory; the process never
 // changes directory, it resolves them (workspace.abs).
 func runAction(ctx context.Context, env *Env, args []string) int {
@@ -49,7 +50,13 @@ func runAction(ctx context.Context, env *Env, args []string) int {
 	}
 	// The timeout input bounds the whole run: a stalled endpoint ends
 	// with an error, never a job killed by the runner's own limit.
-	ctx, cancel := context.WithTimeout(ctx, in.Timeout)
+	// command run waits up to the timeout input for its task and needs a
+	// moment more to start it and report (runTimeouts).
+	limit := in.Timeout
+	if in.Command == ghaction.CommandRun {
+		limit, _ = runTimeouts(in.Timeout, in.Wait || in.Logs)
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	a := &actionRun{env: env, r: r, in: in, ev: ev, ws: ws}
 	// What the action writes belongs to the workspace's owner (owner.go).
@@ -57,6 +64,8 @@ func runAction(ctx context.Context, env *Env, args []string) int {
 	switch in.Command {
 	case ghaction.CommandCheck:
 		return a.check(ctx)
+	case ghaction.CommandRun:
+		return a.run(ctx)
 	default:
 		return a.delegate(ctx)
 	}

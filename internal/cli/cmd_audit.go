@@ -17,7 +17,7 @@ func runAudit(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "audit", "audit [--config cronbridge.yaml] [--since 7d] [--history LOG_GROUP] [--late 5m] [--format text|json|markdown] [--now RFC3339] [JOB...]")
 	cfgPath := fs.String("config", "cronbridge.yaml", "configuration file")
 	sinceFlag := fs.String("since", "7d", "how far back to audit (Go duration or Nd)")
-	history := fs.String("history", "", "the alerts history log group (required in practice: ECS forgets stopped tasks after about an hour)")
+	history := fs.String("history", "", "the alerts history log group (default alerts.log_group; required in practice: ECS forgets stopped tasks after about an hour)")
 	late := fs.Duration("late", 5*time.Minute, "a run created more than this after its fire time is late")
 	format := fs.String("format", "text", "output format: text, json or markdown")
 	nowFlag := fs.String("now", "", "the current time (RFC 3339), for reproducible output")
@@ -54,7 +54,7 @@ func runAudit(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "cronbridge audit: %v\n", err)
 		return ExitFailure
 	}
-	if *history == "" {
+	if *history == "" && (d.Alerts == nil || d.Alerts.Options.LogGroup == "") {
 		fmt.Fprintln(env.Stderr, "cronbridge audit: note: no --history log group: only the tasks ECS still remembers (about an hour) are audited")
 	}
 	// A run created within Grace after the window still belongs to it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -54,10 +55,39 @@ func runRun(ctx context.Context, env *Env, args []string) int {
 	}
 	o.Job = fs.Arg(0)
 	o.Wait = o.Wait || o.Logs
-	return runJob(ctx, env, o)
+	_, code := runJob(ctx, env, o)
+	return code
 }
 
-func runJob(ctx context.Context, env *Env, o runOptions) int {
+// Results of a run, as the Action's "result" output names them.
+const (
+	runStarted   = "started"   // not waited for
+	runSucceeded = "succeeded" // the job container exited with 0
+	runFailed    = "failed"    // the job container exited non-zero
+	runNeverRan  = "never-ran" // the task stopped before the job ran
+	runTimeout   = "timeout"   // --timeout elapsed; the task goes on
+	runError     = "error"     // cronbridge could not start or follow it
+)
+
+// runOutcome is what runJob found, for callers that report it other than
+// as text (the Action's outputs); the CLI prints it as it goes.
+type runOutcome struct {
+	TaskARN string
+	Result  string // one of the run* results; empty before a start attempt
+	// ExitCode is the job container's exit code, when it has one.
+	ExitCode *int32
+	Reason   string // stop code and reason of a failed or never-run task
+}
+
+// runJob starts the job and, with o.Wait, follows it; it returns what it
+// found and the exit status.
+func runJob(ctx context.Context, env *Env, o runOptions) (runOutcome, int) {
+	var oc runOutcome
+	code := runJobInto(ctx, env, o, &oc)
+	return oc, code
+}
+
+func runJobInto(ctx context.Context, env *Env, o runOptions, oc *runOutcome) int {
 	in, err := loadDesired(env, deployOptions{Config: o.Config, Format: "text"})
 	if in != nil && len(in.diags) > 0 {
 		printDiagnostics(env.Stderr, in.diags)
@@ -95,9 +125,11 @@ func runJob(ctx context.Context, env *Env, o runOptions) int {
 	rule := deploy.RuleName(d.RulePrefix, job.Name, 0, len(job.Expressions))
 	st, err := ops.Start(ctx, c, ops.StartRequest{Rule: rule, TargetID: deploy.TargetID, TrackingID: d.TrackingID, Container: d.Container})
 	if err != nil {
+		oc.Result = runError
 		fmt.Fprintf(env.Stderr, "cronbridge run: %v\n", err)
 		return ExitFailure
 	}
+	oc.TaskARN, oc.Result = st.TaskARN, runStarted
 	fmt.Fprintf(env.Stderr, "cronbridge run: started %s (%s, as rule %s starts it)\n", st.TaskARN, job.Name, rule)
 	if st.RuleState != "ENABLED" {
 		fmt.Fprintf(env.Stderr, "cronbridge run: note: rule %s is %s; the schedule itself does not run yet\n", rule, st.RuleState)
@@ -130,13 +162,33 @@ func runJob(ctx context.Context, env *Env, o runOptions) int {
 	res, err := w.Watch(wctx, st.Cluster, st.TaskARN, st.Container)
 	switch {
 	case err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
+		oc.Result = runTimeout
 		fmt.Fprintf(env.Stderr, "cronbridge run: gave up after %s; task %s is still %s\n", o.Timeout, st.TaskARN, res.LastStatus)
 		return ops.ExitTimeout
 	case err != nil:
+		oc.Result = runError
 		fmt.Fprintf(env.Stderr, "cronbridge run: %v; task %s was last seen %s and is not stopped by cronbridge\n", err, st.TaskARN, res.LastStatus)
 		return ExitFailure
 	}
 	fmt.Fprintf(env.Stderr, "cronbridge run: %s\n", describeResult(job.Name, res))
+	oc.ExitCode = res.ExitCode
+	switch {
+	case res.NeverRan || res.ExitCode == nil:
+		oc.Result = runNeverRan
+	case *res.ExitCode == 0:
+		oc.Result = runSucceeded
+	default:
+		oc.Result = runFailed
+	}
+	if oc.Result != runSucceeded {
+		var parts []string
+		for _, p := range []string{res.StopCode, res.Reason} {
+			if p != "" {
+				parts = append(parts, p)
+			}
+		}
+		oc.Reason = strings.Join(parts, ": ")
+	}
 	return res.ExitStatus()
 }
 

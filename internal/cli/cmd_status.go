@@ -83,9 +83,12 @@ func fires(j deploy.DesiredJob, from, to time.Time) ([]time.Time, error) {
 	return out, nil
 }
 
-// readRuns reads the runs: from the history log group when one is given,
-// else the cluster's recently stopped tasks.
+// readRuns reads the runs: from the history log group given, else the
+// config's alerts.log_group, else the cluster's recently stopped tasks.
 func readRuns(ctx context.Context, cfg aws.Config, d deploy.Desired, history string, since, until time.Time) ([]ops.Run, error) {
+	if history == "" && d.Alerts != nil {
+		history = d.Alerts.Options.LogGroup // the history log group deploy manages
+	}
 	if history != "" {
 		return ops.ReadHistory(ctx, cloudwatchlogs.NewFromConfig(cfg), history, since, until, d.Container)
 	}
@@ -97,7 +100,7 @@ func readRuns(ctx context.Context, cfg aws.Config, d deploy.Desired, history str
 func runStatus(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "status", "status [--config cronbridge.yaml] [--history LOG_GROUP] [--last N] [--now RFC3339] [JOB...]")
 	cfgPath := fs.String("config", "cronbridge.yaml", "configuration file")
-	history := fs.String("history", "", "the alerts history log group (default: the cluster's recently stopped tasks, which ECS keeps about an hour)")
+	history := fs.String("history", "", "the alerts history log group (default: alerts.log_group, else the cluster's recently stopped tasks, which ECS keeps about an hour)")
 	last := fs.Int("last", 5, "how many recent runs to show per job")
 	nowFlag := fs.String("now", "", "the current time (RFC 3339), for reproducible output")
 	if err := parseFlags(fs, args); err != nil {

@@ -84,10 +84,16 @@ func loadDesired(env *Env, opts deployOptions) (*deployInput, error) {
 				diags = append(diags, d)
 			}
 		}
+		reported := map[int]bool{} // environment lines already reported
 		for _, j := range f.Jobs {
 			if !j.Enabled || !j.Converted || len(j.Conversion.Rules) == 0 {
 				continue // disabled, or a finding says why (@reboot, never fires)
 			}
+			if j.HostMaintenance != "" {
+				diags = append(diags, staysOnServer(j))
+				continue
+			}
+			diags = append(diags, envNotCopied(j, reported)...)
 			if f.AppRoot != "" && reliesOnAppRoot(j) && !slices.ContainsFunc(in.appRoots, func(u appRootUse) bool { return u.File == f.Name }) {
 				in.appRoots = append(in.appRoots, appRootUse{File: f.Name, Dir: f.AppRoot, Job: j.Name})
 			}
@@ -97,6 +103,8 @@ func loadDesired(env *Env, opts deployOptions) (*deployInput, error) {
 	}
 	if !hasError(diags) {
 		in.desired = deploy.FromConfig(cfg, opts.Image, inputs)
+		// The alerts' secrets come from the variables the config names.
+		in.desired.Alerts = deploy.AlertsFromConfig(cfg, env.Getenv)
 		// Only the desired state has the whole target Input (the config's
 		// environment and command included): an oversized one is a
 		// finding now rather than a PutTargets error halfway through apply.

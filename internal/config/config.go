@@ -52,6 +52,8 @@ type Config struct {
 	Jobs []Job `yaml:"jobs" check:"keyed"`
 	// Lint configures the linter.
 	Lint Lint `yaml:"lint"`
+	// Alerts says where failed runs are reported (alerts.go).
+	Alerts Alerts `yaml:"alerts"`
 
 	// File is the name the config was parsed under.
 	File string `yaml:"-"`

@@ -396,6 +396,9 @@ func (d *decoder) stringCheck(path string, n *yaml.Node, s, check string) {
 		d.arnCheck(path, n, s, arg)
 		return
 	}
+	if d.alertsCheck(path, n, s, check) {
+		return
+	}
 	switch check {
 	case "tz":
 		if _, err := time.LoadLocation(s); err != nil || s == "" || s == "Local" {
@@ -464,6 +467,7 @@ func (d *decoder) severityCheck(path string, k, val *yaml.Node, s string) {
 
 // crossChecks are the rules that involve more than one key.
 func (d *decoder) crossChecks(cfg *Config) {
+	d.alertsCrossChecks(cfg)
 	if cfg.AWS.LaunchType != "" && len(cfg.AWS.CapacityProviderStrategy) > 0 {
 		p := cfg.pos["aws.capacity_provider_strategy"]
 		d.diags = append(d.diags, crontab.Diagnostic{Pos: p, Severity: crontab.SeverityError, Code: CodeConflict,

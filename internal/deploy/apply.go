@@ -71,6 +71,9 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 	if err := conflictError(p); err != nil {
 		return &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges()}, err
 	}
+	if err := p.alertsBlocked(); err != nil {
+		return &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges()}, err
+	}
 	res := &Result{TaskDefinitionARN: p.TaskDefinition.CurrentARN, Counts: p.Counts, Plan: p, Changed: p.HasChanges(), State: StateApplied}
 	// 1. Register first: targets may only point at a revision that exists.
 	if p.TaskDefinition.Register {
@@ -93,14 +96,19 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 			}
 		}
 	}
-	// 2. Rules, each in a valid order, and schedules (scheduler_apply.go):
-	// the backend being left goes first, so that a job is never on both
-	// (a gap is repaired by the next run; a second run is not).
+	// Schedules (scheduler_apply.go) go before or after the rules: the
+	// backend being left goes first, so that a job is never on both (a
+	// gap is repaired by the next run; a second run is not).
 	schedulerFirst := !p.desired.UsesScheduler()
 	if schedulerFirst {
 		if err := applyScheduler(ctx, c, p, res.TaskDefinitionARN, opts.Switch); err != nil {
 			return res, err
 		}
+	}
+	// 2. Rules, each in a valid order; the alert resources the alert
+	// rules' targets need come before them, alarms and deletions after.
+	if err := applyAlerts(ctx, c, p, false); err != nil {
+		return res, err
 	}
 	errs := forEach(ctx, len(p.Rules), c.parallel(), func(ctx context.Context, i int) error {
 		return applyRule(ctx, c.Events, &p.Rules[i], res.TaskDefinitionARN)
@@ -112,6 +120,9 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 		if err := applyScheduler(ctx, c, p, res.TaskDefinitionARN, opts.Switch); err != nil {
 			return res, err
 		}
+	}
+	if err := applyAlerts(ctx, c, p, true); err != nil {
+		return res, err
 	}
 	// 3. Deregister last, after every target points at the new revision.
 	if opts.Keep > 0 {
@@ -165,6 +176,9 @@ func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string) 
 			return fmt.Errorf("delete rule %q: %w", rc.Name, err)
 		}
 		return nil
+	}
+	if rc.alert != nil {
+		return applyAlertRule(ctx, ev, rc)
 	}
 	s := rc.spec
 	target := s.Target
@@ -410,6 +424,9 @@ func Deploy(ctx context.Context, c Clients, d Desired, opts Options) (res *Resul
 	p, err := observeAndPlan(ctx, c, d, opts)
 	if err == nil && !opts.DryRun {
 		err = conflictError(p) // refused before taking the lock
+		if err == nil {
+			err = p.alertsBlocked()
+		}
 	}
 	if opts.DryRun || err != nil || (!p.HasChanges() && opts.Keep == 0) {
 		if p == nil {

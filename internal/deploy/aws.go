@@ -48,10 +48,18 @@ type EventsAPI interface {
 // (default 4): EventBridge's control-plane quotas are low and the SDK's
 // adaptive retryer handles the throttling that remains.
 type Clients struct {
-	ECS       ECSAPI
-	Events    EventsAPI
+	ECS      ECSAPI
+	Events   EventsAPI
+	Parallel int
+	// Scheduler is the EventBridge Scheduler backend's client
+	// (scheduler_*.go); nil is fine for the rules backend.
 	Scheduler SchedulerAPI
-	Parallel  int
+	// The alert resources' clients (alerts_aws.go); nil is fine for a
+	// deploy that has no alerts configured and none deployed.
+	Connections ConnectionsAPI
+	Logs        LogsAPI
+	CloudWatch  CloudWatchAPI
+	SNS         SNSAPI
 }
 
 // DefaultCallTimeout bounds one AWS call, the SDK's retries included: a
@@ -70,7 +78,7 @@ func NewClients(cfg aws.Config, endpoint string) Clients {
 // goes through callGuard (see there) and a quota error is never retried.
 func NewClientsTimeout(cfg aws.Config, endpoint string, callTimeout time.Duration) Clients {
 	guard := callGuard(callTimeout)
-	return Clients{
+	c := Clients{
 		ECS: ecs.NewFromConfig(cfg, func(o *ecs.Options) {
 			if endpoint != "" {
 				o.BaseEndpoint = aws.String(endpoint)
@@ -100,6 +108,8 @@ func NewClientsTimeout(cfg aws.Config, endpoint string, callTimeout time.Duratio
 		}),
 		Parallel: 4,
 	}
+	c.Connections, c.Logs, c.CloudWatch, c.SNS = alertClients(cfg, endpoint, guard)
+	return c
 }
 
 // ErrInterrupted is returned when the context was cancelled (SIGINT or

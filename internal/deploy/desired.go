@@ -67,6 +67,8 @@ type Desired struct {
 	Backend            string
 	SchedulerRoleARN   string
 	SchedulerStartDate time.Time
+	// Alerts are the failure alert resources (alerts_*.go); nil: none.
+	Alerts *Alerts
 }
 
 // CapacityProvider is one item of a capacity provider strategy.

@@ -63,13 +63,22 @@ func (p policyDoc) allowed(action, resource string) bool {
 // its narrow client interfaces.
 func operations() []string {
 	var ops []string
-	for svc, t := range map[string]reflect.Type{
-		"ecs":       reflect.TypeOf((*ECSAPI)(nil)).Elem(),
-		"events":    reflect.TypeOf((*EventsAPI)(nil)).Elem(),
-		"scheduler": reflect.TypeOf((*SchedulerAPI)(nil)).Elem(),
+	for _, api := range []struct {
+		svc string
+		t   reflect.Type
+	}{
+		{"ecs", reflect.TypeOf((*ECSAPI)(nil)).Elem()},
+		{"events", reflect.TypeOf((*EventsAPI)(nil)).Elem()},
+		// The Scheduler backend (scheduler_desired.go).
+		{"scheduler", reflect.TypeOf((*SchedulerAPI)(nil)).Elem()},
+		// The alert resources (alerts_aws.go).
+		{"events", reflect.TypeOf((*ConnectionsAPI)(nil)).Elem()},
+		{"logs", reflect.TypeOf((*LogsAPI)(nil)).Elem()},
+		{"cloudwatch", reflect.TypeOf((*CloudWatchAPI)(nil)).Elem()},
+		{"sns", reflect.TypeOf((*SNSAPI)(nil)).Elem()},
 	} {
-		for i := 0; i < t.NumMethod(); i++ {
-			ops = append(ops, svc+":"+t.Method(i).Name)
+		for i := 0; i < api.t.NumMethod(); i++ {
+			ops = append(ops, api.svc+":"+api.t.Method(i).Name)
 		}
 	}
 	sort.Strings(ops)
@@ -90,12 +99,16 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	ops := operations()
-	if len(ops) != 26 {
+	if len(ops) != 48 {
 		t.Errorf("found %d operations (%v): update this test's resource table", len(ops), ops)
 	}
 	const own = "arn:aws:events:ap-northeast-1:123456789012:rule/shop-batch-daily-sales"
 	const other = "arn:aws:events:ap-northeast-1:123456789012:rule/other-team-nightly"
 	const otherCustomBus = "arn:aws:events:ap-northeast-1:123456789012:rule/jobs/shop-batch-daily-sales"
+	const alertConnection = "arn:aws:events:ap-northeast-1:123456789012:connection/shop-batch-_alerts/0a1b2c3d"
+	const alertDestination = "arn:aws:events:ap-northeast-1:123456789012:api-destination/shop-batch-_alerts-webhook/0a1b2c3d"
+	const historyGroup = "arn:aws:logs:ap-northeast-1:123456789012:log-group:/cronbridge/history"
+	const alarm = "arn:aws:cloudwatch:ap-northeast-1:123456789012:alarm:shop-batch-daily-sales-failed-invocations"
 	const lock = "arn:aws:events:ap-northeast-1:123456789012:event-bus/cronbridge-lock-batch-shop-batch-1a2b3c4d"
 	ownGroup := "arn:aws:scheduler:ap-northeast-1:123456789012:schedule-group/" + ScheduleGroupName("batch/shop-batch")
 	ownSchedule := "arn:aws:scheduler:ap-northeast-1:123456789012:schedule/" + ScheduleGroupName("batch/shop-batch") + "/shop-batch-daily-sales"
@@ -130,6 +143,29 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 		"scheduler:CreateSchedule":      ownSchedule,
 		"scheduler:UpdateSchedule":      ownSchedule,
 		"scheduler:DeleteSchedule":      ownSchedule,
+		// The alert resources: their names continue the rule prefix with "_".
+		"events:ListConnections":        "*",
+		"events:DescribeConnection":     alertConnection,
+		"events:CreateConnection":       alertConnection,
+		"events:UpdateConnection":       alertConnection,
+		"events:DeleteConnection":       alertConnection,
+		"events:ListApiDestinations":    "*",
+		"events:DescribeApiDestination": alertDestination,
+		"events:CreateApiDestination":   alertDestination,
+		"events:UpdateApiDestination":   alertDestination,
+		"events:DeleteApiDestination":   alertDestination,
+		"logs:DescribeLogGroups":        "*",
+		"logs:ListTagsForResource":      historyGroup,
+		"logs:CreateLogGroup":           historyGroup,
+		"logs:PutRetentionPolicy":       historyGroup,
+		"logs:DeleteRetentionPolicy":    historyGroup,
+		"logs:DescribeResourcePolicies": "*",
+		"logs:PutResourcePolicy":        "*",
+		"logs:DeleteResourcePolicy":     "*",
+		"cloudwatch:DescribeAlarms":     "*",
+		"cloudwatch:PutMetricAlarm":     alarm,
+		"cloudwatch:DeleteAlarms":       alarm,
+		"sns:GetTopicAttributes":        "arn:aws:sns:ap-northeast-1:123456789012:batch-alerts",
 	}
 	for _, op := range ops {
 		r, ok := resource[op]
@@ -159,6 +195,34 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 	}
 	if !p.allowed("iam:PassRole", "arn:aws:iam::123456789012:role/ecsEventsRole") {
 		t.Error("PutTargets needs iam:PassRole on the events role")
+	}
+	// Implied permissions of the alert resources: tags on creation, the
+	// connection's secret (EventBridge keeps it in Secrets Manager under
+	// the caller's permissions), PassRole of the API destination's role.
+	for action, res := range map[string]string{
+		"logs:TagResource":              historyGroup,
+		"cloudwatch:TagResource":        alarm,
+		"secretsmanager:CreateSecret":   "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:events!connection/shop-batch-_alerts/0a1b-Ab12Cd",
+		"secretsmanager:PutSecretValue": "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:events!connection/shop-batch-_alerts/0a1b-Ab12Cd",
+		"secretsmanager:DeleteSecret":   "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:events!connection/shop-batch-_alerts/0a1b-Ab12Cd",
+		"iam:PassRole":                  "arn:aws:iam::123456789012:role/cronbridge-api-destination",
+	} {
+		if !p.allowed(action, res) {
+			t.Errorf("docs/iam-policy.json does not allow %s on %s", action, res)
+		}
+	}
+	// Least privilege for alerts: no connection, API destination, secret
+	// or alarm outside the prefix.
+	for action, res := range map[string]string{
+		"events:DeleteConnection":     "arn:aws:events:ap-northeast-1:123456789012:connection/other-team/0a1b",
+		"events:DeleteApiDestination": "arn:aws:events:ap-northeast-1:123456789012:api-destination/other-team/0a1b",
+		"secretsmanager:DeleteSecret": "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:prod/db-Ab12Cd",
+		"cloudwatch:DeleteAlarms":     "arn:aws:cloudwatch:ap-northeast-1:123456789012:alarm:other-team-cpu",
+		"logs:CreateLogGroup":         "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/other",
+	} {
+		if p.allowed(action, res) {
+			t.Errorf("policy allows %s on %s", action, res)
+		}
 	}
 	// Least privilege: no write on a rule outside the prefix.
 	for _, op := range []string{"events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule", "events:TagResource"} {

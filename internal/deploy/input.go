@@ -21,7 +21,16 @@ const MaxInputChars = 8192
 // config's environment and command overrides included).
 const CodeInputTooLarge = "CB498"
 
+// CodeEnvNotCopied is plan's and deploy's finding for a crontab
+// environment line that does not reach the task (analysis.EnvFate): the
+// one rule migrate, plan and deploy share, so that no line is dropped
+// silently.
+const CodeEnvNotCopied = "CB497"
+
 var codeDocs = []crontab.CodeDoc{
+	{Code: CodeEnvNotCopied, Name: "env-not-copied", Severity: crontab.SeverityInfo,
+		Summary: "plan and deploy do not copy this crontab environment line to the task (cron's own variables such as PATH, SHELL and HOME, and MAILTO); the others reach the task's environment.",
+		Example: "PATH=/usr/local/bin:/usr/bin:/bin"},
 	{Code: CodeInputTooLarge, Name: "target-input-too-large", Severity: crontab.SeverityError,
 		Summary: "the job's container command and environment, as the EventBridge target's Input, are longer than the 8192 characters EventBridge accepts; move the environment into the task definition or the command into a script in the image.",
 		Example: "0 3 * * * bin/run --data '<9000 characters>'"},

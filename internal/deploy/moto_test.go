@@ -83,6 +83,11 @@ var mutating = map[string]bool{
 	// EventBridge Scheduler (scheduler_moto_test.go names its operations).
 	"scheduler:CreateScheduleGroup": true, "scheduler:DeleteScheduleGroup": true, "scheduler:TagResource": true,
 	"scheduler:CreateSchedule": true, "scheduler:UpdateSchedule": true, "scheduler:DeleteSchedule": true,
+	// The alert resources' writes (alerts_moto_test.go).
+	"CreateConnection": true, "UpdateConnection": true, "DeleteConnection": true,
+	"CreateApiDestination": true, "UpdateApiDestination": true, "DeleteApiDestination": true,
+	"CreateLogGroup": true, "PutRetentionPolicy": true, "DeleteRetentionPolicy": true, "PutResourcePolicy": true, "DeleteResourcePolicy": true,
+	"PutMetricAlarm": true, "DeleteAlarms": true,
 }
 
 // fault is how the recorder fails a call.
@@ -118,7 +123,10 @@ type recorder struct {
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	op := operationOf(req) // scheduler_moto_test.go
+	op := operationOf(req) // scheduler_moto_test.go: X-Amz-Target, or Scheduler's REST path
+	if op == "" {
+		op = queryAction(req) // CloudWatch over the query protocol
+	}
 	r.mu.Lock()
 	r.calls = append(r.calls, op)
 	n := len(r.calls)

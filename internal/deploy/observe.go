@@ -22,6 +22,8 @@ type Observed struct {
 	// Scheduler is the tracking id's schedule group and its schedules
 	// (nil: not read; see observeAndPlan).
 	Scheduler *ObservedScheduler
+	// Alerts are the alert resources (nil: not read, see alertsObserved).
+	Alerts *ObservedAlerts
 }
 
 // ObservedRule is one rule with its tags and (for owned rules) targets.
@@ -91,6 +93,9 @@ func Observe(ctx context.Context, c Clients, d Desired) (*Observed, error) {
 		return nil, err
 	}
 	sort.Slice(o.Rules, func(i, j int) bool { return o.Rules[i].Name < o.Rules[j].Name })
+	if o.Alerts, err = observeAlerts(ctx, c, d, o.Rules); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 

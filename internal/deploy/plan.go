@@ -59,6 +59,9 @@ type Plan struct {
 	// set for the scheduler backend, and for the rules backend when
 	// --prune finds this tracking id's schedule group.
 	Scheduler *SchedulerPlan `json:"scheduler,omitempty"`
+	// Alerts plans the alert resources other than rules (nil: none
+	// configured or deployed); the alert rules are in Rules.
+	Alerts *AlertsPlan `json:"alerts,omitempty"`
 
 	// What Apply needs and the JSON does not show.
 	desired Desired
@@ -143,6 +146,10 @@ type RuleChange struct {
 	spec          *ruleSpec
 	arn           string // observed rule ARN (for TagResource)
 	observed      *ObservedRule
+	// alert is set for an alert rule (alerts_plan.go); alertTargets are
+	// the ids of its targets to put.
+	alert        *alertRuleSpec
+	alertTargets []string
 }
 
 // Change is one field of a rule or target: Op is "+" (added), "-"
@@ -170,7 +177,7 @@ type PlanOptions struct {
 
 // HasChanges reports whether Apply would make any call that changes AWS.
 func (p *Plan) HasChanges() bool {
-	return p.TaskDefinition.Register || p.Counts.Create+p.Counts.Update+p.Counts.Delete > 0 || p.Scheduler.hasChanges()
+	return p.TaskDefinition.Register || p.Counts.Create+p.Counts.Update+p.Counts.Delete > 0 || p.Alerts.changed() || p.Scheduler.hasChanges()
 }
 
 // Conflicts returns the rules deploy refuses to touch.
@@ -245,8 +252,8 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (*Plan, error) {
 		}
 	}
 	for _, or := range o.Rules {
-		if wanted[or.Name] || !or.Owned(d.TrackingID) {
-			continue // never touch a rule cronbridge does not own
+		if wanted[or.Name] || !or.Owned(d.TrackingID) || isAlertRule(d.RulePrefix, or.Name) {
+			continue // never touch a rule cronbridge does not own; alert rules are planned below
 		}
 		or := or
 		rc := RuleChange{Name: or.Name, Action: ActionOrphan, Changes: []Change{}, observed: &or}
@@ -259,6 +266,16 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (*Plan, error) {
 		}
 		p.Rules = append(p.Rules, rc)
 	}
+	jobRules := make([]string, 0, len(specs))
+	for _, s := range specs {
+		jobRules = append(jobRules, s.Name)
+	}
+	alertRules, alertsPlan, err := planAlerts(d, o, aws.ToString(td.TaskDefinitionArn), td, jobRules, opts)
+	if err != nil {
+		return nil, err
+	}
+	p.Rules = append(p.Rules, alertRules...)
+	p.Alerts = alertsPlan
 	sort.Slice(p.Rules, func(i, j int) bool { return p.Rules[i].Name < p.Rules[j].Name })
 	if err := planScheduler(d, o, p, opts); err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ func (p *Plan) Summary() string {
 	if p.TaskDefinition.Register {
 		s = "register 1 task definition revision, " + s
 	}
-	return s + p.Scheduler.summary()
+	return s + p.Alerts.summary() + p.Scheduler.summary()
 }
 
 // WriteText writes a deterministic diff: "+" create, "~" update, "-"
@@ -79,6 +79,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 		}
 	}
 	p.Scheduler.writeText(&b)
+	p.Alerts.writeText(&b)
 	if q := p.Quota; q.Exceeded() {
 		fmt.Fprintf(&b, "! event bus %s: %d rules after this plan, over the quota of %d rules per bus (aws.rule_quota)\n", q.EventBus, q.After, q.Limit)
 	}
@@ -128,6 +129,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", escape.TableCodeSpan(r.Name), r.Action, strings.Join(cs, "<br>"))
 	}
 	p.Scheduler.writeMarkdown(&b)
+	p.Alerts.writeMarkdown(&b)
 	if q := p.Quota; q.Exceeded() {
 		fmt.Fprintf(&b, "\n**Over the quota:** event bus %s would hold %d rules, over its quota of %d rules per bus (`aws.rule_quota`).\n", escape.CodeSpan(q.EventBus), q.After, q.Limit)
 	}

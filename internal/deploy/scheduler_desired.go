@@ -96,7 +96,7 @@ func ScheduleName(prefix, job string, index, count int) string {
 // would refuse (an unknown zone, a name over 64 characters, a flexible
 // window outside 1-1440 minutes, an expression that is not cron(...) with
 // six fields). moto accepts all of them, so plan checks before any call.
-const CodeSchedulerInvalid = "CB497"
+const CodeSchedulerInvalid = "CB496"
 
 var schedulerCodeDocs = []crontab.CodeDoc{
 	{Code: CodeSchedulerInvalid, Name: "scheduler-schedule-invalid", Severity: crontab.SeverityError,
@@ -104,7 +104,7 @@ var schedulerCodeDocs = []crontab.CodeDoc{
 		Example: "CRON_TZ=Mars/Olympus_Mons\n0 3 * * * bin/run"},
 }
 
-// CheckSchedules returns an error-level finding (CB497) for every schedule
+// CheckSchedules returns an error-level finding (CB496) for every schedule
 // of d that Scheduler would refuse, in job order, pointing at the job's
 // crontab line. It checks nothing for the rules backend.
 //

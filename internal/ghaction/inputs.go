@@ -13,6 +13,9 @@ const (
 	CommandPlan    = "plan"
 	CommandDeploy  = "deploy"
 	CommandMigrate = "migrate"
+	// CommandRun starts one job now (cronbridge run), for a "run now"
+	// button on workflow_dispatch.
+	CommandRun = "run"
 )
 
 // Values of the "comment" input.
@@ -52,6 +55,12 @@ type Inputs struct {
 	// that a stalled AWS or GitHub endpoint ends the step with an error
 	// instead of holding the job until GitHub kills it.
 	Timeout time.Duration
+	// Job, Wait and Logs are command run's: the job to start (a value,
+	// never a flag, whatever it starts with), whether to follow its task
+	// to STOPPED, and whether to stream its logs (which implies Wait).
+	Job  string
+	Wait bool
+	Logs bool
 }
 
 // DefaultRunTimeout is the timeout input's default: a check takes seconds
@@ -101,9 +110,10 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 		FailOn:           get("fail-on", FailOnError),
 		MinSeverity:      get("min-severity", "info"),
 		WorkingDirectory: get("working-directory", ""),
+		Job:              get("job", ""),
 	}
 	checks := []struct{ name, value, want string }{
-		{"command", in.Command, "check, plan, deploy or migrate"},
+		{"command", in.Command, "check, plan, deploy, migrate or run"},
 		{"comment", in.Comment, "auto, always or never"},
 		{"fail-on", in.FailOn, "error, warning or never"},
 		{"min-severity", in.MinSeverity, "info, warning or error"},
@@ -122,6 +132,12 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 		return Inputs{}, err
 	}
 	if in.Timeout, err = readTimeout(getenv); err != nil {
+		return Inputs{}, err
+	}
+	if in.Wait, err = readBool(getenv, "wait"); err != nil {
+		return Inputs{}, err
+	}
+	if in.Logs, err = readBool(getenv, "logs"); err != nil {
 		return Inputs{}, err
 	}
 	return in, nil

@@ -28,7 +28,7 @@ func envFunc(t *testing.T, m map[string]string, allowed ...string) func(string) 
 var allInputs = []string{
 	"INPUT_COMMAND", "INPUT_CRONTAB", "INPUT_CONFIG", "INPUT_IMAGE", "INPUT_TIMEZONE", "INPUT_DIALECT",
 	"INPUT_GITHUB-TOKEN", "INPUT_COMMENT", "INPUT_FAIL-ON", "INPUT_DRY-RUN", "INPUT_PRUNE", "INPUT_WORKING-DIRECTORY",
-	"INPUT_TIMEOUT", "INPUT_MIN-SEVERITY",
+	"INPUT_TIMEOUT", "INPUT_MIN-SEVERITY", "INPUT_JOB", "INPUT_WAIT", "INPUT_LOGS",
 }
 
 func TestReadInputs(t *testing.T) {
@@ -66,7 +66,14 @@ func TestReadInputs(t *testing.T) {
 		},
 		{name: "bad timeout", env: map[string]string{"INPUT_TIMEOUT": "soon"}, wantErr: `input timeout: "soon" is not valid (want a duration such as 10m or 90s, or minutes)`},
 		{name: "zero timeout", env: map[string]string{"INPUT_TIMEOUT": "0s"}, wantErr: `input timeout: "0s" is not valid (want a duration such as 10m or 90s, or minutes)`},
-		{name: "bad command", env: map[string]string{"INPUT_COMMAND": "apply"}, wantErr: `input command: "apply" is not valid (want check, plan, deploy or migrate)`},
+		{name: "bad command", env: map[string]string{"INPUT_COMMAND": "apply"}, wantErr: `input command: "apply" is not valid (want check, plan, deploy, migrate or run)`},
+		{
+			// The job input is kept as it is: "--wait" is a job name.
+			name: "run with a job that looks like a flag",
+			env:  map[string]string{"INPUT_COMMAND": "run", "INPUT_JOB": "--wait", "INPUT_LOGS": "true"},
+			want: Inputs{Command: "run", Dialect: "cronie", Comment: "auto", FailOn: "error", MinSeverity: "info", Timeout: DefaultRunTimeout, Job: "--wait", Logs: true},
+		},
+		{name: "bad wait", env: map[string]string{"INPUT_WAIT": "1"}, wantErr: `input wait: "1" is not valid (want true or false)`},
 		{name: "bad fail-on", env: map[string]string{"INPUT_FAIL-ON": "info"}, wantErr: `input fail-on: "info" is not valid (want error, warning or never)`},
 		{name: "bad comment", env: map[string]string{"INPUT_COMMENT": "sometimes"}, wantErr: `input comment: "sometimes" is not valid (want auto, always or never)`},
 		{name: "bad dialect", env: map[string]string{"INPUT_DIALECT": "vixie"}, wantErr: `input dialect: "vixie" is not valid (want cronie or debian)`},

@@ -308,3 +308,57 @@ func repoName(side map[string]any) string {
 	name, _ := repo["full_name"].(string)
 	return name
 }
+
+// UntrustedWriter returns a writer for untrusted text that arrives over
+// time (a job's logs while it runs), with command processing suspended
+// until Close. LogUntrusted picks a token the text does not contain; a
+// stream's text is not known in advance, so the token is fresh and random
+// (128 bits) and is printed only in the log, which the job writing the
+// text cannot read while it runs.
+func (r *Runner) UntrustedWriter() (io.WriteCloser, error) {
+	tok, err := r.token("cronbridge-")
+	if err != nil {
+		return nil, err
+	}
+	if err := r.println("::stop-commands::" + tok); err != nil {
+		return nil, err
+	}
+	return &untrustedWriter{r: r, tok: tok}, nil
+}
+
+type untrustedWriter struct {
+	r      *Runner
+	tok    string
+	closed bool
+	// lineOpen: the last write did not end a line, so Close ends it
+	// before resuming (the resume command must start a line).
+	lineOpen bool
+}
+
+func (w *untrustedWriter) Write(p []byte) (int, error) {
+	if w.closed {
+		return 0, errors.New("log: write after close")
+	}
+	if len(p) > 0 {
+		w.lineOpen = p[len(p)-1] != '\n'
+	}
+	n, err := w.r.out.Write(p)
+	if err != nil {
+		return n, fmt.Errorf("log: %w", err)
+	}
+	return n, nil
+}
+
+// Close resumes command processing.
+func (w *untrustedWriter) Close() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	if w.lineOpen {
+		if err := w.r.println(""); err != nil {
+			return err
+		}
+	}
+	return w.r.println("::" + w.tok + "::")
+}

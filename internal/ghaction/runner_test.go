@@ -2,6 +2,7 @@ package ghaction
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,6 +130,37 @@ func TestLogUntrusted(t *testing.T) {
 	}
 	if got := strings.Join(lines[1:len(lines)-1], "\n"); got != injection {
 		t.Errorf("text = %q, want it verbatim", got)
+	}
+}
+
+// TestUntrustedWriter: text written in pieces, the last one without a
+// line break, stays inside one stop-commands region whose resume command
+// starts a line of its own.
+func TestUntrustedWriter(t *testing.T) {
+	r, log, _, _ := newTestRunner(t)
+	w, err := r.UntrustedWriter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, piece := range []string{"line one\n", injection, "\n::warning::partial"} {
+		if _, err := io.WriteString(w, piece); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n")
+	first, last := lines[0], lines[len(lines)-1]
+	tok := strings.TrimPrefix(first, "::stop-commands::")
+	if tok == first || len(tok) < 32 || last != "::"+tok+"::" {
+		t.Fatalf("not wrapped in stop-commands: first %q last %q", first, last)
+	}
+	if got, want := strings.Join(lines[1:len(lines)-1], "\n"), "line one\n"+injection+"\n::warning::partial"; got != want {
+		t.Errorf("text = %q, want %q", got, want)
+	}
+	if _, err := io.WriteString(w, "late"); err == nil {
+		t.Error("write after Close succeeded")
 	}
 }
 

@@ -25,7 +25,7 @@ func docSections() []codeRange {
 		{200, 299, "Syntax, dialect and environment (CB200-CB299)", "What cron accepts but does not do what it looks like, and cronbridge's own directives."},
 		{300, 399, "Semantic traps (CB300-CB399)", "Schedules that run at other times than their author meant."},
 		{400, 499, "Migration to EventBridge and ECS (CB400-CB499)", "What stops working when a job leaves the shared server for a Fargate task. Commands are parsed as shell (mvdan.cc/sh), not matched with regular expressions."},
-		{500, 599, "Overlap and concurrency (CB500-CB599)", "From a minute-by-minute simulation of every job over a whole 28-year calendar cycle from the next midnight in the crontab's zone, so that monthly and yearly jobs always count and findings do not depend on the run date (only the hints' next dates do). Each finding sits on the line of a job involved and names the job's worst pattern (same jobs, same time of day) and its most frequent one, with how often they occur."},
+		{500, 599, "Overlap and concurrency (CB500-CB599)", "From a minute-by-minute simulation of every job over a whole 28-year calendar cycle from the next midnight in the crontab's zone, so that monthly and yearly jobs always count and findings do not depend on the run date (only the hints' next dates do). Each finding sits on the line of a job involved and names the job's worst pattern (same jobs, same time of day) and its most frequent one, with how often they occur. Jobs that stay on the server (CB417) are not tasks: they are not simulated."},
 		{600, 699, "Cost and network (CB600-CB699)", "From the `aws` section of cronbridge.yaml."},
 	}
 }

@@ -9,14 +9,16 @@ import (
 
 // unknownDuration lists, once per file, the jobs without an expected
 // duration, so that the report says what the overlap checks could not see
-// without repeating it on every line.
+// without repeating it on every line. Jobs that stay on the server (CB417)
+// are not simulated, so they are not listed: they need no duration.
 type unknownDuration struct{}
 
 // Doc implements Rule.
 func (unknownDuration) Doc() RuleDoc {
 	return RuleDoc{Code: "CB505", Name: "unknown-duration", Severity: crontab.SeverityInfo,
-		Summary: "jobs of the file have no expected duration, so overlap, concurrency and resource budgets were not checked for them (one finding per file, at the first such job).",
-		Example: "0 3 * * * /opt/app/backup.sh"}
+		Summary: "jobs of the file have no expected duration, so overlap, concurrency and resource budgets were not checked for them (one finding per file, at the first such job). Jobs that stay on the server (CB417) are not tasks and are not listed.",
+		Example: "0 3 * * * /opt/app/backup.sh",
+		Clean:   "# stays on the server (CB417): not a task\n25 6 * * * run-parts /etc/cron.daily\n# cronbridge: duration=5m\n0 3 * * * /opt/app/backup.sh"}
 }
 
 // Check implements Rule.

@@ -29,6 +29,7 @@ type simJob struct {
 	entry *crontab.Entry
 	pos   crontab.Pos // the entry's position, with its file
 	cfg   JobConfig
+	zone  *time.Location // the zone the schedule is read in
 }
 
 // JobConfig returns what is known about e's runs: the model's effective
@@ -65,7 +66,9 @@ func buildSimulation(passes []*Pass) *simulation {
 	for _, p := range passes {
 		for _, e := range p.validEntries() {
 			j := p.jobs[e]
-			if j == nil || !j.Schedulable() {
+			// A job CB417 keeps on the server never becomes a task: it
+			// takes no part in the tasks' overlaps, budgets and storms.
+			if j == nil || !j.Schedulable() || p.staysOnServer(e) {
 				continue
 			}
 			loc := j.Zone
@@ -82,7 +85,7 @@ func buildSimulation(passes []*Pass) *simulation {
 			}
 			entries = append(entries, simulate.Entry{Name: name, Pos: pos, Schedule: e.Schedule, Zone: loc,
 				Duration: jc.Duration, CPU: jc.CPU, MemoryMiB: jc.MemoryMiB})
-			sim.jobs[name] = simJob{entry: e, pos: pos, cfg: jc}
+			sim.jobs[name] = simJob{entry: e, pos: pos, cfg: jc, zone: loc}
 		}
 	}
 	storm := p0.Config.StartStorm

@@ -40,3 +40,42 @@ func TestStartStormGrouping(t *testing.T) {
 		}
 	}
 }
+
+// TestStartStormHintNoMove checks the hint of a storm whose jobs the
+// proposal cannot move (every minute of d's hour is a storm of three jobs
+// read half an hour away, which the unleavable check does not count): it
+// says the proposal moves none of them, not that it moves the others.
+func TestStartStormHintNoMove(t *testing.T) {
+	const src = `CRON_TZ=Asia/Kolkata
+# cronbridge: name=w1
+* * * * * /opt/w1.sh
+# cronbridge: name=w2
+* * * * * /opt/w2.sh
+# cronbridge: name=w3
+* * * * * /opt/w3.sh
+CRON_TZ=Asia/Tokyo
+# cronbridge: name=d
+0 3 * * * /opt/d.sh
+`
+	res := lintSource(t, src, Config{})
+	var storms []string
+	for _, d := range res.Diagnostics {
+		if d.Code == "CB504" {
+			storms = append(storms, d.Message+" | "+d.Hint)
+		}
+	}
+	if len(storms) != 1 {
+		t.Fatalf("got %d storm findings, want 1:\n%s", len(storms), strings.Join(storms, "\n"))
+	}
+	for _, want := range []string{
+		"job d starts in the same minute as other jobs: 4 jobs at 03:00 daily (d, w1, w2, w3) | ",
+		"| no minute within their hours takes the jobs of this storm out of it without making another measure worse, so the proposal moves none of them; the proposal moves 0 jobs",
+	} {
+		if !strings.Contains(storms[0], want) {
+			t.Errorf("storm finding %q lacks %q", storms[0], want)
+		}
+	}
+	if strings.Contains(storms[0], "moves the other jobs") {
+		t.Errorf("storm finding %q points at moves the proposal does not make", storms[0])
+	}
+}

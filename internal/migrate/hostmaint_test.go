@@ -5,6 +5,7 @@ import (
 
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/jobs"
 )
 
 // TestHostMaintenance: the programs that look after the server are found
@@ -24,8 +25,8 @@ func TestHostMaintenance(t *testing.T) {
 		{"bundle exec rake logrotate:app", ""},
 	}
 	for _, tt := range tests {
-		if got, _ := hostMaintenance(tt.cmd); got != tt.want {
-			t.Errorf("hostMaintenance(%q) = %q, want %q", tt.cmd, got, tt.want)
+		if got, _ := jobs.HostMaintenance(tt.cmd); got != tt.want {
+			t.Errorf("jobs.HostMaintenance(%q) = %q, want %q", tt.cmd, got, tt.want)
 		}
 	}
 }

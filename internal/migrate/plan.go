@@ -281,8 +281,8 @@ func (p *Plan) analyzeEntry(mj *analysis.Job) (*Job, []crontab.Diagnostic) {
 		j.Reason = fmt.Sprintf("CRON_TZ=%s is not a known time zone", e.TZ)
 		return j, nil
 	}
-	if prog, what := hostMaintenance(e.Shell); prog != "" && !p.configured(mj.Name) {
-		j.Reason = fmt.Sprintf("host maintenance: %s %s, which only the server can do for itself (a task maintains nothing but its own short-lived container), so the line stays on the server; move it only if it is really the application's work, by setting jobs.%s.enabled: true", prog, what, mj.Name)
+	if mj.HostMaintenance != "" && !p.configured(mj.Name) {
+		j.Reason = fmt.Sprintf("host maintenance: %s, which only the server can do for itself (a task maintains nothing but its own short-lived container), so the line stays on the server; move it only if it is really the application's work, by setting jobs.%s.enabled: true", mj.HostMaintenance, mj.Name)
 		return j, nil
 	}
 	for _, lang := range []string{"en", "ja"} {

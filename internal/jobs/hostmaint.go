@@ -1,4 +1,4 @@
-package migrate
+package jobs
 
 import (
 	"path"
@@ -10,7 +10,8 @@ import (
 // reload that follows a renewal), packages and services. Moving such a
 // line to a task stops that maintenance on the server (after-cutover
 // comments it out) while the task, in its own container, maintains
-// nothing; so migrate keeps them on the server by default.
+// nothing; so they stay on the server by default (analysis.Job's
+// HostMaintenance), in migrate, plan and deploy alike.
 var hostPrograms = map[string]string{
 	"run-parts":          "runs the server's /etc/cron.* scripts",
 	"anacron":            "runs the server's /etc/cron.* scripts",
@@ -29,13 +30,13 @@ var hostPrograms = map[string]string{
 // hostWrappers are words that run the next word as the program.
 var hostWrappers = map[string]bool{"sudo": true, "env": true, "nice": true, "ionice": true, "nohup": true, "exec": true, "time": true}
 
-// hostMaintenance returns what the command does to the server (the first
+// HostMaintenance returns what the command does to the server (the first
 // host-maintenance program it runs, and what that program is for), or ""
 // when it runs none. It looks at the program of every simple command in
 // the line, so "test -x /usr/sbin/anacron || ( cd / && run-parts
 // /etc/cron.daily )" is found as well as "certbot renew && systemctl
 // reload nginx".
-func hostMaintenance(cmd string) (prog, what string) {
+func HostMaintenance(cmd string) (prog, what string) {
 	seps := strings.NewReplacer("&&", "\n", "||", "\n", ";", "\n", "|", "\n", "(", "\n", ")", "\n", "`", "\n", "$(", "\n", "{", "\n", "}", "\n")
 	for _, seg := range strings.Split(seps.Replace(cmd), "\n") {
 		for _, w := range strings.Fields(seg) {

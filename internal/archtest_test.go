@@ -109,7 +109,7 @@ func TestOneModel(t *testing.T) {
 	builders := map[string][]string{
 		"crontab":  {"Parse"},
 		"jobs":     {"Assign", "Command"},
-		"schedule": {"Convert"},
+		"schedule": {"Convert", "ConvertScheduler"},
 	}
 	// allowed are the exceptions, with their reason.
 	allowed := map[string]string{

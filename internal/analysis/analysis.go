@@ -20,6 +20,7 @@ import (
 	"github.com/cronbridge/cronbridge/internal/diag"
 	"github.com/cronbridge/cronbridge/internal/jobs"
 	"github.com/cronbridge/cronbridge/internal/schedule"
+	"github.com/cronbridge/cronbridge/internal/shellcmd"
 )
 
 // Source is one crontab's bytes under the name diagnostics use.
@@ -44,6 +45,9 @@ type Options struct {
 	// AppRoot is the application directory that "cd DIR &&" prefixes
 	// enter on the old server ("" = guess it per file from the commands).
 	AppRoot string
+	// Backend overrides the config's backend ("" = the config's, else
+	// rules): config.BackendRules or config.BackendScheduler.
+	Backend string
 }
 
 // Model is an analysed config with its crontabs.
@@ -55,6 +59,10 @@ type Model struct {
 	// Loc is the default zone; Parse the parser options used.
 	Loc   *time.Location
 	Parse crontab.Options
+	// Backend is config.BackendRules or config.BackendScheduler: which
+	// converter ran (Job.Conversion or Job.Scheduler) and whose findings
+	// the files' diagnostics hold.
+	Backend string
 	// Files are the crontabs in the order given; Jobs all their entries
 	// in that order, file by file, line by line.
 	Files []*File
@@ -106,10 +114,15 @@ type Job struct {
 	// a job that never ran on the server. It is neither converted nor
 	// Schedulable.
 	NeverRuns string
-	// Converted is true when the converter ran (a valid, enabled entry in a
-	// known zone); Conversion is then its result.
+	// Converted is true when the model's backend's converter ran (a
+	// valid, enabled entry in a known zone); Conversion (backend rules) or
+	// Scheduler (backend scheduler) is then its result, the other one
+	// stays zero: only the backend's findings reach the diagnostics.
 	Converted  bool
 	Conversion schedule.Result
+	Scheduler  schedule.SchedulerResult
+	// sched memoizes SchedulerConversion across the model's jobs.
+	sched *schedMemo
 	// Command is the container command: the config's jobs.<name>.command
 	// when set (CommandOverridden), else jobs.Command's rewrite of the
 	// crontab's command.
@@ -126,6 +139,11 @@ type Job struct {
 	Environment map[string]string
 	// Settings are the effective settings (see settings for the order).
 	Settings Settings
+
+	// Shell is the analysis of the crontab's command (Entry.Shell), from
+	// the one parse that also named the job and built Rewrite: lint's
+	// shell rules read it instead of parsing the command again. Never nil.
+	Shell *shellcmd.Analysis
 }
 
 // Settings are what is known about a job's runs and its task.
@@ -136,6 +154,10 @@ type Settings struct {
 	// Retry and DeadLetterQueue are the config's (nil/"" = EventBridge's defaults).
 	Retry           *config.Retry
 	DeadLetterQueue string
+	// FlexibleWindowMinutes is the Scheduler flexible time window (0 =
+	// off): the config's flexible_window, else cronie's RANDOM_DELAY (see
+	// flexibleWindow).
+	FlexibleWindowMinutes int
 }
 
 // Pos is the entry's position.
@@ -217,6 +239,13 @@ func newModel(opts Options) (*Model, error) {
 	if opts.System != nil {
 		m.Parse.System = *opts.System
 	}
+	m.Backend = opts.Backend
+	if m.Backend == "" {
+		m.Backend = cfg.BackendName()
+	}
+	if m.Backend != config.BackendRules && m.Backend != config.BackendScheduler {
+		return nil, &OptionError{fmt.Sprintf("unknown backend %q: use rules or scheduler", m.Backend)}
+	}
 	return m, nil
 }
 
@@ -257,7 +286,8 @@ func AnalyzeParsed(files []Parsed, opts Options) (*Model, error) {
 }
 
 func (m *Model) add(files []Parsed, opts Options) error {
-	a := &analyzer{m: m, opts: opts, zones: map[string]*time.Location{}, conv: map[convKey]schedule.Result{}}
+	a := &analyzer{m: m, opts: opts, zones: map[string]*time.Location{}, conv: map[convKey]schedule.Result{},
+		sched: &schedMemo{daemon: m.Loc, res: map[schedKey]schedResult{}}}
 	for _, p := range files {
 		f, err := a.file(p)
 		if err != nil {
@@ -317,15 +347,22 @@ type analyzer struct {
 	// conv memoizes conversions: entries with the same schedule in the
 	// same zone convert identically, and the verifier is the costly part.
 	conv map[convKey]schedule.Result
+	// sched is conv for the Scheduler backend; jobs keep it for
+	// SchedulerConversion.
+	sched *schedMemo
 	// names maps each job name to the first entry that has it, across
 	// files: two files may not both define "backup" (their rules would
 	// collide).
 	names map[string]diag.Pos
 }
 
+// convKey is a schedule in a zone. The zone is the location itself, not
+// its name: a caller's Location and a CRON_TZ zone can share a name and
+// differ (TestConversionMemo); zoneOf hands out one location per name, so
+// entries of one zone still share their conversion.
 type convKey struct {
-	s    crontab.Schedule
-	zone string
+	s   crontab.Schedule
+	loc *time.Location
 }
 
 func (a *analyzer) file(p Parsed) (*File, error) {
@@ -333,11 +370,14 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 	pf := p.File
 	diags := slices.Clone(p.Diagnostics)
 	f := &File{Name: pf.Name, Src: p.Src, Parsed: pf, AppRoot: a.opts.AppRoot}
+	// Each command is parsed once, here: the app-root guess, naming, the
+	// rewrite and lint's shell rules (Job.Shell) all read this parse.
+	cmds := jobs.ParseCommands(pf)
 	if f.AppRoot == "" {
-		f.AppRoot = jobs.AppRoot(pf)
+		f.AppRoot = jobs.AppRoot(pf, cmds)
 		f.AppRootGuessed = f.AppRoot != ""
 	}
-	named, nd := jobs.Assign(pf, matchers(cfg))
+	named, nd := jobs.Assign(pf, matchers(cfg), cmds)
 	diags = append(diags, nd...)
 	// Lines the parser already reported as errors need no second word; an
 	// entry dropped for a lesser reason (cronie's random "~") must not
@@ -354,15 +394,15 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 	if a.names == nil {
 		a.names = map[string]diag.Pos{}
 	}
-	for _, nj := range named {
+	for i, nj := range named {
 		e := nj.Entry
 		name := nj.Name
 		if name == "" {
 			name = "line-" + strconv.Itoa(e.Line)
 		}
-		j := &Job{Name: name, NameSource: nj.Source, File: f, Entry: e, Enabled: cfg.JobEnabled(name)}
+		j := &Job{Name: name, NameSource: nj.Source, File: f, Entry: e, Enabled: cfg.JobEnabled(name), sched: a.sched}
 		f.Jobs = append(f.Jobs, j)
-		j.Settings = settings(cfg, name, e)
+		j.Settings = settings(cfg, name, e, a.m.Parse.Dialect)
 		if p, dup := a.names[name]; dup && e.Valid {
 			diags = append(diags, diag.Diagnostic{Pos: e.Pos, Severity: diag.SeverityError, Code: config.CodeDuplicateKey,
 				Message: fmt.Sprintf("job name %q is also used at %s: rule names would collide", name, p),
@@ -375,8 +415,8 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 		if zd != nil && j.Enabled {
 			diags = append(diags, *zd)
 		}
-		a.command(j)
-		if prog, what := jobs.HostMaintenance(e.Shell); prog != "" && !enabledExplicitly(cfg, name) {
+		a.command(j, cmds[i])
+		if prog, what, _ := jobs.HostMaintenance(j.Shell); prog != "" && !enabledExplicitly(cfg, name) {
 			j.HostMaintenance = prog + " " + what
 		}
 		if noNewline[e.Line] {
@@ -395,7 +435,16 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 		if loc == nil {
 			continue
 		}
-		k := convKey{s: e.Schedule, zone: loc.String()}
+		if a.m.Backend == config.BackendScheduler {
+			res, err := j.SchedulerConversion()
+			if err != nil {
+				return nil, fmt.Errorf("%s: convert job %q for Scheduler: %w", e.Pos, name, err)
+			}
+			j.Converted, j.Scheduler = true, res
+			diags = append(diags, withPos(res.Findings, e)...)
+			continue
+		}
+		k := convKey{s: e.Schedule, loc: loc}
 		res, ok := a.conv[k]
 		if !ok || e.Reboot {
 			var err error
@@ -444,12 +493,17 @@ func enabledExplicitly(cfg *config.Config, name string) bool {
 	return j != nil && j.Enabled != nil && *j.Enabled
 }
 
-// command sets the job's container command and environment.
-func (a *analyzer) command(j *Job) {
+// command sets the job's container command and environment, from the
+// entry's parsed command.
+func (a *analyzer) command(j *Job, parsed *shellcmd.Parsed) {
 	cfg := a.m.Config
 	if j.Entry.Command.Text != "" {
-		j.Rewrite = jobs.Command(j.Entry, jobs.CommandOptions{AppRoot: j.File.AppRoot})
+		j.Rewrite = jobs.Command(j.Entry, jobs.CommandOptions{AppRoot: j.File.AppRoot, Parsed: parsed})
 	}
+	// The job keeps the analysis, not the syntax trees: a model of
+	// 100,000 jobs would otherwise hold every command's tree.
+	j.Shell = parsed.Analysis
+	parsed.Release()
 	j.Command = j.Rewrite
 	if cj := cfg.Job(j.Name); cj != nil && len(cj.Command) > 0 {
 		j.Command = jobs.CommandResult{Exec: append([]string(nil), cj.Command...)}
@@ -474,9 +528,10 @@ func (a *analyzer) command(j *Job) {
 // defaults. The config wins over the annotation because it is what deploy
 // puts into the target; the annotation wins over the defaults because it
 // is about this one job.
-func settings(cfg *config.Config, name string, e *crontab.Entry) Settings {
+func settings(cfg *config.Config, name string, e *crontab.Entry, d crontab.Dialect) Settings {
 	eff := cfg.Effective(name) // the job's own values over the defaults
-	s := Settings{Duration: eff.Duration, CPU: eff.CPU, Memory: eff.Memory, Retry: eff.Retry, DeadLetterQueue: eff.DeadLetterQueue}
+	s := Settings{Duration: eff.Duration, CPU: eff.CPU, Memory: eff.Memory, Retry: eff.Retry, DeadLetterQueue: eff.DeadLetterQueue,
+		FlexibleWindowMinutes: flexibleWindow(eff.FlexibleWindow, e, d)}
 	own := cfg.Job(name)
 	if own == nil {
 		own = &config.Job{}

@@ -27,7 +27,7 @@ var notCopied = map[string]string{
 	"LOGNAME":      "cron sets it to the crontab's owner; ECS does not",
 	"USER":         "the image's USER applies in the container",
 	"CRON_TZ":      "cron reads it for the schedule; the converted schedules already include the zone",
-	"RANDOM_DELAY": "cronie's random start delay has no EventBridge rule equivalent",
+	"RANDOM_DELAY": "cronie's random start delay: EventBridge rules have no equivalent; with backend scheduler it becomes the flexible time window",
 }
 
 // mailVars are replaced by notifications, not copied.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 	"github.com/cronbridge/cronbridge/internal/migrate"
 	"github.com/cronbridge/cronbridge/internal/report"
@@ -22,6 +23,7 @@ type migrateOptions struct {
 	AppRoot    string
 	RulePrefix string
 	Emit       string // "" or "cloudformation"
+	Backend    string // "" (rules), "rules" or "scheduler"
 	CutoverAt  string
 	Now        string
 	Force      bool
@@ -30,7 +32,7 @@ type migrateOptions struct {
 // runMigrate implements `cronbridge migrate`: it reads one crontab and
 // writes the migration files into --out without touching AWS.
 func runMigrate(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "migrate", "migrate [--system] [--dialect cronie|debian] [--timezone TZ] [--app-root DIR] [--rule-prefix P] [--out DIR] [--emit cloudformation] [--cutover-at TIME] [--force] CRONTAB")
+	fs := newFlagSet(env, "migrate", "migrate [--system] [--dialect cronie|debian] [--timezone TZ] [--app-root DIR] [--rule-prefix P] [--backend rules|scheduler] [--out DIR] [--emit cloudformation] [--cutover-at TIME] [--force] CRONTAB")
 	var src sourceFlags
 	src.register(fs)
 	var o migrateOptions
@@ -38,6 +40,7 @@ func runMigrate(ctx context.Context, env *Env, args []string) int {
 	fs.StringVar(&o.RulePrefix, "rule-prefix", "", "prefix of the rule names (default: the crontab's file name, e.g. rails-batch-)")
 	fs.StringVar(&o.Out, "out", "migration", "directory to write the files to")
 	fs.StringVar(&o.Emit, "emit", "", "extra output: cloudformation")
+	fs.StringVar(&o.Backend, "backend", "", "rules (UTC EventBridge rules, the default) or scheduler (EventBridge Scheduler schedules in the crontab's zone, daylight saving time included)")
 	fs.StringVar(&o.CutoverAt, "cutover-at", "", "add the cutover table for this minute (\"YYYY-MM-DD HH:MM\" in --timezone, or RFC 3339)")
 	fs.StringVar(&o.Now, "now", "", "print this generation time (RFC 3339) in MIGRATION.md; by default there is none, so output is reproducible")
 	fs.BoolVar(&o.Force, "force", false, "overwrite an existing cronbridge.yaml in --out")
@@ -62,6 +65,9 @@ func doMigrate(ctx context.Context, env *Env, o migrateOptions) int {
 	if o.Emit != "" && o.Emit != "cloudformation" {
 		return fail(ExitUsage, "unknown --emit %q (want cloudformation)", o.Emit)
 	}
+	if o.Backend != "" && o.Backend != config.BackendRules && o.Backend != config.BackendScheduler {
+		return fail(ExitUsage, "unknown --backend %q (want rules or scheduler)", o.Backend)
+	}
 	src := sourceFlags{timezone: o.Zone, dialect: o.Dialect, system: o.System}
 	if src.timezone == "" {
 		src.timezone = "Asia/Tokyo"
@@ -75,7 +81,7 @@ func doMigrate(ctx context.Context, env *Env, o migrateOptions) int {
 	}
 	opts := migrate.Options{
 		Parse: popts, Zone: loc, AppRoot: o.AppRoot, RulePrefix: o.RulePrefix,
-		CloudFormation: o.Emit == "cloudformation",
+		CloudFormation: o.Emit == "cloudformation", Backend: o.Backend,
 	}
 	if o.CutoverAt != "" {
 		if opts.CutoverAt, err = migrate.ParseCutoverTime(o.CutoverAt, loc); err != nil {

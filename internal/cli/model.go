@@ -24,6 +24,8 @@ type modelRequest struct {
 	Zone, Dialect string
 	System        *bool
 	AppRoot       string
+	// Backend overrides the config's backend ("" = the config's).
+	Backend string
 }
 
 // loaded is a model with what the renderers need besides it.
@@ -79,7 +81,7 @@ func loadModel(env *Env, req modelRequest) (*loaded, error) {
 		}
 		srcs = append(srcs, analysis.Source{Name: name, Src: b})
 	}
-	m, err := analysis.Analyze(srcs, analysis.Options{Config: cfg, Zone: req.Zone, Dialect: req.Dialect, System: req.System, AppRoot: req.AppRoot})
+	m, err := analysis.Analyze(srcs, analysis.Options{Config: cfg, Zone: req.Zone, Dialect: req.Dialect, System: req.System, AppRoot: req.AppRoot, Backend: req.Backend})
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,11 @@ type Config struct {
 	Dialect string `yaml:"dialect" check:"enum=cronie|debian"`
 	// System selects the system crontab format (a user field).
 	System bool `yaml:"system"`
+	// Backend is where the schedules live: "rules" (scheduled EventBridge
+	// rules in UTC, the default) or "scheduler" (EventBridge Scheduler
+	// schedules in the source zone, daylight saving time included; issue
+	// #14). See Backend.
+	Backend string `yaml:"backend" check:"enum=rules|scheduler"`
 	// AWS says where the jobs run.
 	AWS AWS `yaml:"aws"`
 	// Defaults apply to every job unless the job overrides them.
@@ -103,6 +108,10 @@ type AWS struct {
 	TrackingID string `yaml:"tracking_id"`
 	// State is the default rule state: enabled, or disabled before cutover.
 	State string `yaml:"state" check:"enum=enabled|disabled"`
+	// SchedulerRoleARN is the role EventBridge Scheduler assumes to run
+	// the task (backend scheduler; it must trust scheduler.amazonaws.com).
+	// Empty means role_arn, which must then trust both services.
+	SchedulerRoleARN string `yaml:"scheduler_role_arn" check:"arn=iam:role"`
 }
 
 // CapacityProvider is one item of a capacity provider strategy.
@@ -126,6 +135,12 @@ type Settings struct {
 	DeadLetterQueue string `yaml:"dead_letter_queue" check:"arn=sqs"`
 	// Duration is the expected run time, for lint's overlap checks.
 	Duration time.Duration `yaml:"duration" check:"min=0"`
+	// FlexibleWindow is the Scheduler flexible time window (backend
+	// scheduler): the task starts at a random moment up to this long after
+	// the scheduled minute. nil means the crontab's RANDOM_DELAY (cronie),
+	// else none; 0 turns the window off. Whole minutes, at most 24h
+	// (Scheduler's 1-1440 minutes).
+	FlexibleWindow *time.Duration `yaml:"flexible_window" check:"min=0,max=24h"`
 }
 
 // Retry is an EventBridge target retry policy. EventBridge's default is 24
@@ -218,6 +233,28 @@ func (c *Config) TimezoneName() string {
 	return c.Timezone
 }
 
+// Backend names.
+const (
+	BackendRules     = "rules"
+	BackendScheduler = "scheduler"
+)
+
+// BackendName returns backend or its default, rules.
+func (c *Config) BackendName() string {
+	if c.Backend == "" {
+		return BackendRules
+	}
+	return c.Backend
+}
+
+// SchedulerRole returns aws.scheduler_role_arn, else aws.role_arn.
+func (c *Config) SchedulerRole() string {
+	if c.AWS.SchedulerRoleARN != "" {
+		return c.AWS.SchedulerRoleARN
+	}
+	return c.AWS.RoleARN
+}
+
 // CrontabOptions returns the parser options the file selects.
 func (c *Config) CrontabOptions() crontab.Options {
 	d, _ := crontab.ParseDialect(c.Dialect) // validated by Parse
@@ -268,6 +305,9 @@ func (c *Config) Effective(name string) Settings {
 	}
 	if j.Duration != 0 {
 		s.Duration = j.Duration
+	}
+	if j.FlexibleWindow != nil {
+		s.FlexibleWindow = j.FlexibleWindow
 	}
 	return s
 }

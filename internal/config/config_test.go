@@ -69,6 +69,13 @@ func TestParseDiagnostics(t *testing.T) {
 		{"sorted", "lint: {window: x}\naws: {zone: 1}\n", []string{
 			`c.yaml:1:16: error: bad duration "x" for lint.window (use Go syntax such as 45m or 1h30m) [CB154]`,
 			`c.yaml:2:7: error: unknown key "zone" in aws [CB151]`}},
+		{"backend", "backend: eventbridge\n", []string{`c.yaml:1:10: error: bad value "eventbridge" for backend (want rules or scheduler) [CB153]`}},
+		{"backend scheduler", "backend: scheduler\n", nil},
+		{"scheduler role arn", "aws: {scheduler_role_arn: 'arn:aws:iam::123456789012:user/x'}\n", []string{`c.yaml:1:27: error: aws.scheduler_role_arn must be an ARN of an iam role [CB155]`}},
+		{"flexible window ok", "defaults: {flexible_window: 24h}\njobs: {a: {flexible_window: 0s}}\n", nil},
+		{"flexible window too long", "defaults: {flexible_window: 25h}\n", []string{`c.yaml:1:29: error: defaults.flexible_window must be at most 24h, not 25h [CB157]`}},
+		{"flexible window negative", "defaults: {flexible_window: -1m}\n", []string{`c.yaml:1:29: error: defaults.flexible_window must be at least 0, not -1m [CB157]`}},
+		{"flexible window seconds", "jobs: {a: {flexible_window: 90s}}\n", []string{`c.yaml:1:29: error: jobs.a.flexible_window must be whole minutes (Scheduler's flexible window is 1 to 1440 minutes), not 1m30s [CB157]`}},
 		{"unicode column", "aws: {tags: {チーム: batch}, clustr: x}\n", []string{`c.yaml:1:27: error: unknown key "clustr" in aws [CB151]`}},
 	}
 	for _, tt := range tests {
@@ -132,6 +139,9 @@ jobs:
 	if got := cfg.Pos("jobs.alpha.cpu").String(); got != "c.yaml:14:49" {
 		t.Errorf("Pos(jobs.alpha.cpu) = %s", got)
 	}
+	if cfg.BackendName() != BackendRules || cfg.SchedulerRole() != "" {
+		t.Errorf("BackendName = %q, SchedulerRole = %q, want the defaults rules and \"\"", cfg.BackendName(), cfg.SchedulerRole())
+	}
 	if got := cfg.TrackingID(); got != "batch/shop" {
 		t.Errorf("TrackingID = %q", got)
 	}
@@ -176,6 +186,31 @@ func TestExample(t *testing.T) {
 		if cfg.Pos(p) == (crontab.Pos{}) {
 			t.Errorf("the example does not show %s", p)
 		}
+	}
+}
+
+// TestSchedulerSettings: the scheduler keys' accessors and the job's
+// flexible window over the defaults'.
+func TestSchedulerSettings(t *testing.T) {
+	cfg, diags := Parse("c.yaml", []byte("backend: scheduler\naws: {role_arn: 'arn:aws:iam::123456789012:role/a'}\ndefaults: {flexible_window: 10m}\njobs: {a: {flexible_window: 0s}, b: {cpu: 1}}\n"))
+	if len(diags) != 0 {
+		t.Fatal(diags)
+	}
+	if cfg.BackendName() != BackendScheduler {
+		t.Errorf("BackendName = %q", cfg.BackendName())
+	}
+	if got := cfg.SchedulerRole(); got != "arn:aws:iam::123456789012:role/a" {
+		t.Errorf("SchedulerRole = %q, want role_arn's", got)
+	}
+	cfg.AWS.SchedulerRoleARN = "arn:aws:iam::123456789012:role/s"
+	if got := cfg.SchedulerRole(); got != cfg.AWS.SchedulerRoleARN {
+		t.Errorf("SchedulerRole = %q, want scheduler_role_arn's", got)
+	}
+	if w := cfg.Effective("a").FlexibleWindow; w == nil || *w != 0 {
+		t.Errorf("a's window = %v, want 0 (off, over the default)", w)
+	}
+	if w := cfg.Effective("b").FlexibleWindow; w == nil || *w != 10*time.Minute {
+		t.Errorf("b's window = %v, want the default 10m", w)
 	}
 }
 

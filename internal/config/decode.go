@@ -486,6 +486,24 @@ func (d *decoder) crossChecks(cfg *Config) {
 				Message: "capacity_provider is required in each capacity_provider_strategy item"})
 		}
 	}
+	// Scheduler's flexible window is a whole number of minutes.
+	windows := []struct {
+		path string
+		w    *time.Duration
+	}{{"defaults.flexible_window", cfg.Defaults.FlexibleWindow}}
+	for _, j := range cfg.Jobs {
+		windows = append(windows, struct {
+			path string
+			w    *time.Duration
+		}{"jobs." + j.Name + ".flexible_window", j.FlexibleWindow})
+	}
+	for _, w := range windows {
+		if w.w != nil && *w.w%time.Minute != 0 {
+			d.diags = append(d.diags, crontab.Diagnostic{Pos: cfg.pos[w.path], Severity: crontab.SeverityError, Code: CodeOutOfRange,
+				Message: fmt.Sprintf("%s must be whole minutes (Scheduler's flexible window is 1 to 1440 minutes), not %s", w.path, *w.w),
+				Hint:    "write it as 15m, 1h30m or 0s (off)"})
+		}
+	}
 	for _, j := range cfg.Jobs {
 		if len(j.Command) == 0 && cfg.pos["jobs."+j.Name+".command"] != (crontab.Pos{}) {
 			d.diags = append(d.diags, crontab.Diagnostic{Pos: cfg.pos["jobs."+j.Name+".command"], Severity: crontab.SeverityError, Code: CodeOutOfRange,

@@ -49,10 +49,12 @@ func BenchmarkParseName100k(b *testing.B) {
 			if len(diags) != 0 {
 				b.Fatal(diags[0])
 			}
-			jobs, _ := Assign(f, nil)
-			root := AppRoot(f)
-			for _, j := range jobs {
-				Command(j.Entry, CommandOptions{AppRoot: root})
+			// As internal/analysis does: one parse per command, shared.
+			cmds := ParseCommands(f)
+			jobs, _ := Assign(f, nil, cmds)
+			root := AppRoot(f, cmds)
+			for i, j := range jobs {
+				Command(j.Entry, CommandOptions{AppRoot: root, Parsed: cmds[i]})
 			}
 			entries += len(jobs)
 		}
@@ -71,7 +73,7 @@ func TestIdenticalWarningsLinear(t *testing.T) {
 		fmt.Fprintf(&b, "%d 3 * * * /bin/same\n", i)
 	}
 	f, _ := crontab.Parse("c", []byte(b.String()), crontab.Options{})
-	_, diags := Assign(f, nil)
+	_, diags := Assign(f, nil, nil)
 	if len(diags) != 12 {
 		t.Fatalf("%d diagnostics, want 12", len(diags))
 	}

@@ -13,6 +13,27 @@ type CommandOptions struct {
 	// working directory: a leading "cd AppRoot &&" is dropped (see
 	// AppRoot and shellcmd.RewriteOptions).
 	AppRoot string
+	// Parsed is the entry's parsed command (shellcmd.Parse of its Shell,
+	// see ParseCommands), so that the rewrite reuses the parse naming
+	// made; nil parses it here.
+	Parsed *shellcmd.Parsed
+}
+
+// Commands are the parsed commands of a file's entries, index for index
+// (shellcmd.Parse of each Entry.Shell). The caller builds them once per
+// file so that naming (Assign), the app-root guess (AppRoot), the
+// rewrite (Command) and lint's shell rules share one parse of each
+// command: parsing was half of linting a large crontab.
+type Commands []*shellcmd.Parsed
+
+// ParseCommands parses every entry's command of f.
+func ParseCommands(f *crontab.File) Commands {
+	cmds := make(Commands, len(f.Entries))
+	var ps shellcmd.Parser
+	for i, e := range f.Entries {
+		cmds[i] = ps.Parse(e.Shell)
+	}
+	return cmds
 }
 
 // CommandResult is the container command of one entry.
@@ -93,19 +114,31 @@ func Command(e *crontab.Entry, opts CommandOptions) CommandResult {
 	for _, v := range e.Env {
 		names = append(names, v.Name)
 	}
-	rw := shellcmd.Rewrite(e.Shell, shellcmd.RewriteOptions{AppRoot: opts.AppRoot, CrontabEnv: names, Shell: shell})
+	ro := shellcmd.RewriteOptions{AppRoot: opts.AppRoot, CrontabEnv: names, Shell: shell}
+	var rw shellcmd.RewriteResult
+	if p := opts.Parsed; p != nil && p.Cmd == e.Shell {
+		rw = p.Rewrite(ro)
+	} else {
+		rw = shellcmd.Rewrite(e.Shell, ro)
+	}
 	return CommandResult{Exec: rw.Exec, Env: rw.Env, Notes: rw.Notes, Fallback: rw.Fallback, Reason: rw.Reason, Shell: prog}
 }
 
 // AppRoot guesses the application directory of a crontab: the directory
 // most of its commands cd into first (shellcmd.GuessAppRoot). On the old
 // server that was the checkout; in the image it is the working directory.
-func AppRoot(f *crontab.File) string {
-	cmds := make([]string, 0, len(f.Entries))
-	for _, e := range f.Entries {
-		cmds = append(cmds, e.Shell)
+//
+// cmds are the entries' parsed commands (ParseCommands); nil parses them
+// here.
+func AppRoot(f *crontab.File, cmds Commands) string {
+	if len(cmds) != len(f.Entries) {
+		cmds = ParseCommands(f)
 	}
-	return shellcmd.GuessAppRoot(cmds)
+	as := make([]*shellcmd.Analysis, len(cmds))
+	for i, c := range cmds {
+		as[i] = c.Analysis
+	}
+	return shellcmd.GuessAppRootOf(as)
 }
 
 // shellQuote quotes s as one word for a POSIX shell: inside single quotes

@@ -136,7 +136,7 @@ func TestAppRoot(t *testing.T) {
 	}
 	for _, tt := range tests {
 		f, _ := crontab.Parse("test.crontab", []byte(tt.src), crontab.Options{})
-		if got := AppRoot(f); got != tt.want {
+		if got := AppRoot(f, nil); got != tt.want {
 			t.Errorf("AppRoot(%q) = %q, want %q", tt.src, got, tt.want)
 		}
 	}

@@ -29,7 +29,7 @@ func FuzzAssign(f *testing.F) {
 		if name, match, ok := strings.Cut(matcher, "\n"); ok {
 			ms = append(ms, Matcher{Name: name, Match: match})
 		}
-		js, ds := Assign(build(specs...), ms)
+		js, ds := Assign(build(specs...), ms, nil)
 		if len(js) != len(specs) {
 			t.Fatalf("%d jobs for %d entries", len(js), len(specs))
 		}

@@ -33,7 +33,7 @@ func TestGoldenCrontabs(t *testing.T) {
 				t.Fatal(err)
 			}
 			f, _ := crontab.Parse(filepath.Base(file), src, crontab.Options{})
-			js, ds := Assign(f, matchers)
+			js, ds := Assign(f, matchers, nil)
 			var b strings.Builder
 			for _, j := range js {
 				fmt.Fprintf(&b, "%d\t%s\t%s\t%s\n", j.Entry.Line, j.Name, j.Source, j.Entry.Command.Text)
@@ -78,6 +78,6 @@ func BenchmarkAssign(b *testing.B) {
 	f, _ := crontab.Parse("bench.crontab", []byte(sb.String()), crontab.Options{})
 	b.ReportAllocs()
 	for b.Loop() {
-		Assign(f, nil)
+		Assign(f, nil, nil)
 	}
 }

@@ -148,15 +148,21 @@ func shortHash(s string) string {
 // (crontab.Entry.Shell): the rails runner target, the rake task, the script
 // name, else the first command word; "job" when nothing fits.
 func Derive(shell string) string {
-	if n := Normalize(deriveRaw(shell)); n != "" {
+	return DeriveFrom(shellcmd.Analyze(shell))
+}
+
+// DeriveFrom is Derive for a command analyzed already (a.Cmd is the
+// command).
+func DeriveFrom(a *shellcmd.Analysis) string {
+	if n := Normalize(deriveRaw(a)); n != "" {
 		return n
 	}
 	return "job"
 }
 
 // deriveRaw picks the text a name is derived from.
-func deriveRaw(shell string) string {
-	a := shellcmd.Analyze(shell)
+func deriveRaw(a *shellcmd.Analysis) string {
+	shell := a.Cmd
 	m := a.Main()
 	if m == nil {
 		// Not valid shell, or nothing but setup: use the first word.
@@ -279,9 +285,15 @@ func scheduleKey(e *crontab.Entry) string {
 // Invalid or duplicate explicit names and matchers that match no entry or
 // several entries are error diagnostics; the affected entries still get a
 // usable, unique name.
-func Assign(f *crontab.File, matchers []Matcher) ([]Job, []crontab.Diagnostic) {
+//
+// cmds are the entries' parsed commands (ParseCommands); nil parses them
+// here.
+func Assign(f *crontab.File, matchers []Matcher, cmds Commands) ([]Job, []crontab.Diagnostic) {
 	if f == nil {
 		return nil, nil
+	}
+	if len(cmds) != len(f.Entries) {
+		cmds = ParseCommands(f)
 	}
 	var diags []crontab.Diagnostic
 	jobs := make([]Job, len(f.Entries))
@@ -415,10 +427,10 @@ func Assign(f *crontab.File, matchers []Matcher) ([]Job, []crontab.Diagnostic) {
 			// reports refer to it. Keeping it out of the groups below means
 			// a broken line neither triggers the identical-commands warning
 			// nor forces a hash suffix onto a valid job's name.
-			jobs[i].Name = withSuffix(Derive(e.Shell), "line"+strconv.Itoa(e.Line))
+			jobs[i].Name = withSuffix(DeriveFrom(cmds[i].Analysis), "line"+strconv.Itoa(e.Line))
 			continue
 		}
-		d := derived{idx: i, base: Derive(e.Shell), key: commandKey(e)}
+		d := derived{idx: i, base: DeriveFrom(cmds[i].Analysis), key: commandKey(e)}
 		if _, ok := byBase[d.base]; !ok {
 			bases = append(bases, d.base)
 		}

@@ -352,7 +352,7 @@ func TestAssign(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			js, ds := Assign(tt.file, tt.matchers)
+			js, ds := Assign(tt.file, tt.matchers, nil)
 			if diff := cmp.Diff(tt.want, summarize(js)); diff != "" {
 				t.Errorf("jobs mismatch (-want +got):\n%s", diff)
 			}
@@ -402,7 +402,7 @@ func TestAssignStable(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 
 	names := func(specs []entrySpec) map[string]string {
-		js, _ := Assign(build(specs...), matchers)
+		js, _ := Assign(build(specs...), matchers, nil)
 		out := map[string]string{}
 		for _, j := range js {
 			out[j.Entry.Shell] = j.Name
@@ -444,19 +444,19 @@ func TestAssignRemoveUnrelated(t *testing.T) {
 		entrySpec{line: 1, sched: "0 3 * * *", cmd: `bin/rake a:one`},
 		entrySpec{line: 2, sched: "0 5 * * *", cmd: `sync.sh`},
 	)
-	ja, _ := Assign(a, nil)
-	jb, _ := Assign(b, nil)
+	ja, _ := Assign(a, nil, nil)
+	jb, _ := Assign(b, nil, nil)
 	if ja[0].Name != jb[0].Name || ja[2].Name != jb[1].Name {
 		t.Errorf("names changed when an unrelated entry was removed: %v vs %v", summarize(ja), summarize(jb))
 	}
 }
 
 func TestAssignNil(t *testing.T) {
-	js, ds := Assign(nil, []Matcher{{Name: "a", Match: "b"}})
+	js, ds := Assign(nil, []Matcher{{Name: "a", Match: "b"}}, nil)
 	if js != nil || ds != nil {
 		t.Errorf("Assign(nil) = %v, %v; want nothing", js, ds)
 	}
-	js, ds = Assign(&crontab.File{Name: "empty"}, nil)
+	js, ds = Assign(&crontab.File{Name: "empty"}, nil, nil)
 	if len(js) != 0 || len(ds) != 0 {
 		t.Errorf("Assign(empty file) = %v, %v; want nothing", js, ds)
 	}

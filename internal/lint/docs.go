@@ -20,7 +20,7 @@ func docSections() []codeRange {
 	return []codeRange{
 		{1, 89, "Parser (CB001-CB089)", "Reported by `internal/crontab` while reading the file. They are part of the lint stream, so they can be suppressed and re-graded like any rule."},
 		{90, 99, "Job names (CB090-CB099)", "Reported by `internal/jobs` when it names the jobs (`jobs.<name>.match` in cronbridge.yaml)."},
-		{100, 149, "Conversion to EventBridge (CB100-CB149)", "Reported by `internal/schedule` for each entry: what a UTC EventBridge rule cannot express exactly."},
+		{100, 149, "Conversion to EventBridge (CB100-CB149)", "Reported by `internal/schedule` for each entry: what a UTC EventBridge rule (backend rules) or an EventBridge Scheduler schedule (backend scheduler, CB110-CB113) cannot express exactly."},
 		{150, 199, "Configuration (CB150-CB199)", "Reported by `internal/config` about cronbridge.yaml."},
 		{200, 299, "Syntax, dialect and environment (CB200-CB299)", "What cron accepts but does not do what it looks like, and cronbridge's own directives."},
 		{300, 399, "Semantic traps (CB300-CB399)", "Schedules that run at other times than their author meant."},

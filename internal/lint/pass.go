@@ -38,8 +38,6 @@ type entryFacts struct {
 	runsOK  bool
 	shell   *shellcmd.Analysis
 	shellOK bool
-	// stays caches staysOnServer (CB417), which four rules ask.
-	stays, staysOK bool
 }
 
 func newPass(f *analysis.File, cfg Config) *Pass {
@@ -138,9 +136,12 @@ func (p *Pass) Shell(e *crontab.Entry) *shellcmd.Analysis {
 	ef := p.factsOf(e)
 	if !ef.shellOK {
 		ef.shellOK = true
-		if j := p.jobs[e]; j != nil && j.CommandOverridden {
+		switch j := p.jobs[e]; {
+		case j != nil && j.CommandOverridden:
 			ef.shell = &shellcmd.Analysis{}
-		} else {
+		case j != nil && j.Shell != nil:
+			ef.shell = j.Shell // the model's one parse of the command
+		default:
 			ef.shell = analyzeShell(e)
 		}
 	}

@@ -1,12 +1,11 @@
 package lint
 
 import (
-	"path"
 	"strconv"
 	"strings"
 
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/shellcmd"
+	"github.com/cronbridge/cronbridge/internal/jobs"
 )
 
 // hostMaintenance flags entries that maintain the server itself: run-parts
@@ -27,16 +26,6 @@ func (hostMaintenance) Doc() RuleDoc {
 		Clean:   "0 3 * * * /opt/app/bin/notify.sh --post-hook \"systemctl restart nginx\""}
 }
 
-// maintenancePrograms are the programs of server upkeep.
-var maintenancePrograms = map[string]bool{
-	"run-parts": true, "logrotate": true, "newsyslog": true, "periodic": true, "anacron": true,
-	"certbot": true, "certbot-auto": true, "apt": true, "apt-get": true, "aptitude": true,
-	"unattended-upgrade": true, "unattended-upgrades": true, "yum": true, "dnf": true, "zypper": true,
-	"systemctl": true, "service": true, "updatedb": true, "fstrim": true, "e2scrub_all": true,
-	"debian-sa1": true, "sa1": true, "sa2": true, "ntpdate": true, "freshclam": true,
-	"atrun": true, "save-entropy": true, // BSD base system (corpus 067)
-}
-
 // Check implements Rule. The entries are reported once per file, at the
 // first, naming the others: /etc/crontab's four run-parts lines are one
 // decision.
@@ -52,7 +41,7 @@ func (hostMaintenance) Check(p *Pass) {
 		if e.Command.Text == "" {
 			continue
 		}
-		if what, off, ok := maintenance(p.Shell(e)); ok {
+		if what, off, ok := p.maintenance(e); ok {
 			if first == nil {
 				first, firstOff = e, off
 			}
@@ -88,43 +77,26 @@ func (hostMaintenance) Check(p *Pass) {
 		"%s %s the server itself: %s", strings.Join(parts, ", "), verb, noun)
 }
 
-// maintenance returns the first upkeep program a command runs (not inside
-// a command substitution, and not as an option such as certbot's
-// --post-hook "systemctl restart nginx", which is certbot's own).
-func maintenance(an *shellcmd.Analysis) (string, int, bool) {
-	for _, c := range an.Commands {
-		if c.InSubst || len(c.Exec) == 0 {
-			continue
-		}
-		name := path.Base(c.Exec[0].Text)
-		if maintenancePrograms[name] {
-			return name, c.Exec[0].Pos.Offset, true
-		}
-		// BSD's "sh /etc/daily" and scripts kept in cron's own
-		// directories; other scripts under /etc are not upkeep by name.
-		if s := c.Script; etcMaintenance(s) {
-			return s, c.Exec[0].Pos.Offset, true
-		}
-		// A cPanel server's crontab is cPanel maintaining the server
-		// (corpus 060).
-		if strings.HasPrefix(c.Exec[0].Text, "/usr/local/cpanel/") {
-			return "cPanel", c.Exec[0].Pos.Offset, true
-		}
+// maintenance returns the upkeep program of an entry the model keeps on
+// the server (analysis.Job.HostMaintenance: one detector, shared with
+// migrate, plan and deploy; empty when the config moves the job with
+// jobs.<name>.enabled: true) and its offset in the command.
+func (p *Pass) maintenance(e *crontab.Entry) (string, int, bool) {
+	if !p.staysOnServer(e) {
+		return "", 0, false
 	}
-	return "", 0, false
+	prog, _, off := jobs.HostMaintenance(p.Shell(e))
+	return prog, off, prog != ""
 }
 
-// staysOnServer reports an entry that is host maintenance.
+// staysOnServer reports an entry that is host maintenance and stays on
+// the server.
 func (p *Pass) staysOnServer(e *crontab.Entry) bool {
 	if e.Command.Text == "" {
 		return false
 	}
-	ef := p.factsOf(e)
-	if !ef.staysOK {
-		_, _, ef.stays = maintenance(p.Shell(e))
-		ef.staysOK = true
-	}
-	return ef.stays
+	j := p.Job(e)
+	return j != nil && j.HostMaintenance != ""
 }
 
 // quietHostMaintenance drops, on the lines of entries that stay on the
@@ -157,20 +129,6 @@ func taskOnlyCode(code string) bool {
 		return true
 	case code >= "CB402" && code <= "CB416":
 		return true
-	}
-	return false
-}
-
-// etcMaintenance reports BSD's periodic scripts and cron's own directories.
-func etcMaintenance(s string) bool {
-	switch s {
-	case "/etc/daily", "/etc/weekly", "/etc/monthly":
-		return true
-	}
-	for _, d := range []string{"/etc/periodic/", "/etc/cron.hourly/", "/etc/cron.daily/", "/etc/cron.weekly/", "/etc/cron.monthly/"} {
-		if strings.HasPrefix(s, d) {
-			return true
-		}
 	}
 	return false
 }

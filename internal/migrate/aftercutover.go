@@ -70,8 +70,16 @@ func (p *Plan) WriteAfterCutover(w io.Writer) error {
 	return err
 }
 
-// ruleList is "name (expr), name-2 (expr)".
+// ruleList is "name (expr), name-2 (expr)", or for Scheduler schedules
+// "name (expr in zone)".
 func ruleList(j *Job) string {
+	if len(j.Schedules) > 0 {
+		parts := make([]string, len(j.Schedules))
+		for i, s := range j.Schedules {
+			parts[i] = j.ScheduleNames[i] + " (" + s.Expression + " in " + s.Timezone + ")"
+		}
+		return strings.Join(parts, ", ")
+	}
 	parts := make([]string, len(j.Rules))
 	for i, r := range j.Rules {
 		parts[i] = j.RuleNames[i] + " (" + r + ")"

@@ -3,6 +3,7 @@ package migrate
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -67,19 +68,47 @@ func (p *Plan) Cutover(at time.Time) ([]CutoverRow, error) {
 	var rows []CutoverRow
 	for _, j := range p.Migrated() {
 		r := CutoverRow{Job: j.Name, Line: j.Entry.Line}
+		cronRuns := func(from, to time.Time) ([]time.Time, error) {
+			return schedule.Fires(j.Entry.Schedule, j.Zone, from, to), nil
+		}
+		if len(j.Schedules) > 0 {
+			// schedule.Fires reads the entry on the wall clock and knows
+			// nothing of cron's catch-up after a skipped hour; a migrated
+			// Scheduler job's schedules were proven by the verifier to run
+			// exactly when cronie does, catch-up included, so the old
+			// side's runs are theirs.
+			cronRuns = func(from, to time.Time) ([]time.Time, error) { return schedulerRuns(j, from, to) }
+		}
 		for _, span := range searchSpans {
-			if fs := schedule.Fires(j.Entry.Schedule, j.Zone, at.Add(-span), at); len(fs) > 0 {
+			fs, err := cronRuns(at.Add(-span), at)
+			if err != nil {
+				return nil, err
+			}
+			if len(fs) > 0 {
 				r.LastOld = fs[len(fs)-1]
 				break
 			}
 		}
 		for _, span := range searchSpans {
-			if fs := schedule.Fires(j.Entry.Schedule, j.Zone, at, at.Add(span)); len(fs) > 0 {
+			fs, err := cronRuns(at, at.Add(span))
+			if err != nil {
+				return nil, err
+			}
+			if len(fs) > 0 {
 				r.Expected = fs[0]
 				break
 			}
 		}
 		for _, span := range searchSpans {
+			for i, s := range j.Schedules {
+				fs, err := schedule.SchedulerFires(s.Expression, s.Timezone, at, at.Add(span))
+				if err != nil {
+					return nil, fmt.Errorf("job %s: schedule %s in %s: %w", j.Name, s.Expression, s.Timezone, err)
+				}
+				if len(fs) > 0 && (r.FirstNew.IsZero() || fs[0].Before(r.FirstNew)) {
+					r.FirstNew, r.FirstRule = fs[0], j.ScheduleNames[i]
+				}
+			}
 			for i, expr := range j.Rules {
 				fs, err := schedule.RuleFires(expr, at, at.Add(span))
 				if err != nil {
@@ -93,7 +122,11 @@ func (p *Plan) Cutover(at time.Time) ([]CutoverRow, error) {
 				break
 			}
 		}
-		if fs := schedule.Fires(j.Entry.Schedule, j.Zone, at.Add(-time.Minute), at); len(fs) > 0 {
+		fs, err := cronRuns(at.Add(-time.Minute), at)
+		if err != nil {
+			return nil, err
+		}
+		if len(fs) > 0 {
 			r.InEnabling = fs[0]
 		}
 		r.OK = r.FirstNew.Equal(r.Expected) && !r.FirstNew.IsZero() && r.InEnabling.IsZero()
@@ -111,7 +144,14 @@ func NextSafeCutover(plans []*Plan, from time.Time, within time.Duration) (time.
 	busy := map[int64]bool{} // Unix minutes in which some job is due
 	for _, p := range plans {
 		for _, j := range p.Migrated() {
-			for _, f := range schedule.Fires(j.Entry.Schedule, j.Zone, from.Add(-time.Minute), from.Add(within)) {
+			fs := schedule.Fires(j.Entry.Schedule, j.Zone, from.Add(-time.Minute), from.Add(within))
+			if len(j.Schedules) > 0 {
+				// As in Cutover: cron's catch-up runs are the schedules'.
+				if ss, err := schedulerRuns(j, from.Add(-time.Minute), from.Add(within)); err == nil {
+					fs = append(fs, ss...)
+				}
+			}
+			for _, f := range fs {
 				busy[f.Unix()/60] = true
 			}
 		}
@@ -195,4 +235,19 @@ func WriteCutoverText(w io.Writer, rows []CutoverRow, at time.Time, loc *time.Lo
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", r.Job, r.Line, fmtWhen(r.LastOld, loc), fmtWhen(r.FirstNew, loc), r.FirstRule, r.checkText())
 	}
 	return tw.Flush()
+}
+
+// schedulerRuns is the union of a job's Scheduler schedules' fire times
+// in [from, to), sorted.
+func schedulerRuns(j *Job, from, to time.Time) ([]time.Time, error) {
+	var out []time.Time
+	for _, s := range j.Schedules {
+		fs, err := schedule.SchedulerFires(s.Expression, s.Timezone, from, to)
+		if err != nil {
+			return nil, fmt.Errorf("job %s: schedule %s in %s: %w", j.Name, s.Expression, s.Timezone, err)
+		}
+		out = append(out, fs...)
+	}
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return slices.CompactFunc(out, func(a, b time.Time) bool { return a.Equal(b) }), nil
 }

@@ -146,8 +146,8 @@ func TestConfigRoundTrip(t *testing.T) {
 					t.Errorf("config: %s", d)
 				}
 			}
-			if got := cfg.Crontab; len(got) != 1 || got[0] != c.crontab {
-				t.Errorf("crontab = %q, want [%q]", got, c.crontab)
+			if got := cfg.Crontab; len(got) != 1 || got[0] != c.fileName() {
+				t.Errorf("crontab = %q, want [%q]", got, c.fileName())
 			}
 			if cfg.AWS.State != "disabled" {
 				t.Errorf("aws.state = %q, want disabled (rules wait for the cutover)", cfg.AWS.State)
@@ -182,11 +182,11 @@ func TestConfigRoundTrip(t *testing.T) {
 			// then lint with the config's settings. Entries that stay on
 			// the server are disabled in the config, so lint has nothing
 			// to say about them: no error at all.
-			crontabSrc, err := os.ReadFile(filepath.Join("..", "..", "testdata", "crontabs", c.crontab))
+			crontabSrc, err := os.ReadFile(c.path())
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := analysis.Analyze([]analysis.Source{{Name: c.crontab, Src: crontabSrc}}, analysis.Options{Config: cfg})
+			m, err := analysis.Analyze([]analysis.Source{{Name: c.fileName(), Src: crontabSrc}}, analysis.Options{Config: cfg})
 			if err != nil {
 				t.Fatal(err)
 			}

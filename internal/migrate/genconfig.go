@@ -24,6 +24,8 @@ const (
 	PlaceholderSubnet         = "subnet-REPLACE-ME"
 	PlaceholderSecurityGroup  = "sg-REPLACE-ME"
 	PlaceholderRoleARN        = "arn:aws:iam::123456789012:role/REPLACE-ME-ecs-events"
+	// PlaceholderSchedulerRoleARN is the backend scheduler's role.
+	PlaceholderSchedulerRoleARN = "arn:aws:iam::123456789012:role/REPLACE-ME-scheduler"
 )
 
 // Retry policy written into the config and the template, as
@@ -51,6 +53,11 @@ func (p *Plan) WriteConfig(w io.Writer) error {
 	if o.Parse.System {
 		b.WriteString("system: true\n")
 	}
+	if p.Scheduler() {
+		b.WriteString("# EventBridge Scheduler schedules in the crontab's zone (daylight saving time\n")
+		b.WriteString("# included) instead of UTC rules.\n")
+		b.WriteString("backend: scheduler\n")
+	}
 	b.WriteString("\naws:\n")
 	b.WriteString("  region: ap-northeast-1 # TODO: fill in\n")
 	fmt.Fprintf(&b, "  cluster: %s # TODO: fill in: the ECS cluster name\n", PlaceholderCluster)
@@ -68,6 +75,11 @@ func (p *Plan) WriteConfig(w io.Writer) error {
 	b.WriteString("  assign_public_ip: DISABLED # ENABLED for public subnets\n")
 	b.WriteString("  # image_size_mb: 800 # TODO: fill in: the compressed image size, for the NAT estimate\n")
 	fmt.Fprintf(&b, "  role_arn: %s # TODO: fill in: the role EventBridge uses to run tasks (docs/iam-policy.json)\n", PlaceholderRoleARN)
+	if p.Scheduler() {
+		b.WriteString("  # The role EventBridge Scheduler assumes trusts scheduler.amazonaws.com;\n")
+		b.WriteString("  # without scheduler_role_arn, role_arn is used and must trust it too.\n")
+		fmt.Fprintf(&b, "  # scheduler_role_arn: %s # optional\n", PlaceholderSchedulerRoleARN)
+	}
 	fmt.Fprintf(&b, "  rule_prefix: %s\n", yamlString(p.RulePrefix))
 	b.WriteString("  # Rules are created disabled; `cronbridge cutover --at TIME` enables them\n")
 	b.WriteString("  # at the minute the old crontab is switched off (docs/migration.md).\n")

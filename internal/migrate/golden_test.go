@@ -24,8 +24,11 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/mi
 // goldenCase is one crontab of testdata/crontabs and the flags migrate
 // gets for it.
 type goldenCase struct {
-	name    string // directory under testdata/migrate
-	crontab string // file under testdata/crontabs
+	name string // directory under testdata/migrate
+	// crontab is a file under testdata/crontabs, or, with a '/', a path
+	// from the repository root (a crontab only that case uses, kept out
+	// of the shared corpus that lint's goldens cover).
+	crontab string
 	opts    Options
 }
 
@@ -40,8 +43,23 @@ func goldenCases(t *testing.T) []goldenCase {
 			Parse: crontab.Options{System: true, Dialect: crontab.DialectDebian}}},
 		{"env", "migrate-env.crontab", Options{Zone: tokyo, CloudFormation: true, RulePrefix: "mailer-"}},
 		{"sample", "rails-batch.crontab", Options{Zone: tokyo, AppRoot: "/app", RulePrefix: "shop-batch-"}},
+		// Issue #14: EventBridge Scheduler in a zone with daylight saving time.
+		{name: "scheduler", crontab: "testdata/migrate/scheduler/newyork.crontab",
+			opts: Options{Zone: mustZone(t, "America/New_York"), CloudFormation: true, Backend: "scheduler",
+				CutoverAt: time.Date(2027, 3, 14, 3, 0, 0, 0, mustZone(t, "America/New_York"))}},
 	}
 }
+
+// path is the crontab's path from this package.
+func (c goldenCase) path() string {
+	if strings.Contains(c.crontab, "/") {
+		return filepath.Join("..", "..", filepath.FromSlash(c.crontab))
+	}
+	return filepath.Join("..", "..", "testdata", "crontabs", c.crontab)
+}
+
+// fileName is the crontab's name in the outputs: its base name.
+func (c goldenCase) fileName() string { return filepath.Base(filepath.FromSlash(c.crontab)) }
 
 func mustZone(t testing.TB, name string) *time.Location {
 	t.Helper()
@@ -56,12 +74,12 @@ func mustZone(t testing.TB, name string) *time.Location {
 // that positions in the output do not depend on the checkout's path.
 func generate(t *testing.T, c goldenCase) (*Plan, []OutputFile) {
 	t.Helper()
-	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "crontabs", c.crontab))
+	src, err := os.ReadFile(c.path())
 	if err != nil {
 		t.Fatal(err)
 	}
 	opts := c.opts
-	opts.Name = c.crontab
+	opts.Name = c.fileName()
 	p, err := Analyze(src, opts)
 	if err != nil {
 		t.Fatalf("Analyze: %v", err)

@@ -5,31 +5,7 @@ import (
 
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
-	"github.com/cronbridge/cronbridge/internal/jobs"
 )
-
-// TestHostMaintenance: the programs that look after the server are found
-// wherever they run in the line; application commands are not.
-func TestHostMaintenance(t *testing.T) {
-	tests := []struct{ cmd, want string }{
-		{"test -x /usr/sbin/anacron || ( cd / && run-parts --report /etc/cron.daily )", "run-parts"},
-		{"/usr/sbin/logrotate -f /etc/logrotate.d/app", "logrotate"},
-		{"certbot renew --quiet && systemctl reload nginx", "certbot"},
-		{"sudo apt-get update -q", "apt-get"},
-		{"LANG=C yum -y update", "yum"},
-		{"/usr/bin/dnf upgrade -y", "dnf"},
-		{"service nginx reload", "service"},
-		{"cd /app && bin/rails runner 'Apt.run'", ""},
-		{"echo apt-get", ""},
-		{"/usr/local/bin/backup.sh > /dev/null 2>&1", ""},
-		{"bundle exec rake logrotate:app", ""},
-	}
-	for _, tt := range tests {
-		if got, _ := jobs.HostMaintenance(tt.cmd); got != tt.want {
-			t.Errorf("jobs.HostMaintenance(%q) = %q, want %q", tt.cmd, got, tt.want)
-		}
-	}
-}
 
 // TestHostMaintenanceOptIn: a config that enables the job explicitly
 // moves it; without that it stays on the server with the reason.

@@ -30,11 +30,15 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 	if !o.Now.IsZero() {
 		fmt.Fprintf(&b, "Generated %s.\n\n", o.Now.UTC().Format("2006-01-02 15:04 UTC"))
 	}
-	fmt.Fprintf(&b, "The crontab has %d %s; %d %s to EventBridge rules that start ECS tasks, %d %s on the server (see [Not migrated](#not-migrated)).\n",
-		len(p.Jobs), plural(len(p.Jobs), "entry", "entries"), len(migrated), plural(len(migrated), "moves", "move"),
+	target, zoneNote := "EventBridge rules", "EventBridge rules are in UTC"
+	if p.Scheduler() {
+		target, zoneNote = "EventBridge Scheduler schedules", "EventBridge Scheduler schedules are in the same zone, daylight saving time included (supplementary schedules in UTC run what cron catches up after a skipped hour)"
+	}
+	fmt.Fprintf(&b, "The crontab has %d %s; %d %s to %s that start ECS tasks, %d %s on the server (see [Not migrated](#not-migrated)).\n",
+		len(p.Jobs), plural(len(p.Jobs), "entry", "entries"), len(migrated), plural(len(migrated), "moves", "move"), target,
 		len(p.Jobs)-len(migrated), plural(len(p.Jobs)-len(migrated), "stays", "stay"))
-	fmt.Fprintf(&b, "Schedules are read in %s (dialect %s%s); EventBridge rules are in UTC.\n",
-		escape.CodeSpan(o.Zone.String()), o.Parse.Dialect, map[bool]string{true: ", system crontab", false: ""}[o.Parse.System])
+	fmt.Fprintf(&b, "Schedules are read in %s (dialect %s%s); %s.\n",
+		escape.CodeSpan(o.Zone.String()), o.Parse.Dialect, map[bool]string{true: ", system crontab", false: ""}[o.Parse.System], zoneNote)
 	switch {
 	case p.AppRoot == "":
 		b.WriteString("No application directory was given or found: commands keep their `cd`.\n")
@@ -49,7 +53,11 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 	}
 	b.WriteString(".\n\n")
 
-	b.WriteString("| job | line | schedule | EventBridge rules (UTC) | status |\n|---|---:|---|---|---|\n")
+	if p.Scheduler() {
+		b.WriteString("| job | line | schedule | EventBridge Scheduler schedules (zone) | status |\n|---|---:|---|---|---|\n")
+	} else {
+		b.WriteString("| job | line | schedule | EventBridge rules (UTC) | status |\n|---|---:|---|---|---|\n")
+	}
 	for _, j := range p.Jobs {
 		status := "migrated"
 		switch {
@@ -61,6 +69,9 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 		rules := make([]string, len(j.Rules))
 		for i, r := range j.Rules {
 			rules[i] = escape.TableCodeSpan(r)
+		}
+		for _, s := range j.Schedules {
+			rules = append(rules, escape.TableCodeSpan(s.Expression)+" "+escape.TableCodeSpan(s.Timezone))
 		}
 		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s |\n", j.Name, j.Entry.Line, escape.TableCodeSpan(j.Entry.ScheduleText()), strings.Join(rules, "<br>"), status)
 	}
@@ -113,13 +124,34 @@ func (p *Plan) writeJobSection(b *bytes.Buffer, j *Job) {
 	if d := j.Description["en"]; d != "" {
 		fmt.Fprintf(b, "- English: %s\n", escape.Markdown(d))
 	}
-	b.WriteString("- EventBridge rules (UTC):\n")
+	if len(j.Schedules) > 0 {
+		b.WriteString("- EventBridge Scheduler schedules:\n")
+		for i, s := range j.Schedules {
+			note := ""
+			if s.Supplementary {
+				note = " (supplementary: cron runs the job right after the clock skips its time; Scheduler would skip it)"
+			}
+			fmt.Fprintf(b, "  - %s: %s in %s%s\n", escape.CodeSpan(j.ScheduleNames[i]), escape.CodeSpan(s.Expression), escape.CodeSpan(s.Timezone), note)
+		}
+		if w := j.Schedules[0].FlexibleWindowMinutes; w > 0 {
+			fmt.Fprintf(b, "- flexible time window: up to %d %s after the scheduled time, drawn anew for every run (cronie's RANDOM_DELAY delayed every run by the same amount until the daemon restarted)\n", w, plural(w, "minute", "minutes"))
+		}
+	} else {
+		b.WriteString("- EventBridge rules (UTC):\n")
+	}
 	for i, r := range j.Rules {
 		fmt.Fprintf(b, "  - %s: %s\n", escape.CodeSpan(j.RuleNames[i]), escape.CodeSpan(r))
 	}
 	exact := "yes, verified by the converter over its whole horizon"
+	if len(j.Schedules) > 0 {
+		exact = "yes, verified by the converter: every wall-clock minute from 2000 to 2104 and every daylight saving time change from 2025 to 2104"
+	}
+	overlap := "rules"
+	if len(j.Schedules) > 0 {
+		overlap = "schedules"
+	}
 	if j.Duplicates > 0 {
-		exact += fmt.Sprintf("; %d duplicate %s over the horizon (the rules overlap on days that match both day fields: the task must tolerate a second start in the same minute)",
+		exact += fmt.Sprintf("; %d duplicate %s over the horizon (the "+overlap+" overlap on days that match both day fields: the task must tolerate a second start in the same minute)",
 			j.Duplicates, plural(j.Duplicates, "invocation", "invocations"))
 	} else {
 		exact += "; no duplicate invocations"
@@ -306,7 +338,11 @@ func (p *Plan) writeCutoverSection(b *bytes.Buffer) error {
 
 func (p *Plan) writeChecklist(b *bytes.Buffer) {
 	b.WriteString("\n## Checklist\n\n")
-	b.WriteString("- [ ] **IAM.** `aws.role_arn` is the role EventBridge assumes to start the tasks: it trusts `events.amazonaws.com` and needs this policy (`ecs:TagResource` only matters when `aws.tags` or `aws.propagate_tags` make the rules tag the tasks they start). The permissions `cronbridge deploy` itself needs are in `docs/iam-policy.json`.\n\n")
+	if p.Scheduler() {
+		b.WriteString("- [ ] **IAM.** `aws.scheduler_role_arn` (else `aws.role_arn`) is the role EventBridge Scheduler assumes to start the tasks: it trusts `scheduler.amazonaws.com` and needs this policy (`ecs:TagResource` because the schedules tag the tasks they start with `cronbridge:job`). The permissions `cronbridge deploy` itself needs are in `docs/iam-policy.json`.\n\n")
+	} else {
+		b.WriteString("- [ ] **IAM.** `aws.role_arn` is the role EventBridge assumes to start the tasks: it trusts `events.amazonaws.com` and needs this policy (`ecs:TagResource` only matters when `aws.tags` or `aws.propagate_tags` make the rules tag the tasks they start). The permissions `cronbridge deploy` itself needs are in `docs/iam-policy.json`.\n\n")
+	}
 	b.WriteString(indent(fenced("json", eventsRolePolicy), "  "))
 	b.WriteString("- [ ] **Subnets and `AssignPublicIp`.** Fill in `aws.subnets` and `aws.security_groups`. In private subnets the image is pulled through a NAT gateway (or VPC endpoints for ECR, S3 and CloudWatch Logs); in public subnets set `assign_public_ip: ENABLED` and `subnet_type: public`, or the task cannot reach ECR. CDK's `EcsTask` target cannot set `AssignPublicIp`: use `cloudformation.yaml` through `CfnInclude`, or a property override.\n")
 	runs := p.Load.RunsPerMonth()

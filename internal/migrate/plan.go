@@ -48,6 +48,10 @@ type Options struct {
 	// Config is an existing config whose job names (match) and settings
 	// apply (cutover reads the deployed config; migrate has none).
 	Config *config.Config
+	// Backend is config.BackendRules or config.BackendScheduler ("" = the
+	// Config's, else rules): what the jobs are converted to and what the
+	// files describe.
+	Backend string
 }
 
 // Plan is the analysed crontab: what happens to every entry. Build it with
@@ -94,10 +98,15 @@ type Job struct {
 	Description map[string]string
 	// Rules are the UTC EventBridge expressions and RuleNames their names,
 	// index for index.
-	Rules      []string
-	RuleNames  []string
-	Exact      bool
-	Duplicates int
+	Rules     []string
+	RuleNames []string
+	// Schedules are the EventBridge Scheduler schedules (backend
+	// scheduler; Rules is then empty) and ScheduleNames their names in
+	// the schedule group, index for index.
+	Schedules     []analysis.Schedule
+	ScheduleNames []string
+	Exact         bool
+	Duplicates    int
 	// Command is the container command.
 	Command Command
 	// Env is the job's full environment (crontab environment lines in
@@ -195,13 +204,15 @@ func Analyze(src []byte, opts Options) (*Plan, error) {
 		return nil, fmt.Errorf("migrate %s: no time zone given", opts.Name)
 	}
 	m, err := analysis.Analyze([]analysis.Source{{Name: opts.Name, Src: src}}, analysis.Options{
-		Config: opts.Config, Location: opts.Zone, Dialect: opts.Parse.Dialect.String(), System: &opts.Parse.System, AppRoot: opts.AppRoot})
+		Config: opts.Config, Location: opts.Zone, Dialect: opts.Parse.Dialect.String(), System: &opts.Parse.System, AppRoot: opts.AppRoot,
+		Backend: opts.Backend})
 	if err != nil {
 		return nil, fmt.Errorf("migrate %s: %w", opts.Name, err)
 	}
 	mf := m.Files[0]
 	f := mf.Parsed
 	p := &Plan{Options: opts, File: f, Src: src, Model: m}
+	p.Options.Backend = m.Backend
 	if p.Options.ConfigCrontab == "" {
 		p.Options.ConfigCrontab = path.Base(strings.ReplaceAll(opts.Name, "\\", "/"))
 	}
@@ -214,7 +225,10 @@ func Analyze(src []byte, opts Options) (*Plan, error) {
 
 	var extra []crontab.Diagnostic
 	for _, mj := range mf.Jobs {
-		j, ds := p.analyzeEntry(mj)
+		j, ds, err := p.analyzeEntry(mj)
+		if err != nil {
+			return nil, fmt.Errorf("migrate %s: %w", opts.Name, err)
+		}
 		extra = append(extra, ds...)
 		p.Jobs = append(p.Jobs, j)
 	}
@@ -260,7 +274,7 @@ func Analyze(src []byte, opts Options) (*Plan, error) {
 // analyzeEntry decides what happens to one job of the model: migrated,
 // or kept on the server with the reason. The diagnostics are migrate's
 // own (a target input too large for EventBridge).
-func (p *Plan) analyzeEntry(mj *analysis.Job) (*Job, []crontab.Diagnostic) {
+func (p *Plan) analyzeEntry(mj *analysis.Job) (*Job, []crontab.Diagnostic, error) {
 	e := mj.Entry
 	j := &Job{Name: mj.Name, Entry: e, Zone: mj.Zone, Description: map[string]string{},
 		CPU: mj.Settings.CPU, Memory: mj.Settings.Memory, Duration: mj.Settings.Duration}
@@ -270,20 +284,20 @@ func (p *Plan) analyzeEntry(mj *analysis.Job) (*Job, []crontab.Diagnostic) {
 	switch {
 	case mj.NeverRuns != "":
 		j.Reason = mj.NeverRuns + " (and run migrate again)"
-		return j, nil
+		return j, nil, nil
 	case !e.Valid:
 		j.Reason = "the line has errors (see the findings); fix it and run migrate again"
-		return j, nil
+		return j, nil, nil
 	case e.Reboot:
 		j.Reason = "@reboot runs when the server boots; a process that must run continuously belongs in an ECS service, one-off setup in the image or the task's entry point"
-		return j, nil
+		return j, nil, nil
 	case mj.Zone == nil:
 		j.Reason = fmt.Sprintf("CRON_TZ=%s is not a known time zone", e.TZ)
-		return j, nil
+		return j, nil, nil
 	}
 	if mj.HostMaintenance != "" && !p.configured(mj.Name) {
 		j.Reason = fmt.Sprintf("host maintenance: %s, which only the server can do for itself (a task maintains nothing but its own short-lived container), so the line stays on the server; move it only if it is really the application's work, by setting jobs.%s.enabled: true", mj.HostMaintenance, mj.Name)
-		return j, nil
+		return j, nil, nil
 	}
 	for _, lang := range []string{"en", "ja"} {
 		if d := mj.Describe(lang); d != "" {
@@ -299,6 +313,14 @@ func (p *Plan) analyzeEntry(mj *analysis.Job) (*Job, []crontab.Diagnostic) {
 	}
 	j.Rules = mj.Rules()
 	j.Exact, j.Duplicates = res.Exact, res.DuplicateInvocations
+	if p.Scheduler() {
+		ss, err := mj.Schedules()
+		if err != nil {
+			return nil, nil, fmt.Errorf("job %s: %w", mj.Name, err)
+		}
+		j.Rules, j.Schedules = nil, ss
+		j.Exact, j.Duplicates = mj.Scheduler.Exact, mj.Scheduler.DuplicateInvocations
+	}
 	j.Command = commandOf(mj.Command, commandText(mj))
 	j.Env = mj.Environment
 	if j.Env == nil {
@@ -310,11 +332,30 @@ func (p *Plan) analyzeEntry(mj *analysis.Job) (*Job, []crontab.Diagnostic) {
 	// count leaves it out (a lower bound).
 	dj := deploy.DesiredJob{Name: j.Name, Command: j.Command.Exec, Environment: j.Env, CPU: j.CPU, Memory: j.Memory, Pos: e.Pos}
 	var tooLarge []crontab.Diagnostic
-	if len(j.Rules) > 0 {
+	if len(j.Rules) > 0 || len(j.Schedules) > 0 {
 		tooLarge = deploy.CheckInputs(deploy.Desired{Jobs: []deploy.DesiredJob{dj}})
 	}
 	findings = append(findings, tooLarge...)
+	target := "EventBridge rule"
+	if p.Scheduler() {
+		target = "EventBridge Scheduler schedule"
+	}
 	switch {
+	case p.Scheduler() && len(j.Schedules) == 0 && neverFires(mj):
+		j.Reason = "the schedule never fires (such as 30 February), so there is nothing to run on EventBridge Scheduler" + findingSummary(findings)
+	case p.Scheduler() && len(j.Schedules) == 0:
+		j.Reason = "no " + target + " can express this schedule" + findingSummary(findings)
+	case p.Scheduler() && len(tooLarge) > 0:
+		j.Reason = fmt.Sprintf("its container command and environment make a target input of %d characters, over the limit of %d; move the environment into the task definition or the command into a script in the image",
+			utf8.RuneCountInString(deploy.TargetInput("", dj)), deploy.MaxInputChars)
+	case p.Scheduler() && !j.Exact:
+		j.Reason = "the EventBridge Scheduler schedules would not fire at exactly the same instants" + findingSummary(findings)
+	case p.Scheduler():
+		j.Migrated = true
+		j.ScheduleNames = make([]string, len(j.Schedules))
+		for i := range j.ScheduleNames {
+			j.ScheduleNames[i] = deploy.RuleName(p.RulePrefix, j.Name, i, len(j.Schedules))
+		}
 	case len(j.Rules) == 0 && neverFires(mj):
 		j.Reason = "the schedule never fires (such as 30 February), so there is nothing to run on EventBridge" + findingSummary(findings)
 		j.Rules = nil
@@ -333,8 +374,12 @@ func (p *Plan) analyzeEntry(mj *analysis.Job) (*Job, []crontab.Diagnostic) {
 			j.RuleNames[i] = deploy.RuleName(p.RulePrefix, j.Name, i, len(j.Rules))
 		}
 	}
-	return j, tooLarge
+	return j, tooLarge, nil
 }
+
+// Scheduler reports whether the plan is for the EventBridge Scheduler
+// backend.
+func (p *Plan) Scheduler() bool { return p.Options.Backend == config.BackendScheduler }
 
 // configured reports whether the config given to Analyze (cutover reads
 // the deployed one) enables the job explicitly (enabled: true):

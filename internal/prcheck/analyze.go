@@ -74,7 +74,18 @@ func analyze(opts Options, name string, src, cfgSrc []byte) (*Snapshot, error) {
 		if e.TZ != "" {
 			sj.Zone = e.TZ
 		}
-		if j.Converted {
+		switch {
+		case j.Converted && m.SchedulerBackend():
+			ss, err := j.Schedules()
+			if err != nil {
+				return nil, fmt.Errorf("%s: job %s: %w", name, j.Name, err)
+			}
+			sj.Schedules = []Schedule{}
+			for _, s := range ss {
+				sj.Schedules = append(sj.Schedules, Schedule{Expression: s.Expression, Timezone: s.Timezone})
+			}
+			sj.Exact = j.Scheduler.Exact
+		case j.Converted:
 			sj.Rules = j.Rules()
 			sj.Exact = j.Conversion.Exact
 		}

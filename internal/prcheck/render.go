@@ -41,6 +41,18 @@ type Report struct {
 	FullReport string
 }
 
+// scheduler reports whether the jobs were converted for EventBridge
+// Scheduler (the config's backend): a Scheduler job carries a non-nil
+// Schedules, even when empty.
+func (r Report) scheduler() bool {
+	for _, c := range r.Changes {
+		if j := c.job(); j != nil && j.Schedules != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // more says where the rows a bounded rendering leaves out are.
 func (r Report) more() string {
 	if r.FullReport == "" {
@@ -131,7 +143,11 @@ func (r Report) writeJobs(b *strings.Builder) {
 	if zone == "" {
 		zone = "source zone"
 	}
-	fmt.Fprintf(b, "| | Job | Schedule (%s) | Meaning | EventBridge rules (UTC) | Next runs |\n", text(zone))
+	target := "EventBridge rules (UTC)"
+	if r.scheduler() {
+		target = "EventBridge Scheduler schedules"
+	}
+	fmt.Fprintf(b, "| | Job | Schedule (%s) | Meaning | %s | Next runs |\n", text(zone), target)
 	b.WriteString("|---|---|---|---|---|---|\n")
 	rows := 0
 	var commands []Change
@@ -229,12 +245,15 @@ func rulesCell(c Change) string {
 	if c.New == nil {
 		return "deleted"
 	}
-	if len(j.Rules) == 0 {
+	if len(j.Rules) == 0 && len(j.Schedules) == 0 {
 		return "none (see findings)"
 	}
-	parts := make([]string, 0, len(j.Rules))
+	parts := make([]string, 0, len(j.Rules)+len(j.Schedules))
 	for _, r := range j.Rules {
 		parts = append(parts, code(r))
+	}
+	for _, s := range j.Schedules {
+		parts = append(parts, code(s.Expression)+" in "+text(s.Timezone))
 	}
 	s := strings.Join(parts, "<br>")
 	if !j.Exact {

@@ -27,10 +27,20 @@ type Job struct {
 	// verifier proved them equal to the schedule.
 	Rules []string
 	Exact bool
+	// Schedules are the EventBridge Scheduler schedules when the
+	// config's backend is scheduler (Rules is then empty); Exact is then
+	// the Scheduler verifier's.
+	Schedules []Schedule
 	// En and Ja describe the schedule in English and Japanese.
 	En, Ja string
 	// Next are the next runs, in Zone.
 	Next []time.Time
+}
+
+// Schedule is one EventBridge Scheduler schedule and the zone it is read
+// in.
+type Schedule struct {
+	Expression, Timezone string
 }
 
 // Snapshot is one side (base or head) of a pull request.

@@ -67,5 +67,7 @@ type Horizon struct {
 //	func Describe(fields [5]string, lang string) (string, error)
 
 // Codes returns the documentation of every code this package emits
-// (CB100-CB149).
-func Codes() []crontab.CodeDoc { return append([]crontab.CodeDoc(nil), codeDocs...) }
+// (CB100-CB149): the rules converter's and the Scheduler converter's.
+func Codes() []crontab.CodeDoc {
+	return append(append([]crontab.CodeDoc(nil), codeDocs...), schedulerCodeDocs...)
+}

@@ -1,6 +1,9 @@
 package schedule
 
-import "math/bits"
+import (
+	"math/bits"
+	"sync"
+)
 
 // dayBits is a set of day indexes of a calendar (see calendar.go). The
 // verifier evaluates whole day predicates at once as word-wide boolean
@@ -8,6 +11,33 @@ import "math/bits"
 type dayBits []uint64
 
 func newDayBits(words int) dayBits { return make(dayBits, words) }
+
+// scratch lends the verifier the words of its per-entry bitsets. Each
+// entry needs a few dozen kilobytes of them for a few microseconds; with
+// 10,000 entries, allocating them afresh made the garbage collector the
+// largest cost of a conversion. The pool holds only memory, never
+// results: getWords clears what it lends, so a lent slice reads exactly
+// as a new one.
+var scratch sync.Pool // of *[]uint64
+
+// getWords returns n zeroed words, from the pool when a large enough
+// slice is there.
+func getWords(n int) []uint64 {
+	if p, ok := scratch.Get().(*[]uint64); ok && cap(*p) >= n {
+		w := (*p)[:n]
+		clear(w)
+		return w
+	}
+	return make([]uint64, n)
+}
+
+// putWords returns words to the pool; the caller keeps no reference to
+// them (nor to bitsets cut from them).
+func putWords(w []uint64) {
+	if cap(w) > 0 {
+		scratch.Put(&w)
+	}
+}
 
 func (b dayBits) set(i int)      { b[i>>6] |= 1 << uint(i&63) }
 func (b dayBits) has(i int) bool { return b[i>>6]&(1<<uint(i&63)) != 0 }

@@ -9,7 +9,8 @@ import (
 // each side, bitsets answering "is day i the d-th / in month m / a
 // weekday w / the last day of its month / in year y". Index 0 is the day
 // before the horizon starts, so that shifting by ±1 day stays in range.
-// It is computed once and never modified afterwards.
+// It is computed once and never modified afterwards, except for its
+// memos, caches of day sets derived from it.
 type calendar struct {
 	h         Horizon
 	first     time.Time // date of index 0 (UTC midnight)
@@ -24,6 +25,40 @@ type calendar struct {
 	firstYear int
 	yearStart []int // yearStart[y-firstYear]: first index of year y; one extra entry for the end
 	allYears  yearSet
+
+	localMemo dayMemo[localKey]
+	ruleMemo  dayMemo[ruleDayKey]
+}
+
+// dayMemo caches the verifier's day sets (localDays, ruleDays) by what
+// they are computed from: entries and their rules share a few day parts,
+// and each set costs dozens of passes over the calendar's words. Entries
+// are never modified once stored; past dayMemoMax keys the memo starts
+// over, so each holds at most about 5 MB (1,024 sets of 600 words).
+type dayMemo[K comparable] struct {
+	mu sync.Mutex
+	m  map[K]dayBits
+}
+
+const dayMemoMax = 1024
+
+// get returns the set stored under k, computing and storing it first when
+// there is none.
+func (m *dayMemo[K]) get(k K, compute func() dayBits) dayBits {
+	m.mu.Lock()
+	b, ok := m.m[k]
+	m.mu.Unlock()
+	if ok {
+		return b
+	}
+	b = compute()
+	m.mu.Lock()
+	if len(m.m) >= dayMemoMax || m.m == nil {
+		m.m = map[K]dayBits{}
+	}
+	m.m[k] = b
+	m.mu.Unlock()
+	return b
 }
 
 // defaultCalendar is the calendar of DefaultHorizon, built on first use.

@@ -128,6 +128,7 @@ func convertSchedule(cal *calendar, raw string, loc *time.Location, s crontab.Sc
 	if err != nil {
 		return Result{}, fmt.Errorf("verifying %q: %w", raw, err)
 	}
+	defer check.release()
 	if check.src.total == 0 {
 		return Result{Exact: true, Findings: []crontab.Diagnostic{finding(CodeNeverFires,
 			fmt.Sprintf("the schedule never fires between %d and %d: no rule is emitted", cal.h.Start.Year(), cal.h.End.Year()-1),

@@ -2,6 +2,8 @@ package schedule
 
 import (
 	"errors"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -379,5 +381,31 @@ func TestZoneOffsetChangesBeforeNow(t *testing.T) {
 		if got := strings.Join(exprsOf(r), " + "); got != want {
 			t.Errorf("%s: got %q %v, want %s", zone, got, r.Findings, want)
 		}
+	}
+}
+
+// TestGroupSpecsMemo checks that the memoized day specs equal freshly
+// computed ones for the predicates and shifts of random entries, and that
+// appending to a returned slice leaves the memo alone.
+func TestGroupSpecsMemo(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	hits := 0
+	for i := 0; i < 2000; i++ {
+		s := mustSched(t, randomSpec(r))
+		p := classify(s.Dom, s.Dow, s.Month, s.DomStar, s.DowStar)
+		for shift := -1; shift <= 1; shift++ {
+			want, wwhy := computeGroupSpecs(p, shift)
+			for range 2 { // the second call is a hit
+				got, why := groupSpecs(p, shift)
+				if !slices.Equal(got, want) || why != wwhy {
+					t.Fatalf("%+v shift %d: got %v %v, want %v %v", p, shift, got, why, want, wwhy)
+				}
+				_ = append(got, daySpec{kind: specDow, dow: 1})
+			}
+			hits += len(want)
+		}
+	}
+	if hits == 0 {
+		t.Fatal("no specs at all: the test tests nothing")
 	}
 }

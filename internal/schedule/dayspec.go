@@ -4,6 +4,11 @@ package schedule
 // day specifications (the day-of-month, month, day-of-week and year fields
 // of a rule). See cron-semantics.md §4.2 steps 4-6.
 
+import (
+	"slices"
+	"sync"
+)
+
 const (
 	allDom    uint32 = 0xFFFFFFFE // bits 1..31
 	allMonths uint16 = 0x1FFE     // bits 1..12
@@ -112,8 +117,52 @@ func classify(dom uint32, dow uint8, months uint16, domStar, dowStar bool) dayPr
 }
 
 // groupSpecs expresses {UTC date u : p(u - shift)} as day specs. shift is
-// the UTC date minus the local date of the group's minutes.
+// the UTC date minus the local date of the group's minutes. The result is
+// shared (see specMemo): callers read it and never write into it.
 func groupSpecs(p dayPred, shift int) ([]daySpec, refusal) {
+	k := specKey{p, shift}
+	specMemo.mu.Lock()
+	v, ok := specMemo.m[k]
+	specMemo.mu.Unlock()
+	if !ok {
+		v.specs, v.why = computeGroupSpecs(p, shift)
+		specMemo.mu.Lock()
+		if len(specMemo.m) >= specMemoMax || specMemo.m == nil {
+			specMemo.m = map[specKey]specVal{}
+		}
+		specMemo.m[k] = v
+		specMemo.mu.Unlock()
+	}
+	// Clipped, so that a caller's append copies instead of writing into
+	// the memo.
+	return slices.Clip(v.specs), v.why
+}
+
+// specMemo memoizes groupSpecs, a pure function of a day predicate and a
+// shift: entries of a crontab share few day predicates ("*" in both day
+// fields above all), and searching the ways of using "L" over a leap and a
+// non-leap year was a third of a conversion. Like the zone memo (zone.go),
+// it holds only values derived from its key, so it is invisible to callers
+// except in speed; past specMemoMax keys it starts over.
+var specMemo struct {
+	mu sync.Mutex
+	m  map[specKey]specVal
+}
+
+const specMemoMax = 4096
+
+type specKey struct {
+	p     dayPred
+	shift int
+}
+
+type specVal struct {
+	specs []daySpec
+	why   refusal
+}
+
+// computeGroupSpecs is groupSpecs without the memo.
+func computeGroupSpecs(p dayPred, shift int) ([]daySpec, refusal) {
 	switch p.kind {
 	case predDom:
 		return domSpecs(p.dom, p.months, shift), refuseNone

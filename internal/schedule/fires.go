@@ -25,13 +25,23 @@ func matchesDay(s *crontab.Schedule, m time.Month, d int, wd time.Weekday) bool 
 // daylight saving time, wall-clock times that do not exist or exist twice
 // follow Go's time.Date normalization, not any cron daemon's rules.
 func Fires(s crontab.Schedule, loc *time.Location, from, to time.Time) []time.Time {
+	var out []time.Time
+	eachFire(&s, loc, from, to, func(t time.Time) bool {
+		out = append(out, t)
+		return true
+	})
+	return out
+}
+
+// eachFire calls yield with each instant Fires returns, in the same order,
+// until yield returns false; it reports whether yield always returned true.
+func eachFire(s *crontab.Schedule, loc *time.Location, from, to time.Time, yield func(time.Time) bool) bool {
 	if loc == nil {
 		loc = time.UTC
 	}
 	if !from.Before(to) || s.Hour == 0 || s.Minute == 0 {
-		return nil
+		return true
 	}
-	var out []time.Time
 	lf := from.In(loc)
 	y, m, d := lf.Date()
 	// Start one day early: an offset can put a local day's late minutes
@@ -42,7 +52,7 @@ func Fires(s crontab.Schedule, loc *time.Location, from, to time.Time) []time.Ti
 	end := time.Date(ly, lm, ld, 12, 0, 0, 0, time.UTC)
 	for ; !day.After(end); day = day.AddDate(0, 0, 1) {
 		dy, dm, dd := day.Date()
-		if !matchesDay(&s, dm, dd, day.Weekday()) {
+		if !matchesDay(s, dm, dd, day.Weekday()) {
 			continue
 		}
 		midnight := time.Date(dy, dm, dd, 0, 0, 0, 0, loc)
@@ -66,13 +76,13 @@ func Fires(s crontab.Schedule, loc *time.Location, from, to time.Time) []time.Ti
 				} else {
 					t = time.Date(dy, dm, dd, h, mi, 0, 0, loc)
 				}
-				if !t.Before(from) && t.Before(to) {
-					out = append(out, t)
+				if !t.Before(from) && t.Before(to) && !yield(t) {
+					return false
 				}
 			}
 		}
 	}
-	return out
+	return true
 }
 
 // Next returns the next n fire instants strictly after t (fewer when the
@@ -84,14 +94,23 @@ func Next(s crontab.Schedule, loc *time.Location, after time.Time, n int) []time
 	}
 	from := after.Truncate(time.Minute).Add(time.Minute)
 	limit := from.AddDate(30, 0, 0)
-	var out []time.Time
+	// Windows of doubling length, each enumerated as Fires would, stopping
+	// at the n-th instant: a schedule firing every minute must not list a
+	// month of instants to return three.
+	out := make([]time.Time, 0, n)
+	keep := func(t time.Time) bool {
+		out = append(out, t)
+		return len(out) < n
+	}
 	for span := 32 * 24 * time.Hour; from.Before(limit) && len(out) < n; span *= 2 {
 		to := from.Add(span)
-		out = append(out, Fires(s, loc, from, to)...)
+		if !eachFire(&s, loc, from, to, keep) {
+			break
+		}
 		from = to
 	}
-	if len(out) > n {
-		out = out[:n]
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

@@ -162,3 +162,50 @@ func TestRuleFiresMatchesCronplan(t *testing.T) {
 		}
 	}
 }
+
+// TestNextStopsEarlyLikeFires checks that Next, which stops enumerating at
+// the n-th instant, returns the first n instants of the windows it walks
+// as listed by Fires, in random schedules and zones with and without
+// daylight saving time (where Go's normalization can repeat an instant).
+func TestNextStopsEarlyLikeFires(t *testing.T) {
+	zones := []string{"Asia/Tokyo", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu"}
+	// ref is Next as it was written before it stopped early: whole windows
+	// listed by Fires, then cut to n.
+	ref := func(spec string, loc *time.Location, after time.Time, n int) []time.Time {
+		s := mustSched(t, spec)
+		from := after.Truncate(time.Minute).Add(time.Minute)
+		limit := from.AddDate(30, 0, 0)
+		var out []time.Time
+		for span := 32 * 24 * time.Hour; from.Before(limit) && len(out) < n; span *= 2 {
+			to := from.Add(span)
+			out = append(out, Fires(s, loc, from, to)...)
+			from = to
+		}
+		if len(out) > n {
+			out = out[:n]
+		}
+		return out
+	}
+	r := rand.New(rand.NewPCG(12, 12))
+	found := 0
+	for i := 0; i < 400; i++ {
+		spec := randomSpec(r)
+		if i%10 == 0 {
+			spec = "*/5 * * * *" // many fires per window
+		}
+		loc := mustZone(t, zones[r.IntN(len(zones))])
+		// Near the clock changes of March and October/November, and in
+		// ordinary months.
+		after := time.Date(2026+r.IntN(3), time.Month([]int{3, 10, 11, 6}[r.IntN(4)]), 1+r.IntN(28), r.IntN(24), r.IntN(60), r.IntN(60), 0, loc)
+		n := []int{1, 3, 10}[r.IntN(3)]
+		got := Next(mustSched(t, spec), loc, after, n)
+		want := ref(spec, loc, after, n)
+		if !slices.EqualFunc(got, want, time.Time.Equal) || (got == nil) != (want == nil) {
+			t.Fatalf("Next(%q, %s, %v, %d) = %v, want %v", spec, loc, after, n, got, want)
+		}
+		found += len(got)
+	}
+	if found < 1000 {
+		t.Errorf("only %d instants in all: the cases test too little", found)
+	}
+}

@@ -203,6 +203,31 @@ func (r *ruleExpr) matchDay(y int, m time.Month, d int, wd time.Weekday) bool {
 	return r.dow&(1<<uint(wd)) != 0
 }
 
+// ruleDays returns the days of the calendar's horizon on which the rule
+// fires (dayBits within the horizon), memoized by the calendar: emitted
+// rules share a few day parts ("? * MON-FRI *", "* * ? *"). The set must
+// not be written to.
+func (c *calendar) ruleDays(r *ruleExpr) dayBits {
+	k := ruleDayKey{r.domAny, r.domLast, r.dom, r.dowAny, r.dow, r.nthW, r.nthK, r.months, r.years}
+	return c.ruleMemo.get(k, func() dayBits {
+		dst, tmp := newDayBits(c.words), newDayBits(c.words)
+		r.dayBits(c, dst, tmp)
+		dst.and(c.inH)
+		return dst
+	})
+}
+
+// ruleDayKey is what dayBits reads of a rule: all but its minutes and hours.
+type ruleDayKey struct {
+	domAny, domLast bool
+	dom             uint32
+	dowAny          bool
+	dow             uint8
+	nthW, nthK      int
+	months          uint16
+	years           yearSet
+}
+
 // dayBits computes the set of calendar days on which the rule fires.
 func (r *ruleExpr) dayBits(c *calendar, dst, tmp dayBits) {
 	dst.clear()

@@ -1,9 +1,9 @@
 package schedule
 
-// Groundwork for issue #14: converting an entry to EventBridge Scheduler
-// cron expressions evaluated in the entry's own zone
+// Issue #14: converting an entry to EventBridge Scheduler cron
+// expressions evaluated in the entry's own zone
 // (ScheduleExpressionTimezone), with daylight saving time modelled on both
-// sides. Not wired into the CLI or deploy yet.
+// sides. internal/analysis calls ConvertScheduler for backend scheduler.
 //
 // Cron's side is cronie's main loop (src/cron.c, cronie-crond/cronie at
 // 5f9f16b, lines 359-482), which keeps a virtual clock in wall-clock
@@ -53,12 +53,13 @@ import (
 	"github.com/cronbridge/cronbridge/internal/crontab"
 )
 
-// Scheduler codes. They are reserved in CB100-CB149 and join Codes() (and
-// docs/rules.md) when the Scheduler backend is wired.
+// Scheduler codes, in CB100-CB149 with the rules converter's; Codes()
+// and docs/rules.md list them.
 const (
 	CodeSchedRepeated      = "CB110"
 	CodeSchedClockChange   = "CB111"
 	CodeSchedGapSupplement = "CB112"
+	CodeSchedDaemonZone    = "CB113"
 )
 
 // schedulerCodeDocs documents the codes above.
@@ -72,6 +73,17 @@ var schedulerCodeDocs = []crontab.CodeDoc{
 	{Code: CodeSchedGapSupplement, Name: "scheduler-gap-supplement", Severity: crontab.SeverityInfo,
 		Summary: "Cron runs a fixed-time job whose time is skipped by the start of daylight saving time right after the change; Scheduler skips it, so supplementary schedules in UTC run it then.",
 		Example: "CRON_TZ=America/New_York\n30 2 * * * /usr/local/bin/report"},
+	{Code: CodeSchedDaemonZone, Name: "scheduler-daemon-zone-changes", Severity: crontab.SeverityWarning,
+		Summary: "The entry's CRON_TZ names another zone than the cron daemon's, and the daemon's zone has daylight saving time: cronie skips CRON_TZ jobs while the daemon's offset changes, which the Scheduler verifier does not model, so the conversion is not called exact.",
+		Example: "# timezone: Europe/London (the server's zone)\nCRON_TZ=America/New_York\n0 9 * * * /usr/local/bin/report"},
+}
+
+// ChangesOffset reports whether loc changes its UTC offset between
+// 2025 and the end of the verifier's horizon (2104): a cron daemon in
+// such a zone treats CRON_TZ jobs of other zones in a way JobZone does
+// not model (CodeSchedDaemonZone).
+func ChangesOffset(loc *time.Location) bool {
+	return len(zones.facts(loc, DefaultHorizon()).clockChanges()) > 0
 }
 
 // SchedulerCodes documents the Scheduler codes (see Codes for the rules').
@@ -88,6 +100,7 @@ const (
 	DaemonZone CronClock = iota
 	// JobZone: CRON_TZ names another zone than the daemon's, whose offset
 	// is fixed; each real minute is matched against the job's wall clock.
+	// (A daemon zone with DST is not modelled: CodeSchedDaemonZone.)
 	JobZone
 	// SameZoneCronTZ: CRON_TZ names the daemon's own zone. find_jobs skips
 	// CRON_TZ jobs while the daemon's offset is changing, so skipped
@@ -175,9 +188,14 @@ func (f *zoneFacts) clockChanges() []clockChange {
 
 // schedulerExprs renders the entry's fields as Scheduler cron expressions
 // read in its own zone: one, or two when cron ORs two restricted day
-// fields. ok is false when cron ANDs two restricted day fields, which
-// Scheduler's syntax (one field must be '?') cannot express.
+// fields; none when a field selects nothing (a reversed range such as
+// 5-1, CB010), so that the entry never fires. ok is false when cron ANDs
+// two restricted day fields, which Scheduler's syntax (one field must be
+// '?') cannot express.
 func schedulerExprs(s *crontab.Schedule) (exprs []string, ok bool) {
+	if s.Minute == 0 || s.Hour == 0 || s.Month&allMonths == 0 {
+		return nil, true
+	}
 	minute := fmtSet(s.Minute, 0, 59, nil, true, 99)
 	hour := fmtSet(uint64(s.Hour), 0, 23, nil, true, 99)
 	mon := fmtSet(uint64(s.Month), 1, 12, monthNames, false, 99)
@@ -188,6 +206,8 @@ func schedulerExprs(s *crontab.Schedule) (exprs []string, ok bool) {
 	switch {
 	case s.DomStar || s.DowStar: // AND
 		switch {
+		case s.Dom&allDom == 0 || s.Dow&allDow == 0:
+			return nil, true
 		case dowFull:
 			return []string{x(dom, "?")}, true
 		case domFull:
@@ -196,9 +216,21 @@ func schedulerExprs(s *crontab.Schedule) (exprs []string, ok bool) {
 		return nil, false
 	case domFull || dowFull: // OR with a full field: every day
 		return []string{x("*", "?")}, true
+	case s.Dom&allDom == 0 && s.Dow&allDow == 0:
+		return nil, true
+	case s.Dom&allDom == 0: // OR with an empty field: the other one
+		return []string{x("?", dow)}, true
+	case s.Dow&allDow == 0:
+		return []string{x(dom, "?")}, true
 	}
 	return []string{x(dom, "?"), x("?", dow)}, true
 }
+
+// CronWildcard reports whether cron treats e as a wildcard job at clock
+// changes (cronie's MIN_STAR|HR_STAR): ConvertScheduler's result depends
+// on it besides the schedule and the zone, so callers that memoize
+// conversions key on it.
+func CronWildcard(e *crontab.Entry) bool { return cronWildcard(e) }
 
 // cronWildcard is cronie's MIN_STAR|HR_STAR: the minute or hour field
 // starts with '*', or the nickname is @hourly.
@@ -226,13 +258,21 @@ func ConvertScheduler(e *crontab.Entry, loc *time.Location, clock CronClock) (Sc
 		return SchedulerResult{Findings: []crontab.Diagnostic{finding(CodeInvalid,
 			"the entry has errors and was not converted", "")}}, nil
 	}
-	s := e.Schedule
+	// As in Convert: bits outside the fields' ranges never come from the
+	// parser and are ignored (the verifier's time.Date would roll hour 24
+	// into the next day).
+	s := inRange(e.Schedule)
 	cal := defaultCalendar()
 	exprs, ok := schedulerExprs(&s)
 	if !ok {
 		return SchedulerResult{Findings: []crontab.Diagnostic{finding(CodeAndQuirk,
 			"cron ANDs the day fields here because one starts with '*' (for example odd days that are Mondays); a Scheduler cron expression cannot combine day-of-month and day-of-week",
 			"write the day-of-month as '*' or list the days explicitly")}}, nil
+	}
+	if len(exprs) == 0 {
+		return SchedulerResult{Exact: true, Findings: []crontab.Diagnostic{finding(CodeNeverFires,
+			"a field selects no value (such as the reversed range 5-1), so the schedule never fires: no schedule is emitted",
+			"write the range from low to high, or split it into a list")}}, nil
 	}
 	m := schedModel{s: &s, loc: loc, wildcard: cronWildcard(e), clock: clock}
 	changes := zones.facts(loc, cal.h).clockChanges()

@@ -84,6 +84,9 @@ func TestConvertScheduler(t *testing.T) {
 		{"America/Sao_Paulo", "*/30 * * * *", DaemonZone, "cron(0,30 * * * ? *)@America/Sao_Paulo", "", true},
 		// Never fires; @reboot.
 		{"Asia/Tokyo", "0 0 30 2 *", DaemonZone, "", CodeNeverFires, true},
+		// A reversed range selects nothing (CB010): never, not a bad expression.
+		{"America/New_York", "0 22 * * 5-1", DaemonZone, "", CodeNeverFires, true},
+		{"America/New_York", "0 22 1 * 5-1", DaemonZone, "cron(0 22 1 * ? *)@America/New_York", "", true},
 		{"Asia/Tokyo", "@reboot", DaemonZone, "", CodeReboot, false},
 	}
 	for _, tt := range tests {

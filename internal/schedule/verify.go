@@ -30,6 +30,7 @@ func verifyEntry(c *calendar, s *crontab.Schedule, loc *time.Location, exprs []s
 	if err != nil {
 		return 0, nil, err
 	}
+	defer ec.release()
 	return ec.verify(exprs)
 }
 
@@ -53,6 +54,10 @@ func newEntryCheck(c *calendar, s *crontab.Schedule, loc *time.Location) (*entry
 	}
 	return &entryCheck{c: c, s: s, loc: loc, zd: zd, src: newSource(c, s, localToUTC(s, off/60))}, nil
 }
+
+// release hands the check's bitsets back to the scratch pool; the check
+// must not be used afterwards.
+func (ec *entryCheck) release() { ec.src.release() }
 
 // verify runs both steps of verifyEntry against the rules.
 func (ec *entryCheck) verify(exprs []string) (int, *MismatchError, error) {
@@ -137,55 +142,30 @@ type source struct {
 	days  [3]dayBits // days[g][i]: the local day i-(g-1) matches the entry
 	local dayBits    // local[i]: the local day i matches the entry
 	total int        // fire instants within the horizon
+	arena []uint64   // backs local and days (see release)
 }
 
-// newSource evaluates the entry's day predicate straight from cron's rule
-// (cron-semantics.md §1.4), independently of how the converter classified
-// it: AND when either day field starts with '*', OR otherwise.
+// release hands the source's bitsets back to the scratch pool. Callers
+// that never release a source only cost the garbage collector.
+func (src *source) release() {
+	putWords(src.arena)
+	src.arena, src.local, src.days = nil, nil, [3]dayBits{}
+}
+
+// newSource reads the entry's fire times as the verifier sees them: its
+// local days (localDays) shifted to UTC days for each group of minutes.
 func newSource(c *calendar, s *crontab.Schedule, groups [3]todSet) *source {
 	src := &source{tod: groups}
 	// One allocation for all the bitsets of this call.
-	arena := make([]uint64, 6*c.words)
+	arena := getWords(4 * c.words)
+	src.arena = arena
 	next := func() dayBits {
 		b := dayBits(arena[:c.words:c.words])
 		arena = arena[c.words:]
 		return b
 	}
-	dom, dow, mon := next(), next(), next()
-	// Full sets are common ("*"); filling is much cheaper than 31 ORs.
-	if s.Dom&allDom == allDom {
-		dom.fill()
-	} else {
-		for d := 1; d <= 31; d++ {
-			if s.Dom&(1<<uint(d)) != 0 {
-				dom.or(c.dom[d])
-			}
-		}
-	}
-	if s.Dow&allDow == allDow {
-		dow.fill()
-	} else {
-		for w := 0; w < 7; w++ {
-			if s.Dow&(1<<uint(w)) != 0 {
-				dow.or(c.dow[w])
-			}
-		}
-	}
-	if s.Month&allMonths == allMonths {
-		mon.fill()
-	} else {
-		for m := 1; m <= 12; m++ {
-			if s.Month&(1<<uint(m)) != 0 {
-				mon.or(c.month[m])
-			}
-		}
-	}
-	if s.DomStar || s.DowStar {
-		dom.and(dow)
-	} else {
-		dom.or(dow)
-	}
-	dom.and(mon)
+	dom := next()
+	dom.copyFrom(c.localDays(s))
 	src.local = dom
 	for g := range groups {
 		if groups[g].empty() {
@@ -213,13 +193,14 @@ func newSource(c *calendar, s *crontab.Schedule, groups [3]todSet) *source {
 func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, error) {
 	rules := make([]ruleExpr, len(exprs))
 	rdays := make([]dayBits, len(exprs))
-	arena := make([]uint64, (len(exprs)+3)*c.words)
+	arena := getWords((len(exprs) + 2) * c.words)
+	defer putWords(arena)
 	next := func() dayBits {
 		b := dayBits(arena[:c.words:c.words])
 		arena = arena[c.words:]
 		return b
 	}
-	tmp := next()
+	rcount := make([]int, len(exprs))
 	for i, x := range exprs {
 		r, err := parseRule(x)
 		if err != nil {
@@ -227,8 +208,8 @@ func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, erro
 		}
 		rules[i] = r
 		rdays[i] = next()
-		r.dayBits(c, rdays[i], tmp)
-		rdays[i].and(c.inH)
+		rdays[i].copyFrom(c.ruleDays(&r))
+		rcount[i] = rdays[i].count()
 	}
 	type atom struct {
 		groups uint8
@@ -294,7 +275,7 @@ func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, erro
 		for i := range rules {
 			if a.rules&(1<<uint(i)) != 0 {
 				got.or(rdays[i])
-				sum += rdays[i].count()
+				sum += rcount[i]
 			}
 		}
 		if d := firstDiff(want, got, c.inH); d >= 0 {
@@ -307,4 +288,58 @@ func verify(c *calendar, src *source, exprs []string) (int, *MismatchError, erro
 		dups += a.size * (sum - got.count())
 	}
 	return dups, first, nil
+}
+
+// localDays evaluates the entry's day predicate straight from cron's rule
+// (cron-semantics.md §1.4), independently of how the converter classified
+// it: AND when either day field starts with '*', OR otherwise. The set is
+// memoized by the calendar and must not be written to.
+func (c *calendar) localDays(s *crontab.Schedule) dayBits {
+	k := localKey{s.Dom, s.Dow, s.Month, s.DomStar, s.DowStar}
+	return c.localMemo.get(k, func() dayBits {
+		dom, dow, mon := newDayBits(c.words), newDayBits(c.words), newDayBits(c.words)
+		// Full sets are common ("*"); filling is much cheaper than 31 ORs.
+		if s.Dom&allDom == allDom {
+			dom.fill()
+		} else {
+			for d := 1; d <= 31; d++ {
+				if s.Dom&(1<<uint(d)) != 0 {
+					dom.or(c.dom[d])
+				}
+			}
+		}
+		if s.Dow&allDow == allDow {
+			dow.fill()
+		} else {
+			for w := 0; w < 7; w++ {
+				if s.Dow&(1<<uint(w)) != 0 {
+					dow.or(c.dow[w])
+				}
+			}
+		}
+		if s.Month&allMonths == allMonths {
+			mon.fill()
+		} else {
+			for m := 1; m <= 12; m++ {
+				if s.Month&(1<<uint(m)) != 0 {
+					mon.or(c.month[m])
+				}
+			}
+		}
+		if s.DomStar || s.DowStar {
+			dom.and(dow)
+		} else {
+			dom.or(dow)
+		}
+		dom.and(mon)
+		return dom
+	})
+}
+
+// localKey is what localDays reads of a schedule.
+type localKey struct {
+	dom              uint32
+	dow              uint8
+	month            uint16
+	domStar, dowStar bool
 }

@@ -452,9 +452,15 @@ func newParser() *syntax.Parser {
 	return syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true))
 }
 
-// parse parses text, reporting a syntax error as a value.
-func parse(text string) (*syntax.File, *syntax.ParseError, error) {
-	f, err := newParser().Parse(strings.NewReader(text), "")
+// parse parses text with ps (a new parser when nil), reporting a syntax
+// error as a value. Reusing one parser for a file's commands and their
+// wrapped scripts saves its buffers: creating it was a quarter of parsing
+// a short command.
+func parse(ps *syntax.Parser, text string) (*syntax.File, *syntax.ParseError, error) {
+	if ps == nil {
+		ps = newParser()
+	}
+	f, err := ps.Parse(strings.NewReader(text), "")
 	if err == nil {
 		return f, nil, nil
 	}
@@ -469,17 +475,25 @@ func parse(text string) (*syntax.File, *syntax.ParseError, error) {
 // panics; a command that is not valid shell yields an Analysis whose
 // Errors say where and why.
 func Analyze(cmd string) *Analysis {
+	return analyze(nil, cmd, nil)
+}
+
+// analyze is Analyze with the parser ps (nil: a new one); a non-nil trees
+// map receives the parse of the command and of every wrapped script it
+// parsed, by text, for Parsed.Rewrite.
+func analyze(ps *syntax.Parser, cmd string, trees map[string]tree) *Analysis {
 	a := &Analysis{Cmd: cmd}
-	an := &analyzer{a: a, cols: newColIndex(cmd)}
+	an := &analyzer{a: a, cols: newColIndex(cmd), trees: trees, parser: ps}
 	an.script(&source{text: cmd}, 0, "")
 	a.Facts, a.Commands, a.Redirects, a.Assigns = an.facts.slice(), an.commands.slice(), an.redirects.slice(), an.assigns.slice()
-	byPos := func(x, y Fact) int {
-		if c := cmp.Compare(x.Pos.Offset, y.Pos.Offset); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.Kind, y.Kind)
+	byPos := factOrder
+	// Each top-level statement's facts are sorted already (top); a fact
+	// out of order across statements (a here-document's body comes after
+	// the statements on its line) needs the whole sort. Either way the
+	// order is the one stable sort of all facts gives.
+	if !slices.IsSortedFunc(a.Facts, byPos) {
+		slices.SortStableFunc(a.Facts, byPos)
 	}
-	slices.SortStableFunc(a.Facts, byPos)
 	// The same fact can be reached twice (a date test inside "if [ ... ]"
 	// is seen from both constructs); keep the first, most specific one.
 	// Facts of one kind at one offset are adjacent after the sort, so a
@@ -513,56 +527,78 @@ func Analyze(cmd string) *Analysis {
 type analyzer struct {
 	a    *Analysis
 	cols *colIndex
+	// trees, when not nil, keeps every parse for the rewrite (see Parsed).
+	trees map[string]tree
+	// parser parses the command when trees is kept (a whole parse at a
+	// time, so one parser serves the wrapped scripts too); parsers[d]
+	// streams the scripts at depth d otherwise (a wrapped script is parsed
+	// while its wrapper's parse is still going on).
+	parser  *syntax.Parser
+	parsers [maxDepth + 1]*syntax.Parser
 	// cdSeen turns true at the first cd or pushd, in source order: a
 	// relative path before it relied on cron's start in $HOME.
-	cdSeen bool
-	// The results are collected in chunks and copied into Analysis once:
-	// appending a large command's hundreds of thousands of facts to one
-	// slice copied and rescanned them at every doubling.
-	facts     chunks[Fact]
-	commands  chunks[Command]
-	redirects chunks[Redirect]
-	assigns   chunks[Assign]
+	cdSeen    bool
+	facts     list[Fact]
+	slab      []Word // see words
+	slabSize  int
+	commands  list[Command]
+	redirects list[Redirect]
+	assigns   list[Assign]
 }
 
-// chunks is an append-only list stored in bounded chunks.
-type chunks[T any] struct {
-	full [][]T
-	cur  []T
+// mark is how much the analyzer had found at one point, so that a script
+// that turns out not to parse can take back what its first statements
+// added (see script).
+type mark struct {
+	facts, commands, redirects, assigns, errors int
+	cdSeen                                      bool
 }
 
-// chunkMax bounds a chunk's length; small lists stay in one small chunk.
-const chunkMax = 4096
-
-func (c *chunks[T]) add(v T) {
-	if len(c.cur) == cap(c.cur) && c.cur != nil {
-		c.full = append(c.full, c.cur)
-		c.cur = make([]T, 0, min(2*cap(c.cur), chunkMax))
-	}
-	if c.cur == nil {
-		c.cur = make([]T, 0, 4)
-	}
-	c.cur = append(c.cur, v)
+func (an *analyzer) mark() mark {
+	return mark{len(an.facts.s), len(an.commands.s), len(an.redirects.s), len(an.assigns.s), len(an.a.Errors), an.cdSeen}
 }
 
-// slice returns the elements in order: nil when there are none, the only
-// chunk when there is one, else one exactly sized copy.
-func (c *chunks[T]) slice() []T {
-	if len(c.full) == 0 {
-		if len(c.cur) == 0 {
-			return nil
-		}
-		return c.cur
+func (an *analyzer) rollback(m mark) {
+	clear(an.facts.s[m.facts:])
+	an.facts.s = an.facts.s[:m.facts]
+	clear(an.commands.s[m.commands:])
+	an.commands.s = an.commands.s[:m.commands]
+	clear(an.redirects.s[m.redirects:])
+	an.redirects.s = an.redirects.s[:m.redirects]
+	clear(an.assigns.s[m.assigns:])
+	an.assigns.s = an.assigns.s[:m.assigns]
+	an.a.Errors = an.a.Errors[:m.errors]
+	an.cdSeen = m.cdSeen
+}
+
+// list is an append-only list that doubles its capacity when full: a
+// large command's hundreds of thousands of facts are copied about once
+// in all, and the slice handed to Analysis is the list itself, with no
+// final copy (chunks copied once more into an exact slice, with write
+// barriers while the collector ran).
+type list[T any] struct{ s []T }
+
+func (l *list[T]) add(v T) {
+	if len(l.s) == cap(l.s) {
+		l.s = slices.Grow(l.s, max(4, len(l.s)))
 	}
-	n := len(c.cur)
-	for _, f := range c.full {
-		n += len(f)
+	l.s = append(l.s, v)
+}
+
+// reserve makes room for n elements in all (a hint: the list still grows
+// if more come).
+func (l *list[T]) reserve(n int) {
+	if n > cap(l.s) {
+		l.s = slices.Grow(l.s, n-len(l.s))
 	}
-	out := make([]T, 0, n)
-	for _, f := range c.full {
-		out = append(out, f...)
+}
+
+// slice returns the elements in order (nil when there are none).
+func (l *list[T]) slice() []T {
+	if len(l.s) == 0 {
+		return nil // also after a rollback emptied it
 	}
-	return append(out, c.cur...)
+	return l.s
 }
 
 // ctx is the context of a node during the walk.
@@ -578,6 +614,9 @@ type ctx struct {
 	// last is the script's last top-level statement: a "&" there leaves
 	// nothing behind it to wait.
 	last *syntax.Stmt
+	// self and visit cache walk's visitor for this context (see walk).
+	self  *ctx
+	visit func(syntax.Node) bool
 }
 
 // bashOnly records a bash feature where sh may run the text (KindBashOnly).
@@ -608,15 +647,17 @@ func (an *analyzer) fact(c *ctx, k Kind, p syntax.Pos, text, detail string) {
 
 // script parses and walks one piece of shell text.
 func (an *analyzer) script(src *source, depth int, shell string) {
-	f, pe, err := parse(src.text)
+	if an.trees == nil {
+		an.stream(src, depth, shell)
+		return
+	}
+	if an.parser == nil {
+		an.parser = newParser()
+	}
+	f, pe, err := parse(an.parser, src.text)
+	an.trees[src.text] = tree{f: f, pe: pe, err: err}
 	if err != nil {
-		msg := err.Error()
-		p := Pos{Offset: src.outer(0), Col: an.cols.col(src.outer(0))}
-		if pe != nil {
-			msg = pe.Text
-			p = an.pos(src, pe.Pos)
-		}
-		an.a.Errors = append(an.a.Errors, ParseError{Pos: p, Message: msg, Depth: depth})
+		an.parseError(src, depth, pe, err)
 		return
 	}
 	c := &ctx{src: src, depth: depth, first: true, shell: shell}
@@ -624,122 +665,236 @@ func (an *analyzer) script(src *source, depth int, shell string) {
 		c.last = f.Stmts[len(f.Stmts)-1]
 	}
 	for _, s := range f.Stmts {
-		an.walk(s, c)
+		an.top(s, c)
 	}
+}
+
+// stream is script without keeping the tree: it walks each top-level
+// statement as the parser yields it, so a large command's tree is never
+// whole in memory (for a 10 MB command, the collector marked it again and
+// again). The result is script's: a statement is walked once the next
+// one is parsed, so the last one is known (ctx.last) and any here-document
+// is read; a syntax error takes back what the script's statements added,
+// as if nothing had been walked.
+func (an *analyzer) stream(src *source, depth int, shell string) {
+	ps := an.parsers[depth]
+	if ps == nil {
+		ps = newParser()
+		an.parsers[depth] = ps
+	}
+	m := an.mark()
+	c := &ctx{src: src, depth: depth, first: true, shell: shell}
+	var pending *syntax.Stmt
+	var err error
+	walked := 0
+	for s, e := range ps.StmtsSeq(strings.NewReader(src.text)) {
+		// Never break out: the sequence yields its final error after the
+		// loop body has seen the statement that failed, and yielding to
+		// a loop that has returned panics. After an error the parser
+		// stops, so the rest is cheap.
+		if err != nil || e != nil {
+			if err == nil {
+				err = e
+			}
+			continue
+		}
+		if pending != nil {
+			an.top(pending, c)
+			walked++
+			if walked == extrapolateAfter && depth == 0 && len(src.text) >= extrapolateSize {
+				an.extrapolate(float64(len(src.text)) / float64(max(1, src.off(pending.End()))))
+			}
+		}
+		pending = s
+	}
+	if err != nil {
+		an.rollback(m)
+		var pe syntax.ParseError
+		if errors.As(err, &pe) {
+			an.parseError(src, depth, &pe, err)
+		} else {
+			an.parseError(src, depth, nil, err)
+		}
+		return
+	}
+	if pending != nil {
+		c.last = pending
+		an.top(pending, c)
+	}
+}
+
+// A command of at least extrapolateSize bytes reserves its lists once
+// extrapolateAfter top-level statements are walked, from what they found
+// per byte: growing by doubling allocated twice the final size of a 10 MB
+// command's lists and copied them once more.
+const (
+	extrapolateAfter = 1024
+	extrapolateSize  = 64 << 10
+)
+
+// extrapolate reserves each list for ratio times its length, plus a
+// twentieth (the capacity is a hint; lengths never change).
+func (an *analyzer) extrapolate(ratio float64) {
+	want := func(n int) int { return int(float64(n)*ratio*1.05) + 16 }
+	an.facts.reserve(want(len(an.facts.s)))
+	an.commands.reserve(want(len(an.commands.s)))
+	an.redirects.reserve(want(len(an.redirects.s)))
+	an.assigns.reserve(want(len(an.assigns.s)))
+}
+
+// parseError records a script that is not valid shell.
+func (an *analyzer) parseError(src *source, depth int, pe *syntax.ParseError, err error) {
+	msg := err.Error()
+	p := Pos{Offset: src.outer(0), Col: an.cols.col(src.outer(0))}
+	if pe != nil {
+		msg = pe.Text
+		p = an.pos(src, pe.Pos)
+	}
+	an.a.Errors = append(an.a.Errors, ParseError{Pos: p, Message: msg, Depth: depth})
+}
+
+// top walks one top-level statement of a script. At depth 0 it sorts the
+// facts the statement added: statements are in source order, so the
+// final sort usually finds the facts sorted already and has nothing to
+// do (sorting 730,000 facts at once was a tenth of a 10 MB analysis).
+func (an *analyzer) top(s *syntax.Stmt, c *ctx) {
+	from := len(an.facts.s)
+	an.walk(s, c)
+	if c.depth == 0 {
+		slices.SortStableFunc(an.facts.s[from:], factOrder)
+	}
+}
+
+// factOrder orders facts by offset, then kind.
+func factOrder(x, y Fact) int {
+	if c := cmp.Compare(x.Pos.Offset, y.Pos.Offset); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.Kind, y.Kind)
 }
 
 // walk visits a subtree, handling the nodes that change the context itself.
 func (an *analyzer) walk(node syntax.Node, c *ctx) {
-	syntax.Walk(node, func(n syntax.Node) bool {
-		switch n := n.(type) {
-		case *syntax.Comment:
-			an.fact(c, KindComment, n.Hash, "#"+n.Text, "")
-		case *syntax.Stmt:
-			an.stmt(n, c)
-		case *syntax.BinaryCmd:
-			switch n.Op {
-			case syntax.AndStmt:
-				an.fact(c, KindAnd, n.OpPos, "&&", "")
-			case syntax.OrStmt:
-				an.fact(c, KindOr, n.OpPos, "||", "")
-			case syntax.Pipe, syntax.PipeAll:
-				an.fact(c, KindPipe, n.OpPos, n.Op.String(), "")
-				if n.Op == syntax.PipeAll {
-					an.bashOnly(c, n.OpPos, "|&")
-				}
-				if ce, ok := n.Y.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && mailers[path.Base(ce.Args[0].Lit())] {
-					an.fact(c, KindMail, ce.Args[0].Pos(), ce.Args[0].Lit(), "pipe")
-				}
+	// The visitor is made once per context, not once per statement: a
+	// copy of a context (tc := *c) has another address, so it gets its
+	// own visitor bound to itself.
+	if c.self != c {
+		c.self = c
+		c.visit = func(n syntax.Node) bool { return an.visit(n, c) }
+	}
+	syntax.Walk(node, c.visit)
+}
+
+// visit is walk's visitor for one node in the context c.
+func (an *analyzer) visit(n syntax.Node, c *ctx) bool {
+	switch n := n.(type) {
+	case *syntax.Comment:
+		an.fact(c, KindComment, n.Hash, "#"+n.Text, "")
+	case *syntax.Stmt:
+		an.stmt(n, c)
+	case *syntax.BinaryCmd:
+		switch n.Op {
+		case syntax.AndStmt:
+			an.fact(c, KindAnd, n.OpPos, "&&", "")
+		case syntax.OrStmt:
+			an.fact(c, KindOr, n.OpPos, "||", "")
+		case syntax.Pipe, syntax.PipeAll:
+			an.fact(c, KindPipe, n.OpPos, n.Op.String(), "")
+			if n.Op == syntax.PipeAll {
+				an.bashOnly(c, n.OpPos, "|&")
 			}
-		case *syntax.Subshell:
-			an.fact(c, KindSubshell, n.Lparen, "(", "")
-		case *syntax.Block:
-			an.fact(c, KindCompound, n.Lbrace, "{", "")
-		case *syntax.IfClause:
-			an.fact(c, KindCompound, n.Position, "if", "")
-			an.ifClause(n, c)
-			return false
-		case *syntax.WhileClause:
-			an.fact(c, KindCompound, n.WhilePos, "while", "")
-			tc := *c
-			tc.test = "while"
-			for _, s := range n.Cond {
-				an.walk(s, &tc)
+			if ce, ok := n.Y.Cmd.(*syntax.CallExpr); ok && len(ce.Args) > 0 && mailers[path.Base(ce.Args[0].Lit())] {
+				an.fact(c, KindMail, ce.Args[0].Pos(), ce.Args[0].Lit(), "pipe")
 			}
-			for _, s := range n.Do {
+		}
+	case *syntax.Subshell:
+		an.fact(c, KindSubshell, n.Lparen, "(", "")
+	case *syntax.Block:
+		an.fact(c, KindCompound, n.Lbrace, "{", "")
+	case *syntax.IfClause:
+		an.fact(c, KindCompound, n.Position, "if", "")
+		an.ifClause(n, c)
+		return false
+	case *syntax.WhileClause:
+		an.fact(c, KindCompound, n.WhilePos, "while", "")
+		tc := *c
+		tc.test = "while"
+		for _, s := range n.Cond {
+			an.walk(s, &tc)
+		}
+		for _, s := range n.Do {
+			an.walk(s, c)
+		}
+		return false
+	case *syntax.ForClause:
+		an.fact(c, KindCompound, n.ForPos, "for", "")
+	case *syntax.CaseClause:
+		an.fact(c, KindCompound, n.Case, "case", "")
+		tc := *c
+		tc.test = "case"
+		an.walk(n.Word, &tc)
+		for _, item := range n.Items {
+			for _, s := range item.Stmts {
 				an.walk(s, c)
 			}
-			return false
-		case *syntax.ForClause:
-			an.fact(c, KindCompound, n.ForPos, "for", "")
-		case *syntax.CaseClause:
-			an.fact(c, KindCompound, n.Case, "case", "")
-			tc := *c
-			tc.test = "case"
-			an.walk(n.Word, &tc)
-			for _, item := range n.Items {
-				for _, s := range item.Stmts {
-					an.walk(s, c)
-				}
-			}
-			return false
-		case *syntax.FuncDecl:
-			an.fact(c, KindCompound, n.Position, "function", "")
-			if n.RsrvWord {
-				an.bashOnly(c, n.Position, "function")
-			}
-		case *syntax.SglQuoted:
-			if n.Dollar {
-				an.bashOnly(c, n.Left, "$'")
-			}
-		case *syntax.TestClause:
-			an.bashOnly(c, n.Left, "[[")
-			tc := *c
-			tc.test = "[["
-			an.walk(n.X, &tc)
-			return false
-		case *syntax.ArithmCmd:
-			an.bashOnly(c, n.Left, "((")
-			tc := *c
-			tc.test = "(("
-			an.walk(n.X, &tc)
-			return false
-		case *syntax.CmdSubst:
-			text := "$("
-			if n.Backquotes {
-				text = "`"
-			}
-			an.fact(c, KindCmdSubst, n.Left, text, "")
-			an.walkSubst(n.Stmts, c)
-			return false
-		case *syntax.ProcSubst:
-			an.fact(c, KindCmdSubst, n.OpPos, n.Op.String(), "")
-			an.bashOnly(c, n.OpPos, "<(")
-			an.walkSubst(n.Stmts, c)
-			return false
-		case *syntax.ParamExp:
-			if n.Param != nil && !n.Param.ValuePos.IsRecovered() {
-				p := n.Dollar
-				if !p.IsValid() {
-					p = n.Param.ValuePos
-				}
-				an.fact(c, KindVarRef, p, n.Param.Value, "")
-				switch {
-				case n.Repl != nil:
-					an.bashOnly(c, p, "${//}")
-				case n.Slice != nil:
-					an.bashOnly(c, p, "${:}")
-				case n.Index != nil:
-					an.bashOnly(c, p, "array")
-				}
-			}
-		case *syntax.DeclClause:
-			an.decl(n, c)
-		case *syntax.CallExpr:
-			an.call(n, c)
 		}
-		return true
-	})
+		return false
+	case *syntax.FuncDecl:
+		an.fact(c, KindCompound, n.Position, "function", "")
+		if n.RsrvWord {
+			an.bashOnly(c, n.Position, "function")
+		}
+	case *syntax.SglQuoted:
+		if n.Dollar {
+			an.bashOnly(c, n.Left, "$'")
+		}
+	case *syntax.TestClause:
+		an.bashOnly(c, n.Left, "[[")
+		tc := *c
+		tc.test = "[["
+		an.walk(n.X, &tc)
+		return false
+	case *syntax.ArithmCmd:
+		an.bashOnly(c, n.Left, "((")
+		tc := *c
+		tc.test = "(("
+		an.walk(n.X, &tc)
+		return false
+	case *syntax.CmdSubst:
+		text := "$("
+		if n.Backquotes {
+			text = "`"
+		}
+		an.fact(c, KindCmdSubst, n.Left, text, "")
+		an.walkSubst(n.Stmts, c)
+		return false
+	case *syntax.ProcSubst:
+		an.fact(c, KindCmdSubst, n.OpPos, n.Op.String(), "")
+		an.bashOnly(c, n.OpPos, "<(")
+		an.walkSubst(n.Stmts, c)
+		return false
+	case *syntax.ParamExp:
+		if n.Param != nil && !n.Param.ValuePos.IsRecovered() {
+			p := n.Dollar
+			if !p.IsValid() {
+				p = n.Param.ValuePos
+			}
+			an.fact(c, KindVarRef, p, n.Param.Value, "")
+			switch {
+			case n.Repl != nil:
+				an.bashOnly(c, p, "${//}")
+			case n.Slice != nil:
+				an.bashOnly(c, p, "${:}")
+			case n.Index != nil:
+				an.bashOnly(c, p, "array")
+			}
+		}
+	case *syntax.DeclClause:
+		an.decl(n, c)
+	case *syntax.CallExpr:
+		an.call(n, c)
+	}
+	return true
 }
 
 func (an *analyzer) ifClause(n *syntax.IfClause, c *ctx) {
@@ -774,7 +929,7 @@ func (an *analyzer) stmt(s *syntax.Stmt, c *ctx) {
 	for i, r := range s.Redirs {
 		rd := an.redirect(r, c)
 		an.redirects.add(rd)
-		an.fact(c, KindRedirect, r.Pos(), rd.FD+rd.Op, rd.Target.Text)
+		an.fact(c, KindRedirect, r.Pos(), fdOp(rd.FD, rd.Op), rd.Target.Text)
 		switch {
 		case rd.Dup && rd.FD == "2" && rd.Target.Text == "1":
 			if stdoutDup < 0 {
@@ -823,7 +978,7 @@ func (an *analyzer) redirect(r *syntax.Redirect, c *ctx) Redirect {
 			}
 			rd.Dest = ClassifyOutput(rd.Target.Text)
 			if rd.Dest == OutputData {
-				an.facts.add(Fact{Kind: KindDataOutput, Pos: rd.Target.Pos, Text: rd.Target.Text, Detail: rd.FD + rd.Op, Depth: c.depth})
+				an.facts.add(Fact{Kind: KindDataOutput, Pos: rd.Target.Pos, Text: rd.Target.Text, Detail: fdOp(rd.FD, rd.Op), Depth: c.depth})
 			}
 			if !an.cdSeen && relativeFile(rd.Target) {
 				an.facts.add(Fact{Kind: KindRelativePath, Pos: rd.Target.Pos, Text: rd.Target.Text, Detail: "redirect", Depth: c.depth})
@@ -833,6 +988,44 @@ func (an *analyzer) redirect(r *syntax.Redirect, c *ctx) Redirect {
 		an.dateFile(r.Word, rd.Target, c, true)
 	}
 	return rd
+}
+
+// fdOp is fd+op without allocating for the usual "2>&", "2>>", "2>", "1>".
+func fdOp(fd, op string) string {
+	switch fd + op {
+	case "":
+		return ""
+	case "2>&":
+		return "2>&"
+	case "2>>":
+		return "2>>"
+	case "2>":
+		return "2>"
+	case "1>":
+		return "1>"
+	case "1>>":
+		return "1>>"
+	}
+	if fd == "" {
+		return op
+	}
+	return fd + op
+}
+
+// words returns a slice for n words, carved from a shared slab (capacity
+// n, so appending to it never reaches a neighbour): one allocation per
+// few hundred commands instead of one each.
+func (an *analyzer) words(n int) []Word {
+	if n > len(an.slab) {
+		// The first slab is exact (a short command's analysis may be
+		// kept for long, see Parsed.Release); later ones double, up to
+		// 1,024 words.
+		an.slabSize = max(n, min(2*an.slabSize, 1024))
+		an.slab = make([]Word, an.slabSize)
+	}
+	w := an.slab[:n:n]
+	an.slab = an.slab[n:]
+	return w
 }
 
 func isFD(s string) bool {
@@ -875,12 +1068,15 @@ func (an *analyzer) wordFacts(w Word, c *ctx) {
 	if containsFold(w.Text, "localhost") || strings.Contains(w.Text, "127.0.0.1") || strings.Contains(w.Text, "[::1]") {
 		add(KindLocalhost, w.Text, "")
 	}
-	if !strings.ContainsAny(w.Text, "/~") || remoteSpec(w.Text) {
+	if strings.IndexByte(w.Text, '/') < 0 && strings.IndexByte(w.Text, '~') < 0 || remoteSpec(w.Text) {
 		// host:/home/x (rsync, scp) is a path on another machine.
 		return
 	}
+	// Most words have no '=' or ':': skip those searches for them (this
+	// runs for every word of a command).
+	eq, colon := strings.IndexByte(w.Text, '=') >= 0, strings.IndexByte(w.Text, ':') >= 0
 	for _, p := range hostPathPrefixes {
-		if strings.HasPrefix(w.Text, p.prefix) || strings.Contains(w.Text, p.afterEq) || strings.Contains(w.Text, p.afterColon) {
+		if strings.HasPrefix(w.Text, p.prefix) || eq && strings.Contains(w.Text, p.afterEq) || colon && strings.Contains(w.Text, p.afterColon) {
 			add(KindHostPath, w.Text, p.name)
 			break
 		}
@@ -935,7 +1131,7 @@ func (an *analyzer) call(ce *syntax.CallExpr, c *ctx) {
 	if len(ce.Args) == 0 {
 		return
 	}
-	words := make([]Word, len(ce.Args))
+	words := an.words(len(ce.Args))
 	for i, w := range ce.Args {
 		words[i] = an.word(w, c)
 		an.wordFacts(words[i], c)
@@ -1222,7 +1418,9 @@ func scriptOf(exec []Word) string {
 
 // railsShape recognizes the Rails/Ruby batch invocations.
 func railsShape(exec []Word, assigns []Assign) *Rails {
-	r := &Rails{}
+	// r stays on the stack until it is known to be a match: most commands
+	// are not Rails, and this runs for every simple command.
+	var r Rails
 	i := 0
 	if i+1 < len(exec) && path.Base(exec[i].Text) == "bundle" && exec[i+1].Text == "exec" {
 		r.Bundle = true
@@ -1264,7 +1462,9 @@ func railsShape(exec []Word, assigns []Assign) *Rails {
 			}
 		}
 	}
-	return r
+	out := new(Rails)
+	*out = r
+	return out
 }
 
 // railsTasks are Rails commands without a namespace that run as tasks.

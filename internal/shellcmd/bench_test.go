@@ -111,7 +111,7 @@ func BenchmarkParseOnly10MB(b *testing.B) {
 	b.SetBytes(int64(len(cmd)))
 	start := processCPU()
 	for b.Loop() {
-		if _, _, err := parse(cmd); err != nil {
+		if _, _, err := parse(nil, cmd); err != nil {
 			b.Fatal(err)
 		}
 	}

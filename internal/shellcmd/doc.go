@@ -18,6 +18,13 @@
 //     what runs, falls back to ["sh", "-c", original] (["bash", "-c", ...]
 //     when the crontab's SHELL is bash) and says why.
 //
+// Parse does both from one parse: it analyzes the command and keeps the
+// syntax trees for Parsed.Rewrite. The analysis model (internal/analysis)
+// parses each job's command once this way and shares it with naming, the
+// app-root guess, the rewrite and lint. Analyze alone streams the parse
+// statement by statement, so a large command's tree is never whole in
+// memory; both give the same Analysis (FuzzParsed).
+//
 // The package imports no other cronbridge package: callers pass the command
 // as a string and map positions back to the crontab with RawColumn.
 //

@@ -3,6 +3,8 @@ package shellcmd
 import (
 	"testing"
 	"unicode/utf8"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // seeds are the shapes crontab commands take in practice, so that the
@@ -80,5 +82,34 @@ func FuzzRewrite(f *testing.F) {
 				t.Fatalf("note %q at %+v outside %q", n.Text, n.Pos, cmd)
 			}
 		}
+	})
+}
+
+// FuzzWordValue checks wordValueOffs's shortcuts (one literal, one quoted
+// string, a word only the shell can expand) against building the value
+// byte by byte, for every word of any command.
+func FuzzWordValue(f *testing.F) {
+	for _, s := range parsedCases {
+		f.Add(s)
+	}
+	f.Add(`~/x "$HOME"/a 'b'c "d$(date +%F)e" $'\t' $'x' a\ b *.log {a,b} "~" ~user`)
+	f.Fuzz(func(t *testing.T, cmd string) {
+		file, _, err := parse(nil, cmd)
+		if err != nil {
+			return
+		}
+		src := &source{text: cmd}
+		syntax.Walk(file, func(n syntax.Node) bool {
+			w, ok := n.(*syntax.Word)
+			if !ok {
+				return true
+			}
+			v1, _, s1, g1 := src.wordValueOffs(w, false)
+			v2, _, s2, g2 := src.buildValue(w, false)
+			if v1 != v2 || s1 != s2 || g1 != g2 {
+				t.Fatalf("word %q of %q: shortcut (%q, static %v, glob %v), built (%q, %v, %v)", src.slice(w.Pos(), w.End()), cmd, v1, s1, g1, v2, s2, g2)
+			}
+			return true
+		})
 	})
 }

@@ -107,7 +107,12 @@ type RewriteResult struct {
 // [ShellProgram(opts.Shell), "-c", cmd] with Reason set.
 // Rewrite never panics.
 func Rewrite(cmd string, opts RewriteOptions) RewriteResult {
-	rw := &rewriter{opts: opts, cmd: cmd, cols: newColIndex(cmd), env: map[string]string{}, crontabEnv: map[string]bool{}}
+	return rewrite(cmd, opts, nil)
+}
+
+// rewrite is Rewrite, reading parses from trees (Parsed's) before parsing.
+func rewrite(cmd string, opts RewriteOptions, trees map[string]tree) RewriteResult {
+	rw := &rewriter{opts: opts, cmd: cmd, cols: newColIndex(cmd), env: map[string]string{}, crontabEnv: map[string]bool{}, trees: trees}
 	for _, n := range opts.CrontabEnv {
 		rw.crontabEnv[n] = true
 	}
@@ -138,6 +143,8 @@ type rewriter struct {
 	env        map[string]string
 	crontabEnv map[string]bool
 	notes      []Note
+	// trees are the parses Analyze already made (nil: parse here).
+	trees map[string]tree
 }
 
 func (rw *rewriter) note(src *source, kind NoteKind, p syntax.Pos, format string, args ...any) {
@@ -189,7 +196,11 @@ func (rw *rewriter) script(src *source, depth int) ([]string, string) {
 	if depth > maxDepth {
 		return nil, "its sh -c wrappers are nested too deeply"
 	}
-	f, pe, err := parse(src.text)
+	t, ok := rw.trees[src.text]
+	if !ok {
+		t.f, t.pe, t.err = parse(nil, src.text)
+	}
+	f, pe, err := t.f, t.pe, t.err
 	if err != nil {
 		if pe != nil {
 			return nil, "it is not valid shell: " + pe.Text
@@ -615,9 +626,21 @@ func (rw *rewriter) rails(src *source, ce *syntax.CallExpr, argv []string) ([]st
 // Ties go to the lexically smallest directory so that the guess does not
 // depend on line order.
 func GuessAppRoot(cmds []string) string {
+	as := make([]*Analysis, len(cmds))
+	for i, c := range cmds {
+		as[i] = Analyze(c)
+	}
+	return GuessAppRootOf(as)
+}
+
+// GuessAppRootOf is GuessAppRoot for commands analyzed already (nil
+// entries are skipped).
+func GuessAppRootOf(analyses []*Analysis) string {
 	count := map[string]int{}
-	for _, c := range cmds {
-		a := Analyze(c)
+	for _, a := range analyses {
+		if a == nil {
+			continue
+		}
 		for _, f := range a.Facts {
 			if f.Kind == KindCd && f.Detail == "leading" && path.IsAbs(f.Text) {
 				// "cd /" (Debian's run-parts lines) is not an application.

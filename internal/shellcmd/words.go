@@ -79,12 +79,19 @@ const colBlock = 64
 // at such an offset, so counting from a checkpoint gives the same column as
 // counting from 0, also in invalid UTF-8.
 type colIndex struct {
-	cmd   string
+	cmd string
+	// ascii reports a command of single-byte runes only (nearly every
+	// crontab command): the column is then the offset plus one, and at
+	// and runes stay empty.
+	ascii bool
 	at    []int // at[k]: first rune start >= k*colBlock (len(cmd) past the end)
 	runes []int // runes[k]: runes before at[k]
 }
 
 func newColIndex(cmd string) *colIndex {
+	if isASCII(cmd) {
+		return &colIndex{cmd: cmd, ascii: true}
+	}
 	n := len(cmd)/colBlock + 1
 	ci := &colIndex{cmd: cmd, at: make([]int, 0, n), runes: make([]int, 0, n)}
 	count := 0
@@ -103,6 +110,16 @@ func newColIndex(cmd string) *colIndex {
 	return ci
 }
 
+// isASCII reports whether s has no byte >= 0x80.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // col returns the 1-based rune column of byte offset off, like runeCol.
 func (ci *colIndex) col(off int) int {
 	if off > len(ci.cmd) {
@@ -110,6 +127,9 @@ func (ci *colIndex) col(off int) int {
 	}
 	if off < 0 {
 		off = 0
+	}
+	if ci.ascii {
+		return off + 1
 	}
 	k := off / colBlock
 	if k >= len(ci.at) {
@@ -165,6 +185,25 @@ func (s *source) wordValueOffs(w *syntax.Word, wantOffs bool) (val string, offs 
 			}
 		}
 	}
+	if s.dynamic(w) {
+		// The value is the text as written: no need to build it. glob
+		// comes from the unquoted literals, as in the loop below.
+		for _, part := range w.Parts {
+			if p, ok := part.(*syntax.Lit); ok {
+				raw := s.text[s.off(p.ValuePos):s.off(p.ValueEnd)]
+				if unesc := stripEscapes(raw); globPattern(unesc) || braceExpansion(unesc) {
+					glob = true
+				}
+			}
+		}
+		return s.slice(w.Pos(), w.End()), nil, false, glob
+	}
+	return s.buildValue(w, wantOffs)
+}
+
+// buildValue is wordValueOffs without its shortcuts: it builds the value
+// byte by byte (FuzzWordValue checks the shortcuts against it).
+func (s *source) buildValue(w *syntax.Word, wantOffs bool) (val string, offs []int, static, glob bool) {
 	var b strings.Builder
 	static = true
 	add := func(c byte, at int) {
@@ -242,6 +281,33 @@ func (s *source) wordValueOffs(w *syntax.Word, wantOffs bool) (val string, offs 
 		offs = append(offs, s.off(w.End()))
 	}
 	return b.String(), offs, true, glob
+}
+
+// dynamic reports a word whose value only the shell knows, exactly when
+// wordValueOffs's loop would find it not static: a leading ~, $'...' with a
+// backslash, or any part other than literals and quotes of literals.
+func (s *source) dynamic(w *syntax.Word) bool {
+	for i, part := range w.Parts {
+		switch p := part.(type) {
+		case *syntax.Lit:
+			if i == 0 && strings.HasPrefix(s.text[s.off(p.ValuePos):s.off(p.ValueEnd)], "~") {
+				return true
+			}
+		case *syntax.SglQuoted:
+			if p.Dollar && strings.Contains(p.Value, `\`) {
+				return true
+			}
+		case *syntax.DblQuoted:
+			for _, inner := range p.Parts {
+				if _, ok := inner.(*syntax.Lit); !ok {
+					return true
+				}
+			}
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // wordValue is wordValueOffs without the offsets.

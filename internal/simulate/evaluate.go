@@ -87,13 +87,6 @@ func evaluate(a *Analysis, m *model, opts AnalyzeOptions, full bool) {
 	var peakT [3]int
 	worstPeak, worstStarts := -1, -1
 	var worstFirst int64
-	at := func(c *classDay, t int) []time.Time {
-		out := make([]time.Time, len(c.first))
-		for i, f := range c.first {
-			out[i] = time.Unix((f+int64(t))*60, 0).In(loc)
-		}
-		return out
-	}
 	running := func(c *classDay, t int) (idx []int32) {
 		for _, r := range c.runs {
 			if int(r.start) <= t && t < int(r.end) {
@@ -135,7 +128,10 @@ func evaluate(a *Analysis, m *model, opts AnalyzeOptions, full bool) {
 			pats[string(kb)] = q
 		}
 		q.Days += c.days
-		q.First = append(q.First, at(c, t)...)
+		// The dates of this class day at minute t, appended in place.
+		for _, f := range c.first {
+			q.First = append(q.First, time.Unix((f+int64(t))*60, 0).In(loc))
+		}
 	}
 	type episode struct {
 		k, t int
@@ -217,7 +213,19 @@ func evaluate(a *Analysis, m *model, opts AnalyzeOptions, full bool) {
 			}
 		}
 		if full && len(stormAt) > 0 {
+			// Each storm's list is carved from one buffer sized by the
+			// start counts: appending job by job regrew them (a */5
+			// storm of 125 jobs, 288 times a class day).
+			total := 0
+			for _, t := range stormAt {
+				total += int(l.starts[t])
+			}
+			buf := make([]int32, total)
 			starting := make([][]int32, len(stormAt))
+			for k, t := range stormAt {
+				n := int(l.starts[t])
+				starting[k], buf = buf[:0:n], buf[n:]
+			}
 			for _, r := range c.runs {
 				if r.start >= 0 && int(r.start) < c.n {
 					if k := slot[r.start]; k >= 0 {

@@ -5,12 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/cronbridge/cronbridge/internal/crontab"
+	"github.com/cronbridge/cronbridge/internal/schedule"
 )
 
 // The EventBridge Scheduler backend (issue #14). Desired.Backend selects it;
@@ -62,11 +60,10 @@ func (d Desired) schedulerRoleARN() string {
 	return d.RoleARN
 }
 
-// Scheduler's limits on names (CreateScheduleGroup, CreateSchedule:
-// 1-64 characters of [0-9a-zA-Z-_.]) and on the flexible time window.
+// MaxScheduleName is Scheduler's limit on schedule and group names
+// (1-64 characters of [0-9a-zA-Z-_.]).
 const (
-	MaxScheduleName     = 64
-	MaxFlexibleWindow   = 1440
+	MaxScheduleName     = schedule.MaxSchedulerNameLen
 	scheduleGroupPrefix = "cronbridge-"
 )
 
@@ -94,76 +91,45 @@ func ScheduleName(prefix, job string, index, count int) string {
 
 // CodeSchedulerInvalid is the finding for a schedule EventBridge Scheduler
 // would refuse (an unknown zone, a name over 64 characters, a flexible
-// window outside 1-1440 minutes, an expression that is not cron(...) with
-// six fields). moto accepts all of them, so plan checks before any call.
+// window outside 1-1440 minutes, a cron expression out of range). moto
+// accepts all of them, so plan checks before any call.
 const CodeSchedulerInvalid = "CB496"
 
 var schedulerCodeDocs = []crontab.CodeDoc{
 	{Code: CodeSchedulerInvalid, Name: "scheduler-schedule-invalid", Severity: crontab.SeverityError,
-		Summary: "EventBridge Scheduler would refuse the job's schedule: its time zone is not in the time zone database, its name is longer than 64 characters, its flexible time window is outside 1-1440 minutes, or its expression is not cron(...) with six fields.",
+		Summary: "EventBridge Scheduler would refuse the job's schedule: its time zone is not in the time zone database, its name is longer than 64 characters, its flexible time window is outside 1-1440 minutes, or its expression is not a Scheduler cron(...) expression with every field in range.",
 		Example: "CRON_TZ=Mars/Olympus_Mons\n0 3 * * * bin/run"},
 }
 
 // CheckSchedules returns an error-level finding (CB496) for every schedule
 // of d that Scheduler would refuse, in job order, pointing at the job's
-// crontab line. It checks nothing for the rules backend.
-//
-// TODO(#14): call sched-model's validators from analysis once they are on
-// main; these are the minimal checks the service does and moto does not.
+// crontab line. It checks nothing for the rules backend. The checks are
+// the schedule package's validators (issue #14's model side), so that one
+// definition of what Scheduler accepts serves every command.
 func CheckSchedules(d Desired) []crontab.Diagnostic {
 	if !d.UsesScheduler() {
 		return nil
 	}
 	var out []crontab.Diagnostic
-	bad := func(j DesiredJob, format string, args ...any) {
-		out = append(out, crontab.Diagnostic{Pos: j.Pos, Severity: crontab.SeverityError, Code: CodeSchedulerInvalid,
-			Message: fmt.Sprintf("job %q: ", j.Name) + fmt.Sprintf(format, args...),
-			Hint:    "EventBridge Scheduler refuses it; fix the config or the crontab entry"})
-	}
-	if g := ScheduleGroupName(d.TrackingID); len(g) > MaxScheduleName {
-		out = append(out, crontab.Diagnostic{Severity: crontab.SeverityError, Code: CodeSchedulerInvalid,
-			Message: fmt.Sprintf("schedule group name %q is %d characters; Scheduler accepts at most %d", g, len(g), MaxScheduleName)})
+	if err := schedule.ValidateSchedulerName("schedule group", ScheduleGroupName(d.TrackingID)); err != nil {
+		out = append(out, crontab.Diagnostic{Severity: crontab.SeverityError, Code: CodeSchedulerInvalid, Message: err.Error(),
+			Hint: "EventBridge Scheduler refuses it; set another tracking_id"})
 	}
 	for _, j := range d.Jobs {
 		for i, s := range j.Schedules {
-			if n := ScheduleName(d.RulePrefix, j.Name, i, len(j.Schedules)); len(n) > MaxScheduleName {
-				bad(j, "schedule name %q is %d characters; Scheduler accepts at most %d", n, len(n), MaxScheduleName)
-			}
-			if err := checkTimezone(s.Timezone); err != nil {
-				bad(j, "%v", err)
-			}
-			if s.FlexibleWindowMinutes < 0 || s.FlexibleWindowMinutes > MaxFlexibleWindow {
-				bad(j, "flexible time window of %d minutes; Scheduler accepts 1 to %d (0: off)", s.FlexibleWindowMinutes, MaxFlexibleWindow)
-			}
-			if err := checkSchedulerCron(s.Expression); err != nil {
-				bad(j, "%v", err)
+			for _, err := range []error{
+				schedule.ValidateSchedulerName("schedule", ScheduleName(d.RulePrefix, j.Name, i, len(j.Schedules))),
+				schedule.ValidateTimezone(s.Timezone),
+				schedule.ValidateFlexibleWindow(s.FlexibleWindowMinutes),
+				schedule.ValidateSchedulerExpression(s.Expression),
+			} {
+				if err != nil {
+					out = append(out, crontab.Diagnostic{Pos: j.Pos, Severity: crontab.SeverityError, Code: CodeSchedulerInvalid,
+						Message: fmt.Sprintf("job %q: %v", j.Name, err),
+						Hint:    "EventBridge Scheduler refuses it; fix the config or the crontab entry"})
+				}
 			}
 		}
 	}
 	return out
-}
-
-// checkTimezone accepts what Scheduler accepts: a name of the time zone
-// database. Go's "Local" and "" are not names Scheduler knows.
-func checkTimezone(tz string) error {
-	if tz == "" || tz == "Local" {
-		return fmt.Errorf("time zone %q: give an IANA name such as Asia/Tokyo", tz)
-	}
-	if _, err := time.LoadLocation(tz); err != nil {
-		return fmt.Errorf("time zone %q is not in the time zone database", tz)
-	}
-	return nil
-}
-
-// checkSchedulerCron checks the shape only: cron(...) with six fields.
-// The fields' syntax is the converter's, proven by its verifier.
-func checkSchedulerCron(expr string) error {
-	inner, ok := strings.CutPrefix(expr, "cron(")
-	if !ok || !strings.HasSuffix(inner, ")") || !utf8.ValidString(expr) {
-		return fmt.Errorf("expression %q is not cron(...)", expr)
-	}
-	if n := len(strings.Fields(strings.TrimSuffix(inner, ")"))); n != 6 {
-		return fmt.Errorf("expression %q has %d fields; Scheduler's cron() takes 6", expr, n)
-	}
-	return nil
 }

@@ -63,14 +63,15 @@ func TestCheckSchedules(t *testing.T) {
 	}{
 		{"valid", SchedulerSchedule{Expression: "cron(0 3 * * ? *)", Timezone: "America/New_York"}, "daily", ""},
 		{"lord howe", SchedulerSchedule{Expression: "cron(30 2 ? * SUN *)", Timezone: "Australia/Lord_Howe", FlexibleWindowMinutes: 1}, "daily", ""},
+		{"field out of range", SchedulerSchedule{Expression: "cron(61 3 * * ? *)", Timezone: "UTC"}, "daily", "bad Scheduler cron expression"},
 		{"window max", SchedulerSchedule{Expression: "cron(0 3 * * ? *)", Timezone: "UTC", FlexibleWindowMinutes: 1440}, "daily", ""},
 		{"unknown zone", SchedulerSchedule{Expression: "cron(0 3 * * ? *)", Timezone: "Mars/Olympus_Mons"}, "daily", `time zone "Mars/Olympus_Mons" is not in the time zone database`},
-		{"go local", SchedulerSchedule{Expression: "cron(0 3 * * ? *)", Timezone: "Local"}, "daily", `time zone "Local"`},
-		{"no zone", SchedulerSchedule{Expression: "cron(0 3 * * ? *)"}, "daily", `time zone ""`},
-		{"window over", SchedulerSchedule{Expression: "cron(0 3 * * ? *)", Timezone: "UTC", FlexibleWindowMinutes: 1441}, "daily", "flexible time window of 1441 minutes"},
-		{"window negative", SchedulerSchedule{Expression: "cron(0 3 * * ? *)", Timezone: "UTC", FlexibleWindowMinutes: -1}, "daily", "flexible time window of -1 minutes"},
-		{"five fields", SchedulerSchedule{Expression: "cron(0 3 * * *)", Timezone: "UTC"}, "daily", "has 5 fields"},
-		{"not cron", SchedulerSchedule{Expression: "0 3 * * *", Timezone: "UTC"}, "daily", "is not cron(...)"},
+		{"go local", SchedulerSchedule{Expression: "cron(0 3 * * ? *)", Timezone: "Local"}, "daily", `time zone "Local" is not a zone name Scheduler accepts`},
+		{"no zone", SchedulerSchedule{Expression: "cron(0 3 * * ? *)"}, "daily", `time zone "" is not a zone name Scheduler accepts`},
+		{"window over", SchedulerSchedule{Expression: "cron(0 3 * * ? *)", Timezone: "UTC", FlexibleWindowMinutes: 1441}, "daily", "flexible window of 1441 minutes is outside Scheduler's 1 to 1440"},
+		{"window negative", SchedulerSchedule{Expression: "cron(0 3 * * ? *)", Timezone: "UTC", FlexibleWindowMinutes: -1}, "daily", "flexible window of -1 minutes"},
+		{"five fields", SchedulerSchedule{Expression: "cron(0 3 * * *)", Timezone: "UTC"}, "daily", "bad Scheduler cron expression"},
+		{"not cron", SchedulerSchedule{Expression: "0 3 * * *", Timezone: "UTC"}, "daily", "bad Scheduler cron expression"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := schedDesired("x")

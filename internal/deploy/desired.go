@@ -137,26 +137,26 @@ type JobInput struct {
 func FromConfig(cfg *config.Config, image string, jobs []JobInput) Desired {
 	a := cfg.AWS
 	d := Desired{
-		Region:     a.Region,
-		Cluster:    a.Cluster,
-		Family:     a.TaskDefinition,
-		Container:  a.Container,
-		Image:      image,
-		RulePrefix: a.RulePrefix,
-		RuleQuota:  a.RuleQuota,
-		TrackingID: cfg.TrackingID(),
-		RoleARN:    a.RoleARN,
-		// Backend and the jobs' Schedules are the caller's to set (from
-		// the model); the role is the config's.
-		SchedulerRoleARN: a.SchedulerRoleARN,
-		LaunchType:       a.LaunchType,
-		PlatformVersion:  a.PlatformVersion,
-		Subnets:          append([]string(nil), a.Subnets...),
-		SecurityGroups:   append([]string(nil), a.SecurityGroups...),
-		AssignPublicIP:   a.AssignPublicIP,
-		PropagateTags:    a.PropagateTags,
-		Tags:             copyMap(a.Tags),
+		Region:          a.Region,
+		Cluster:         a.Cluster,
+		Family:          a.TaskDefinition,
+		Container:       a.Container,
+		Image:           image,
+		RulePrefix:      a.RulePrefix,
+		RuleQuota:       a.RuleQuota,
+		TrackingID:      cfg.TrackingID(),
+		RoleARN:         a.RoleARN,
+		LaunchType:      a.LaunchType,
+		PlatformVersion: a.PlatformVersion,
+		Subnets:         append([]string(nil), a.Subnets...),
+		SecurityGroups:  append([]string(nil), a.SecurityGroups...),
+		AssignPublicIP:  a.AssignPublicIP,
+		PropagateTags:   a.PropagateTags,
+		Tags:            copyMap(a.Tags),
 	}
+	// Backend and the jobs' Schedules are the caller's to set (from the
+	// model); the Scheduler role is the config's.
+	d.SchedulerRoleARN = a.SchedulerRoleARN
 	for _, cp := range a.CapacityProviderStrategy {
 		d.CapacityProviderStrategy = append(d.CapacityProviderStrategy, CapacityProvider{Name: cp.CapacityProvider, Weight: int32(cp.Weight), Base: int32(cp.Base)})
 	}

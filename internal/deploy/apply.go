@@ -18,8 +18,11 @@ import (
 // ApplyOptions tune Apply.
 type ApplyOptions struct {
 	// Keep, when > 0, deregisters ACTIVE revisions of the family older
-	// than the newest Keep, except any revision a rule still references.
+	// than the newest Keep, except any revision a rule or a schedule
+	// still references.
 	Keep int
+	// Switch is the clock of the switch from rules to Scheduler.
+	Switch SwitchOptions
 }
 
 // The states of a Result.
@@ -93,6 +96,15 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 			}
 		}
 	}
+	// Schedules (scheduler_apply.go) go before or after the rules: the
+	// backend being left goes first, so that a job is never on both (a
+	// gap is repaired by the next run; a second run is not).
+	schedulerFirst := !p.desired.UsesScheduler()
+	if schedulerFirst {
+		if err := applyScheduler(ctx, c, p, res.TaskDefinitionARN, opts.Switch); err != nil {
+			return res, err
+		}
+	}
 	// 2. Rules, each in a valid order; the alert resources the alert
 	// rules' targets need come before them, alarms and deletions after.
 	if err := applyAlerts(ctx, c, p, false); err != nil {
@@ -103,6 +115,11 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 	})
 	if err := joinErrors(ctx, errs); err != nil {
 		return res, err
+	}
+	if !schedulerFirst {
+		if err := applyScheduler(ctx, c, p, res.TaskDefinitionARN, opts.Switch); err != nil {
+			return res, err
+		}
 	}
 	if err := applyAlerts(ctx, c, p, true); err != nil {
 		return res, err
@@ -120,6 +137,9 @@ func Apply(ctx context.Context, c Clients, p *Plan, opts ApplyOptions) (*Result,
 
 // conflictError refuses a plan with rules deploy may not touch.
 func conflictError(p *Plan) error {
+	if err := schedulerConflict(p); err != nil {
+		return err
+	}
 	cs := p.Conflicts()
 	if len(cs) == 0 {
 		return nil
@@ -134,7 +154,7 @@ func conflictError(p *Plan) error {
 
 func applyRule(ctx context.Context, ev EventsAPI, rc *RuleChange, tdARN string) error {
 	switch rc.Action {
-	case ActionUnchanged, ActionOrphan, ActionConflict:
+	case ActionUnchanged, ActionOrphan, ActionConflict, ActionSwitch: // switch: applyScheduler
 		return nil
 	case ActionDelete:
 		// Disable first, so that a deletion interrupted halfway leaves a
@@ -357,6 +377,8 @@ type Options struct {
 	DryRun bool
 	// Lock tunes the deploy lock (not taken with DryRun).
 	Lock LockOptions
+	// Switch is the clock of the switch from rules to Scheduler.
+	Switch SwitchOptions
 	// Logf receives progress lines (lock waits, repairs); nil drops them.
 	Logf func(format string, args ...any)
 }
@@ -434,7 +456,7 @@ func Deploy(ctx context.Context, c Clients, d Desired, opts Options) (res *Resul
 			}
 			return res, err
 		}
-		res, err = Apply(ctx, c, p, ApplyOptions{Keep: opts.Keep})
+		res, err = Apply(ctx, c, p, ApplyOptions{Keep: opts.Keep, Switch: opts.Switch})
 		if res != nil {
 			res.Rounds = round
 		}
@@ -461,7 +483,14 @@ func observeAndPlan(ctx context.Context, c Clients, d Desired, opts Options) (*P
 	if err != nil {
 		return nil, err
 	}
-	p, err := MakePlan(d, o, PlanOptions{Prune: opts.Prune})
+	// Scheduler is read for its backend, and with --prune to find a
+	// schedule group left by it.
+	if d.UsesScheduler() || (opts.Prune && c.Scheduler != nil) {
+		if o.Scheduler, err = observeScheduler(ctx, c, d); err != nil {
+			return nil, err
+		}
+	}
+	p, err := MakePlan(d, o, PlanOptions{Prune: opts.Prune, Switch: opts.Switch})
 	if err != nil {
 		return nil, err
 	}

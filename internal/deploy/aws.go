@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 )
@@ -42,13 +43,17 @@ type EventsAPI interface {
 	DeleteEventBus(ctx context.Context, in *eventbridge.DeleteEventBusInput, opts ...func(*eventbridge.Options)) (*eventbridge.DeleteEventBusOutput, error)
 }
 
-// Clients bundles the two APIs. Parallel bounds how many calls run at once
+// Clients bundles the APIs (Scheduler: the EventBridge Scheduler backend,
+// scheduler_*.go; nil in tests that use only rules). Parallel bounds how many calls run at once
 // (default 4): EventBridge's control-plane quotas are low and the SDK's
 // adaptive retryer handles the throttling that remains.
 type Clients struct {
 	ECS      ECSAPI
 	Events   EventsAPI
 	Parallel int
+	// Scheduler is the EventBridge Scheduler backend's client
+	// (scheduler_*.go); nil is fine for the rules backend.
+	Scheduler SchedulerAPI
 	// The alert resources' clients (alerts_aws.go); nil is fine for a
 	// deploy that has no alerts configured and none deployed.
 	Connections ConnectionsAPI
@@ -84,6 +89,15 @@ func NewClientsTimeout(cfg aws.Config, endpoint string, callTimeout time.Duratio
 			}
 		}),
 		Events: eventbridge.NewFromConfig(cfg, func(o *eventbridge.Options) {
+			if endpoint != "" {
+				o.BaseEndpoint = aws.String(endpoint)
+			}
+			o.APIOptions = append(o.APIOptions, guard)
+			if o.Retryer != nil {
+				o.Retryer = quotaRetryer{o.Retryer}
+			}
+		}),
+		Scheduler: scheduler.NewFromConfig(cfg, func(o *scheduler.Options) {
 			if endpoint != "" {
 				o.BaseEndpoint = aws.String(endpoint)
 			}

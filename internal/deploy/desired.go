@@ -3,6 +3,7 @@ package deploy
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
@@ -57,6 +58,15 @@ type Desired struct {
 	// Tags go on the rules and on every task the rules start.
 	Tags map[string]string
 	Jobs []DesiredJob
+
+	// EventBridge Scheduler backend (scheduler_*.go). Backend is
+	// BackendRules ("" too) or BackendScheduler; SchedulerRoleARN is the
+	// role Scheduler assumes ("": RoleARN); SchedulerStartDate, when set,
+	// is the StartDate of the schedules deploy creates (the cutover from
+	// the server), and must be a future minute.
+	Backend            string
+	SchedulerRoleARN   string
+	SchedulerStartDate time.Time
 	// Alerts are the failure alert resources (alerts_*.go); nil: none.
 	Alerts *Alerts
 }
@@ -93,6 +103,9 @@ type DesiredJob struct {
 	// Pos is the crontab line the job comes from; findings about the job
 	// point there (the zero Pos when unknown).
 	Pos crontab.Pos
+	// Schedules are the job's EventBridge Scheduler schedules (Backend
+	// scheduler), in the converter's stable order.
+	Schedules []SchedulerSchedule
 }
 
 // RetryPolicy is a target retry policy; nil fields take EventBridge's defaults.
@@ -114,6 +127,8 @@ type JobInput struct {
 	Description string
 	// Pos is the job's crontab line, for findings.
 	Pos crontab.Pos
+	// Schedules are the job's Scheduler schedules (backend scheduler).
+	Schedules []SchedulerSchedule
 }
 
 // FromConfig builds the desired state from the config, the image and the
@@ -139,6 +154,9 @@ func FromConfig(cfg *config.Config, image string, jobs []JobInput) Desired {
 		PropagateTags:   a.PropagateTags,
 		Tags:            copyMap(a.Tags),
 	}
+	// Backend and the jobs' Schedules are the caller's to set (from the
+	// model); the Scheduler role is the config's.
+	d.SchedulerRoleARN = a.SchedulerRoleARN
 	for _, cp := range a.CapacityProviderStrategy {
 		d.CapacityProviderStrategy = append(d.CapacityProviderStrategy, CapacityProvider{Name: cp.CapacityProvider, Weight: int32(cp.Weight), Base: int32(cp.Base)})
 	}
@@ -167,6 +185,7 @@ func FromConfig(cfg *config.Config, image string, jobs []JobInput) Desired {
 			DeadLetterARN: s.DeadLetterQueue,
 			Description:   j.Description,
 			Pos:           j.Pos,
+			Schedules:     append([]SchedulerSchedule(nil), j.Schedules...),
 		}
 		if cj := cfg.Job(j.Name); cj != nil && len(cj.Command) > 0 {
 			dj.Command = append([]string(nil), cj.Command...)

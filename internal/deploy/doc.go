@@ -35,7 +35,13 @@
 // tag and this config's tracking id; no other rule is ever modified or
 // deleted.
 //
-// Only the narrow ECSAPI and EventsAPI interfaces are used, so the set of
+// With Desired.Backend "scheduler" the jobs run on EventBridge Scheduler
+// schedules instead (scheduler_*.go): one schedule group per tracking id,
+// owned through its tags; the same lock, revision, --keep and plan
+// formats; and a switch from rules that never leaves a job on both
+// (scheduler_switch.go).
+//
+// Only the narrow ECSAPI, EventsAPI and SchedulerAPI interfaces are used, so the set of
 // AWS operations is visible in one place; a test checks docs/iam-policy.json
 // against it.
 package deploy

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path"
 	"reflect"
@@ -68,6 +69,8 @@ func operations() []string {
 	}{
 		{"ecs", reflect.TypeOf((*ECSAPI)(nil)).Elem()},
 		{"events", reflect.TypeOf((*EventsAPI)(nil)).Elem()},
+		// The Scheduler backend (scheduler_desired.go).
+		{"scheduler", reflect.TypeOf((*SchedulerAPI)(nil)).Elem()},
 		// The alert resources (alerts_aws.go).
 		{"events", reflect.TypeOf((*ConnectionsAPI)(nil)).Elem()},
 		{"logs", reflect.TypeOf((*LogsAPI)(nil)).Elem()},
@@ -96,7 +99,7 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	ops := operations()
-	if len(ops) != 38 {
+	if len(ops) != 48 {
 		t.Errorf("found %d operations (%v): update this test's resource table", len(ops), ops)
 	}
 	const own = "arn:aws:events:ap-northeast-1:123456789012:rule/shop-batch-daily-sales"
@@ -107,6 +110,10 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 	const historyGroup = "arn:aws:logs:ap-northeast-1:123456789012:log-group:/cronbridge/history"
 	const alarm = "arn:aws:cloudwatch:ap-northeast-1:123456789012:alarm:shop-batch-daily-sales-failed-invocations"
 	const lock = "arn:aws:events:ap-northeast-1:123456789012:event-bus/cronbridge-lock-batch-shop-batch-1a2b3c4d"
+	ownGroup := "arn:aws:scheduler:ap-northeast-1:123456789012:schedule-group/" + ScheduleGroupName("batch/shop-batch")
+	ownSchedule := "arn:aws:scheduler:ap-northeast-1:123456789012:schedule/" + ScheduleGroupName("batch/shop-batch") + "/shop-batch-daily-sales"
+	const otherGroup = "arn:aws:scheduler:ap-northeast-1:123456789012:schedule-group/other-team"
+	const otherSchedule = "arn:aws:scheduler:ap-northeast-1:123456789012:schedule/other-team/nightly"
 	resource := map[string]string{
 		"events:ListRules":             "*",
 		"events:ListTargetsByRule":     other, // the in-use scan reads every rule
@@ -124,6 +131,18 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 		"ecs:RegisterTaskDefinition":   "*",
 		"ecs:DeregisterTaskDefinition": "*",
 		"ecs:ListTaskDefinitions":      "*",
+		// EventBridge Scheduler: the reads for --keep reach every group;
+		// the writes only cronbridge's groups (ScheduleGroupName).
+		"scheduler:ListScheduleGroups":  "*",
+		"scheduler:ListSchedules":       "*",
+		"scheduler:GetSchedule":         otherSchedule,
+		"scheduler:ListTagsForResource": ownGroup,
+		"scheduler:CreateScheduleGroup": ownGroup,
+		"scheduler:DeleteScheduleGroup": ownGroup,
+		"scheduler:TagResource":         ownGroup,
+		"scheduler:CreateSchedule":      ownSchedule,
+		"scheduler:UpdateSchedule":      ownSchedule,
+		"scheduler:DeleteSchedule":      ownSchedule,
 		// The alert resources: their names continue the rule prefix with "_".
 		"events:ListConnections":        "*",
 		"events:DescribeConnection":     alertConnection,
@@ -210,6 +229,36 @@ func TestIAMPolicyCoversCalls(t *testing.T) {
 		if p.allowed(op, other) || p.allowed(op, otherCustomBus) {
 			t.Errorf("policy allows %s on a rule outside the prefix", op)
 		}
+	}
+	// Least privilege on Scheduler: no write on another group or its
+	// schedules; PassRole of the Scheduler role only to Scheduler.
+	for _, op := range []string{"scheduler:CreateScheduleGroup", "scheduler:DeleteScheduleGroup", "scheduler:TagResource"} {
+		if p.allowed(op, otherGroup) {
+			t.Errorf("policy allows %s on %s", op, otherGroup)
+		}
+	}
+	for _, op := range []string{"scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"} {
+		if p.allowed(op, otherSchedule) {
+			t.Errorf("policy allows %s on %s", op, otherSchedule)
+		}
+	}
+	if !p.allowed("iam:PassRole", "arn:aws:iam::123456789012:role/cronbridge-scheduler") {
+		t.Error("CreateSchedule needs iam:PassRole on the Scheduler role")
+	}
+	passedTo := map[string]bool{}
+	for _, s := range p.Statement {
+		for _, a := range strs(s.Action) {
+			if a == "iam:PassRole" {
+				for _, r := range strs(s.Resource) {
+					if strings.HasSuffix(r, "role/cronbridge-scheduler") {
+						passedTo[fmt.Sprint(s.Condition["StringEquals"]["iam:PassedToService"])] = true
+					}
+				}
+			}
+		}
+	}
+	if len(passedTo) != 1 || !passedTo["scheduler.amazonaws.com"] {
+		t.Errorf("the Scheduler role is passed to %v, want only scheduler.amazonaws.com", passedTo)
 	}
 	for _, s := range p.Statement {
 		for _, a := range strs(s.Action) {

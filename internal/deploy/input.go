@@ -37,7 +37,9 @@ var codeDocs = []crontab.CodeDoc{
 }
 
 // Codes documents the diagnostic codes this package emits.
-func Codes() []crontab.CodeDoc { return append([]crontab.CodeDoc(nil), codeDocs...) }
+func Codes() []crontab.CodeDoc {
+	return append(append([]crontab.CodeDoc(nil), codeDocs...), schedulerCodeDocs...)
+}
 
 type envVar struct {
 	Name  string `json:"name"`

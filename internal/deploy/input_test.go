@@ -71,6 +71,9 @@ func TestCheckInputs(t *testing.T) {
 	if !slices.ContainsFunc(Codes(), func(c crontab.CodeDoc) bool { return c.Code == CodeInputTooLarge }) {
 		t.Errorf("Codes() = %v, want the documentation of %s", Codes(), CodeInputTooLarge)
 	}
+	if !slices.ContainsFunc(Codes(), func(c crontab.CodeDoc) bool { return c.Code == CodeSchedulerInvalid }) {
+		t.Errorf("Codes() = %v, want the documentation of %s", Codes(), CodeSchedulerInvalid)
+	}
 }
 
 // gfmCells splits a GFM table row the way GitHub does: a backslash

@@ -80,6 +80,9 @@ var mutating = map[string]bool{
 	"PutRule": true, "PutTargets": true, "RemoveTargets": true, "DeleteRule": true,
 	"TagResource": true, "UntagResource": true,
 	"CreateEventBus": true, "DeleteEventBus": true,
+	// EventBridge Scheduler (scheduler_moto_test.go names its operations).
+	"scheduler:CreateScheduleGroup": true, "scheduler:DeleteScheduleGroup": true, "scheduler:TagResource": true,
+	"scheduler:CreateSchedule": true, "scheduler:UpdateSchedule": true, "scheduler:DeleteSchedule": true,
 	// The alert resources' writes (alerts_moto_test.go).
 	"CreateConnection": true, "UpdateConnection": true, "DeleteConnection": true,
 	"CreateApiDestination": true, "UpdateApiDestination": true, "DeleteApiDestination": true,
@@ -120,8 +123,7 @@ type recorder struct {
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	target := req.Header.Get("X-Amz-Target")
-	op := target[strings.LastIndex(target, ".")+1:]
+	op := operationOf(req) // scheduler_moto_test.go: X-Amz-Target, or Scheduler's REST path
 	if op == "" {
 		op = queryAction(req) // CloudWatch over the query protocol
 	}

@@ -19,6 +19,9 @@ type Observed struct {
 	TaskDefinitionTags []ecstypes.Tag
 	// Rules are the rules whose names start with the prefix, sorted by name.
 	Rules []ObservedRule
+	// Scheduler is the tracking id's schedule group and its schedules
+	// (nil: not read; see observeAndPlan).
+	Scheduler *ObservedScheduler
 	// Alerts are the alert resources (nil: not read, see alertsObserved).
 	Alerts *ObservedAlerts
 }
@@ -218,7 +221,11 @@ func revisionsInUse(ctx context.Context, c Clients) (map[string]bool, error) {
 	if err := joinErrors(ctx, errs); err != nil {
 		return nil, err
 	}
-	inUse := map[string]bool{}
+	// Schedules run task definitions too (every group, every owner).
+	inUse, err := scheduleRevisionsInUse(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	for _, rs := range refs {
 		for _, r := range rs {
 			inUse[revisionKey(r)] = true

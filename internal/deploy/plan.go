@@ -55,6 +55,10 @@ type Plan struct {
 	// Quota is the rules-per-bus check, made only when the plan adds
 	// rules (nil otherwise: no calls are spent on it).
 	Quota *Quota `json:"quota,omitempty"`
+	// Scheduler is the EventBridge Scheduler side (scheduler_plan.go):
+	// set for the scheduler backend, and for the rules backend when
+	// --prune finds this tracking id's schedule group.
+	Scheduler *SchedulerPlan `json:"scheduler,omitempty"`
 	// Alerts plans the alert resources other than rules (nil: none
 	// configured or deployed); the alert rules are in Rules.
 	Alerts *AlertsPlan `json:"alerts,omitempty"`
@@ -122,6 +126,9 @@ type Counts struct {
 	Delete    int `json:"delete"`
 	Unchanged int `json:"unchanged"`
 	Orphaned  int `json:"orphaned"`
+	// Switched counts the rules (included in Delete) of jobs that move to
+	// EventBridge Scheduler.
+	Switched int `json:"switched,omitempty"`
 }
 
 // RuleChange is the plan for one rule.
@@ -164,11 +171,13 @@ type Change struct {
 type PlanOptions struct {
 	// Prune deletes owned rules the config no longer wants.
 	Prune bool
+	// Switch is the clock for the switch from rules to Scheduler.
+	Switch SwitchOptions
 }
 
 // HasChanges reports whether Apply would make any call that changes AWS.
 func (p *Plan) HasChanges() bool {
-	return p.TaskDefinition.Register || p.Counts.Create+p.Counts.Update+p.Counts.Delete > 0 || p.Alerts.changed()
+	return p.TaskDefinition.Register || p.Counts.Create+p.Counts.Update+p.Counts.Delete > 0 || p.Alerts.changed() || p.Scheduler.hasChanges()
 }
 
 // Conflicts returns the rules deploy refuses to touch.
@@ -211,6 +220,9 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (*Plan, error) {
 		p.TaskDefinition.ARN = PendingRevision
 	}
 	specs := desiredRules(d, p.TaskDefinition.ARN, clusterARN(d.Cluster, aws.ToString(td.TaskDefinitionArn)))
+	if d.UsesScheduler() {
+		specs = nil // the jobs run on schedules (planScheduler)
+	}
 	// "<job>-<n>" can collide with another job's name ("daily" with two
 	// rules and a job called "daily-2"): refuse rather than let one job
 	// overwrite the other's rule.
@@ -265,6 +277,9 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (*Plan, error) {
 	p.Rules = append(p.Rules, alertRules...)
 	p.Alerts = alertsPlan
 	sort.Slice(p.Rules, func(i, j int) bool { return p.Rules[i].Name < p.Rules[j].Name })
+	if err := planScheduler(d, o, p, opts); err != nil {
+		return nil, err
+	}
 	for _, r := range p.Rules {
 		switch r.Action {
 		case ActionCreate:
@@ -277,6 +292,9 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (*Plan, error) {
 			p.Counts.Unchanged++
 		case ActionOrphan:
 			p.Counts.Orphaned++
+		case ActionSwitch:
+			p.Counts.Delete++
+			p.Counts.Switched++
 		}
 	}
 	for i := range p.Rules {

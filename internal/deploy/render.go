@@ -26,7 +26,7 @@ func (p *Plan) Summary() string {
 	if p.TaskDefinition.Register {
 		s = "register 1 task definition revision, " + s
 	}
-	return s + p.Alerts.summary()
+	return s + p.Alerts.summary() + p.Scheduler.summary()
 }
 
 // WriteText writes a deterministic diff: "+" create, "~" update, "-"
@@ -53,6 +53,9 @@ func (p *Plan) WriteText(w io.Writer) error {
 		case ActionConflict:
 			fmt.Fprintf(&b, "! rule %s: exists but is not managed by this config (refusing to change it)\n", e(r.Name))
 			continue
+		case ActionSwitch:
+			fmt.Fprintf(&b, "- rule %s (job %s): %s\n", e(r.Name), e(r.Job), p.Scheduler.switchText())
+			continue
 		}
 		sym := map[Action]string{ActionCreate: "+", ActionUpdate: "~", ActionDelete: "-"}[r.Action]
 		fmt.Fprintf(&b, "%s rule %s", sym, e(r.Name))
@@ -75,6 +78,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 			}
 		}
 	}
+	p.Scheduler.writeText(&b)
 	p.Alerts.writeText(&b)
 	if q := p.Quota; q.Exceeded() {
 		fmt.Fprintf(&b, "! event bus %s: %d rules after this plan, over the quota of %d rules per bus (aws.rule_quota)\n", q.EventBus, q.After, q.Limit)
@@ -124,6 +128,7 @@ func (p *Plan) WriteMarkdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", escape.TableCodeSpan(r.Name), r.Action, strings.Join(cs, "<br>"))
 	}
+	p.Scheduler.writeMarkdown(&b)
 	p.Alerts.writeMarkdown(&b)
 	if q := p.Quota; q.Exceeded() {
 		fmt.Fprintf(&b, "\n**Over the quota:** event bus %s would hold %d rules, over its quota of %d rules per bus (`aws.rule_quota`).\n", escape.CodeSpan(q.EventBus), q.After, q.Limit)

@@ -246,6 +246,16 @@ func cronWildcard(e *crontab.Entry) bool {
 // verifies them (see schedulerVerify). The error is reserved for internal
 // failures, as Convert's.
 func ConvertScheduler(e *crontab.Entry, loc *time.Location, clock CronClock) (SchedulerResult, error) {
+	return convertScheduler(e, loc, clock, zoneCheckStart())
+}
+
+// convertScheduler is ConvertScheduler with the clock changes modelled
+// from changesFrom on. Deployed schedules start now, so ConvertScheduler
+// models the changes from zoneCheckStart (2025); a test passes 2000 to
+// prove the same construction and verifier over every change of the
+// whole horizon, the past ones included (zones that changed or abolished
+// their rules: São Paulo 2019, Moscow 2011-2014, Tehran 2022).
+func convertScheduler(e *crontab.Entry, loc *time.Location, clock CronClock, changesFrom time.Time) (SchedulerResult, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -276,6 +286,9 @@ func ConvertScheduler(e *crontab.Entry, loc *time.Location, clock CronClock) (Sc
 	}
 	m := schedModel{s: &s, loc: loc, wildcard: cronWildcard(e), clock: clock}
 	changes := zones.facts(loc, cal.h).clockChanges()
+	if !changesFrom.Equal(zoneCheckStart()) {
+		changes = findClockChanges(loc, maxTime(changesFrom, cal.h.Start), cal.h.End)
+	}
 	for _, ch := range changes {
 		if (ch.after-ch.before)%60 != 0 {
 			return SchedulerResult{Findings: []crontab.Diagnostic{finding(CodeSchedClockChange,
@@ -321,13 +334,13 @@ func ConvertScheduler(e *crontab.Entry, loc *time.Location, clock CronClock) (Sc
 		}
 		res.Findings = append(res.Findings, finding(CodeSchedRepeated,
 			fmt.Sprintf("%d fire times between %d and %d fall in an hour repeated when daylight saving time ends (first: %s): cron runs them %s, Scheduler runs each once and does not document at which instant",
-				v.ambiguous, zoneCheckStart().Year(), cal.h.End.Year()-1, v.firstAmbiguous.In(loc).Format("2006-01-02 15:04 MST"), how),
+				v.ambiguous, changesFrom.Year(), cal.h.End.Year()-1, v.firstAmbiguous.In(loc).Format("2006-01-02 15:04 MST"), how),
 			"move the job out of the repeated hour, or keep the rules backend with a fixed-offset zone"))
 	}
 	if len(supp) > 0 {
 		res.Findings = append(res.Findings, finding(CodeSchedGapSupplement,
 			fmt.Sprintf("cron runs this job right after the clock skips its time when daylight saving time starts (%d times between %d and %d); %s in UTC %s the same",
-				len(need), zoneCheckStart().Year(), cal.h.End.Year()-1, plural(len(supp), "supplementary schedule"), map[bool]string{true: "does", false: "do"}[len(supp) == 1]), ""))
+				len(need), changesFrom.Year(), cal.h.End.Year()-1, plural(len(supp), "supplementary schedule"), map[bool]string{true: "does", false: "do"}[len(supp) == 1]), ""))
 	}
 	if v.dups > 0 {
 		res.Findings = append(res.Findings, finding(CodeDuplicates,
@@ -481,4 +494,11 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

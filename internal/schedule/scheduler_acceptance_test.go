@@ -86,11 +86,11 @@ type tally struct {
 // result: no verifier mismatch or failure, the service's validation
 // passes, and a result is exact unless it reports the repeated hour
 // (CB110) or cannot be expressed (no schedules).
-func convertAll(t *testing.T, loc *time.Location, clock CronClock, entries []corpusEntry, tl *tally) {
+func convertAll(t *testing.T, loc *time.Location, clock CronClock, from time.Time, entries []corpusEntry, tl *tally) {
 	t.Helper()
 	var conv, exact, repeated, supp, scheds int
 	for _, ce := range entries {
-		r, err := ConvertScheduler(ce.e, loc, clock)
+		r, err := convertScheduler(ce.e, loc, clock, from)
 		if err != nil {
 			t.Errorf("%s %s (clock %d, %q): %v", loc, ce.from, clock, ce.e.Raw, err)
 			continue
@@ -150,7 +150,7 @@ func TestSchedulerAcceptanceZones(t *testing.T) {
 		changes := zones.facts(loc, DefaultHorizon()).clockChanges()
 		for _, clock := range clocks {
 			var tl tally
-			convertAll(t, loc, clock, entries, &tl)
+			convertAll(t, loc, clock, zoneCheckStart(), entries, &tl)
 			t.Logf("%s clock %d: %d clock changes 2025-2104; %d entries (%d distinct): %d exact, %d repeated-hour (CB110), %d with supplements (CB112), %d schedules",
 				zone, clock, len(changes), n, len(entries), tl.exact, tl.repeated, tl.supplements, tl.schedules)
 			if tl.conversions != len(entries) {
@@ -184,8 +184,8 @@ func abs(x int) int {
 }
 
 // TestSchedulerCorpusAllZones is the acceptance run over the shared
-// real-world corpus in every zone of the embedded database, in the
-// daemon's zone (the case with cronie's catch-up and supplementary
+// real-world corpus in every zone of the embedded database, with every
+// clock change from 2000 to 2104, in the daemon's zone (the case with cronie's catch-up and supplementary
 // schedules). It takes minutes, so .ci/corpus.sh runs it with
 // CRONBRIDGE_CORPUS set; make test, without the corpus, skips it (.ci/run
 // fails under CI=true when the corpus is missing).
@@ -205,6 +205,10 @@ func TestSchedulerCorpusAllZones(t *testing.T) {
 		names = append(names, name)
 	}
 	slices.Sort(names)
+	// Every clock change of the horizon, the past ones included (see
+	// convertScheduler): the construction and the verifier must hold at
+	// all of them, not only at those a schedule deployed now can meet.
+	since2000 := DefaultHorizon().Start
 	start := time.Now()
 	var tl tally
 	var wg sync.WaitGroup
@@ -215,14 +219,14 @@ func TestSchedulerCorpusAllZones(t *testing.T) {
 			defer wg.Done()
 			for name := range work {
 				loc := embeddedZone(t, data, name)
-				ch := zones.facts(loc, DefaultHorizon()).clockChanges()
+				ch := findClockChanges(loc, since2000, DefaultHorizon().End)
 				tl.mu.Lock()
 				if len(ch) > 0 {
 					tl.zonesWithChanges++
 					tl.changes += len(ch)
 				}
 				tl.mu.Unlock()
-				convertAll(t, loc, DaemonZone, entries, &tl)
+				convertAll(t, loc, DaemonZone, since2000, entries, &tl)
 			}
 		}()
 	}
@@ -231,7 +235,7 @@ func TestSchedulerCorpusAllZones(t *testing.T) {
 	}
 	close(work)
 	wg.Wait()
-	t.Logf("%d zones (%d with %d clock changes 2025-2104) x %d corpus entries (%d distinct schedules): %d conversions in %v, %d exact, %d repeated-hour (CB110), %d with supplements (CB112), %d schedules",
+	t.Logf("%d zones (%d with %d clock changes 2000-2104) x %d corpus entries (%d distinct schedules): %d conversions in %v, %d exact, %d repeated-hour (CB110), %d with supplements (CB112), %d schedules",
 		len(names), tl.zonesWithChanges, tl.changes, n, len(entries), tl.conversions, time.Since(start).Round(time.Second), tl.exact, tl.repeated, tl.supplements, tl.schedules)
 	if tl.conversions != len(names)*len(entries) || tl.zonesWithChanges < 50 {
 		t.Errorf("%d conversions of %d; %d zones with changes", tl.conversions, len(names)*len(entries), tl.zonesWithChanges)

@@ -285,3 +285,50 @@ func TestSchedulerSupplementsMatchCronplan(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedulerChangesSince2000 is issue #14's acceptance over the whole
+// horizon: in every zone of the database, the construction and the
+// verifier hold at every clock change from 2000 to 2104, the past ones
+// included (ConvertScheduler itself models them from 2025, since a
+// deployed schedule never fires earlier). Past changes add zones whose
+// rules differed or ended (São Paulo, Moscow, Tehran, Istanbul) and more
+// patterns of change. An error here is a verifier mismatch.
+func TestSchedulerChangesSince2000(t *testing.T) {
+	data := embeddedZoneData(t)
+	names := make([]string, 0, len(data))
+	for n := range data {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	from := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	specs := []string{"30 2 * * *", "0,30 0-3 * * 0", "*/30 0-3 * * *", "15 1 1 * *", "0 0 * * *"}
+	var withChanges, supplemented, conversions int
+	for k, name := range names {
+		if testing.Short() && k%10 != 0 {
+			continue // -short: a tenth of the zones
+		}
+		loc := embeddedZone(t, data, name)
+		if len(findClockChanges(loc, from, DefaultHorizon().End)) > 0 {
+			withChanges++
+		}
+		for _, spec := range specs {
+			for _, clock := range []CronClock{DaemonZone, JobZone} {
+				r, err := convertScheduler(schedEntry(t, spec), loc, clock, from)
+				if err != nil {
+					t.Errorf("%s %q clock %d: %v", name, spec, clock, err)
+					continue
+				}
+				conversions++
+				for _, f := range r.Findings {
+					if f.Code == CodeSchedGapSupplement {
+						supplemented++
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d zones with clock changes from 2000, %d conversions verified, %d with supplementary schedules", withChanges, conversions, supplemented)
+	if withChanges == 0 || supplemented == 0 {
+		t.Errorf("too little covered: %d zones with changes, %d supplemented", withChanges, supplemented)
+	}
+}

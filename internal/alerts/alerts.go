@@ -68,6 +68,11 @@ type Env struct {
 	// ScheduleRules are the names of the job rules, one FailedInvocations
 	// alarm each.
 	ScheduleRules []string
+	// ScheduleGroup, when set, is the EventBridge Scheduler schedule
+	// group the jobs run from (backend: scheduler). Scheduler publishes
+	// its metrics per group only (dimension ScheduleGroup), so the
+	// alarms are per group, not per job, and ScheduleRules is ignored.
+	ScheduleGroup string
 }
 
 // Desired is the set of alert resources for one config.
@@ -117,18 +122,24 @@ type APIDestination struct {
 	RateLimitPerSecond int32
 }
 
-// Alarm is a CloudWatch alarm on a schedule rule's FailedInvocations:
-// EventBridge could not start the job at all (RunTask refused, role
-// missing), which no task event reports.
+// Alarm is a CloudWatch alarm on a schedule rule's FailedInvocations, or
+// on a Scheduler schedule group's InvocationDroppedCount or
+// TargetErrorCount: EventBridge could not start the job at all (RunTask
+// refused, role missing), which no task event reports.
 type Alarm struct {
-	Name       string
-	RuleName   string
-	Namespace  string
-	MetricName string
-	Statistic  string
-	Period     int32
-	Threshold  float64
-	Comparison string
+	Name string
+	// RuleName is the watched rule (dimension RuleName); ScheduleGroup
+	// the watched schedule group (dimension ScheduleGroup). One is set.
+	RuleName      string
+	ScheduleGroup string
+	// Description says what the alarm means, for the person it wakes.
+	Description string
+	Namespace   string
+	MetricName  string
+	Statistic   string
+	Period      int32
+	Threshold   float64
+	Comparison  string
 	// ActionARN is notified (the SNS topic; "" when none is configured).
 	ActionARN string
 }
@@ -201,16 +212,48 @@ func Build(o Options, env Env) (Desired, error) {
 	if action == "" {
 		action = o.SNSTopicARN
 	}
-	for _, r := range sortedCopy(env.ScheduleRules) {
-		if o.NoAlarms {
-			break
+	switch {
+	case o.NoAlarms:
+	case env.ScheduleGroup != "":
+		d.Alarms = SchedulerAlarms(env.RulePrefix, env.ScheduleGroup, action)
+	default:
+		for _, r := range sortedCopy(env.ScheduleRules) {
+			d.Alarms = append(d.Alarms, Alarm{
+				Name: r + "-failed-invocations", RuleName: r, Namespace: "AWS/Events", MetricName: "FailedInvocations",
+				Description: "cronbridge: EventBridge could not start the job of rule " + r + " (FailedInvocations)",
+				Statistic:   "Sum", Period: 300, Threshold: 1, Comparison: "GreaterThanOrEqualToThreshold", ActionARN: action,
+			})
 		}
-		d.Alarms = append(d.Alarms, Alarm{
-			Name: r + "-failed-invocations", RuleName: r, Namespace: "AWS/Events", MetricName: "FailedInvocations",
-			Statistic: "Sum", Period: 300, Threshold: 1, Comparison: "GreaterThanOrEqualToThreshold", ActionARN: action,
-		})
 	}
 	return d, nil
+}
+
+// SchedulerAlarms are the alarms of a schedule group (namespace
+// AWS/Scheduler, dimension ScheduleGroup, as AWS documents them in
+// "Monitoring EventBridge Scheduler with Amazon CloudWatch"):
+//   - InvocationDroppedCount: Scheduler gave up on a run after its retry
+//     policy, the job never started; the equivalent of a rule's
+//     FailedInvocations.
+//   - TargetErrorCount: a RunTask call failed (refused, throttled by ECS,
+//     role missing). It counts attempts, so with retries it can fire for
+//     a run a later attempt started; it is kept because a job whose
+//     retries outlast the alarm period would otherwise be reported late.
+//
+// Their names continue the prefix with "_" like every alert resource, so
+// the alarm listing by prefix finds them and no job rule can take them.
+func SchedulerAlarms(prefix, group, action string) []Alarm {
+	return []Alarm{
+		{
+			Name: prefix + "_alerts-scheduler-dropped", ScheduleGroup: group, Namespace: "AWS/Scheduler", MetricName: "InvocationDroppedCount",
+			Description: "cronbridge: EventBridge Scheduler gave up starting a job of schedule group " + group + " after its retries (InvocationDroppedCount)",
+			Statistic:   "Sum", Period: 300, Threshold: 1, Comparison: "GreaterThanOrEqualToThreshold", ActionARN: action,
+		},
+		{
+			Name: prefix + "_alerts-scheduler-target-errors", ScheduleGroup: group, Namespace: "AWS/Scheduler", MetricName: "TargetErrorCount",
+			Description: "cronbridge: EventBridge Scheduler's RunTask call failed for a job of schedule group " + group + " (TargetErrorCount)",
+			Statistic:   "Sum", Period: 300, Threshold: 1, Comparison: "GreaterThanOrEqualToThreshold", ActionARN: action,
+		},
+	}
 }
 
 func validLogGroup(s string) bool {

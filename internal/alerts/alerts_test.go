@@ -252,6 +252,51 @@ func TestBuild(t *testing.T) {
 	}
 }
 
+// TestBuildAlarmsScheduler: with a schedule group (backend: scheduler)
+// the alarms watch the group's AWS/Scheduler metrics instead of the
+// rules', and alarm: {enabled: false} still leaves them out.
+func TestBuildAlarmsScheduler(t *testing.T) {
+	o := Options{SNSTopicARN: "arn:aws:sns:ap-northeast-1:111122223333:alerts"}
+	cases := []struct {
+		name     string
+		group    string
+		noAlarms bool
+		want     []string
+	}{
+		{"rules", "", false, []string{
+			"shop-cleanup-failed-invocations AWS/Events FailedInvocations rule=shop-cleanup group=",
+			"shop-daily-sales-failed-invocations AWS/Events FailedInvocations rule=shop-daily-sales group=",
+		}},
+		{"scheduler", "cronbridge-g", false, []string{
+			"shop-_alerts-scheduler-dropped AWS/Scheduler InvocationDroppedCount rule= group=cronbridge-g",
+			"shop-_alerts-scheduler-target-errors AWS/Scheduler TargetErrorCount rule= group=cronbridge-g",
+		}},
+		{"scheduler, alarms off", "cronbridge-g", true, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := testEnv()
+			env.ScheduleGroup = tc.group
+			oo := o
+			oo.NoAlarms = tc.noAlarms
+			d, err := Build(oo, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, a := range d.Alarms {
+				if a.ActionARN != o.SNSTopicARN || a.Description == "" {
+					t.Errorf("%s: action %q, description %q", a.Name, a.ActionARN, a.Description)
+				}
+				got = append(got, a.Name+" "+a.Namespace+" "+a.MetricName+" rule="+a.RuleName+" group="+a.ScheduleGroup)
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("alarms:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
 // TestBuildErrors: options that cannot work are errors before any call.
 func TestBuildErrors(t *testing.T) {
 	cases := []struct {

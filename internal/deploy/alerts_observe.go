@@ -208,7 +208,8 @@ func observeAPIDestinations(ctx context.Context, c ConnectionsAPI, prefix string
 }
 
 // observeAlarms lists the metric alarms whose names start with the rule
-// prefix (the FailedInvocations alarms are named after their rules).
+// prefix (the FailedInvocations alarms are named after their rules, the
+// Scheduler group's alarms continue the prefix with "_alerts-").
 func observeAlarms(ctx context.Context, c CloudWatchAPI, prefix string) ([]cwtypes.MetricAlarm, error) {
 	var out []cwtypes.MetricAlarm
 	in := &cloudwatch.DescribeAlarmsInput{AlarmNamePrefix: aws.String(prefix), AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm}, MaxRecords: aws.Int32(100)}

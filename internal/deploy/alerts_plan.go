@@ -129,6 +129,16 @@ func canonicalJSON(s string) string {
 	return string(b)
 }
 
+// alarmScheduleGroup is the schedule group the alarms watch: the
+// tracking id's group when the jobs run on Scheduler, else "" (the
+// alarms watch the job rules).
+func alarmScheduleGroup(d Desired) string {
+	if !d.UsesScheduler() || len(d.Jobs) == 0 {
+		return ""
+	}
+	return ScheduleGroupName(d.TrackingID)
+}
+
 // planAlerts plans the alert rules (returned for Plan.Rules) and the other
 // alert resources. jobRules are the job rules' names, one alarm each.
 func planAlerts(d Desired, o *Observed, tdARN string, td *ecstypes.TaskDefinition, jobRules []string, opts PlanOptions) ([]RuleChange, *AlertsPlan, error) {
@@ -164,6 +174,7 @@ func planAlerts(d Desired, o *Observed, tdARN string, td *ecstypes.TaskDefinitio
 		want, err = alerts.Build(opt, alerts.Env{
 			Region: region, AccountID: account, Cluster: d.Cluster, Container: d.Container, RulePrefix: d.RulePrefix,
 			AppLogGroup: group, AppStreamPrefix: streamPrefix, ScheduleRules: jobRules,
+			ScheduleGroup: alarmScheduleGroup(d),
 		})
 		if err != nil {
 			return nil, nil, err
@@ -176,7 +187,7 @@ func planAlerts(d Desired, o *Observed, tdARN string, td *ecstypes.TaskDefinitio
 	planAPIDestination(d, oa, want, ap, endpointKnown, opts)
 	planLogGroup(d, oa, want, ap)
 	planPolicy(d, oa, want, ap, opts)
-	planAlarms(d, oa, want, ap, opts)
+	planAlarms(d, oa, o.Rules, want, ap, opts)
 	rules := planAlertRules(d, o, want, ap, opts)
 	if t := oa.Topic; t != nil {
 		switch {
@@ -563,7 +574,7 @@ func sortedCopy(s []string) []string {
 func desiredAlarm(a alerts.Alarm, trackingID string) cwtypes.MetricAlarm {
 	m := cwtypes.MetricAlarm{
 		AlarmName:          aws.String(a.Name),
-		AlarmDescription:   aws.String("cronbridge: EventBridge could not start the job of rule " + a.RuleName + " (FailedInvocations)" + ownerMarker(trackingID)),
+		AlarmDescription:   aws.String(a.Description + ownerMarker(trackingID)),
 		Namespace:          aws.String(a.Namespace),
 		MetricName:         aws.String(a.MetricName),
 		Dimensions:         []cwtypes.Dimension{{Name: aws.String("RuleName"), Value: aws.String(a.RuleName)}},
@@ -577,13 +588,16 @@ func desiredAlarm(a alerts.Alarm, trackingID string) cwtypes.MetricAlarm {
 		TreatMissingData: aws.String("notBreaching"),
 		ActionsEnabled:   aws.Bool(true),
 	}
+	if a.ScheduleGroup != "" {
+		m.Dimensions = []cwtypes.Dimension{{Name: aws.String("ScheduleGroup"), Value: aws.String(a.ScheduleGroup)}}
+	}
 	if a.ActionARN != "" {
 		m.AlarmActions = []string{a.ActionARN}
 	}
 	return m
 }
 
-func planAlarms(d Desired, oa *ObservedAlerts, want alerts.Desired, ap *AlertsPlan, opts PlanOptions) {
+func planAlarms(d Desired, oa *ObservedAlerts, rules []ObservedRule, want alerts.Desired, ap *AlertsPlan, opts PlanOptions) {
 	observed := map[string]cwtypes.MetricAlarm{}
 	for _, m := range oa.Alarms {
 		observed[aws.ToString(m.AlarmName)] = m
@@ -622,10 +636,49 @@ func planAlarms(d Desired, oa *ObservedAlerts, want alerts.Desired, ap *AlertsPl
 		if wanted[name] || !ownedDescription(aws.ToString(m.AlarmDescription), d.TrackingID) {
 			continue
 		}
-		ap.Resources = append(ap.Resources, orphan(KindAlarm, name, opts.Prune, func(ctx context.Context, cl Clients, _ *alertState) error {
+		del := func(ctx context.Context, cl Clients, _ *alertState) error {
 			return deleteAlarm(ctx, cl.CloudWatch, name)
-		}, 1))
+		}
+		// The FailedInvocations alarm of a rule the switch to Scheduler
+		// deletes (or already deleted) goes with it, prune or not: it
+		// would watch a metric nothing emits any more, and the group's
+		// alarms replace it.
+		ap.Resources = append(ap.Resources, orphan(KindAlarm, name, opts.Prune || switchedAlarm(d, rules, m), del, 1))
 	}
+}
+
+// switchedAlarm reports whether m is an AWS/Events alarm on a job rule
+// that the Scheduler backend replaces: its rule is gone, or is an owned
+// rule of a job that now runs from schedules (planScheduler switches it).
+func switchedAlarm(d Desired, rules []ObservedRule, m cwtypes.MetricAlarm) bool {
+	if !d.UsesScheduler() || aws.ToString(m.Namespace) != "AWS/Events" {
+		return false
+	}
+	var rule string
+	for _, dim := range m.Dimensions {
+		if aws.ToString(dim.Name) == "RuleName" {
+			rule = aws.ToString(dim.Value)
+		}
+	}
+	if rule == "" {
+		return false
+	}
+	for _, r := range rules {
+		if r.Name != rule {
+			continue
+		}
+		if !r.Owned(d.TrackingID) {
+			return false
+		}
+		job := ruleJob(r)
+		for _, j := range d.Jobs {
+			if j.Name == job {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 // planAlertRules plans the alert rules like job rules: same tags, the

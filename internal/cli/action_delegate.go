@@ -128,7 +128,7 @@ func (a *actionRun) migrate(ctx context.Context) int {
 	sub := a.sub(&out, &errb)
 	_ = a.r.Logf("cronbridge: running cronbridge migrate")
 	code := doMigrate(ctx, sub, migrateOptions{Crontab: a.ws.abs(a.crontab()), Out: outDir, Force: true,
-		Zone: a.in.Timezone, Dialect: a.in.Dialect})
+		Zone: a.in.Timezone, Dialect: a.in.Dialect, Backend: a.in.Backend})
 	if log := out.String() + errb.String(); log != "" {
 		_ = a.r.LogUntrusted(log)
 	}

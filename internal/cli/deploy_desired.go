@@ -86,7 +86,7 @@ func loadDesired(env *Env, opts deployOptions) (*deployInput, error) {
 		}
 		reported := map[int]bool{} // environment lines already reported
 		for _, j := range f.Jobs {
-			if !j.Enabled || !j.Converted || len(j.Conversion.Rules) == 0 {
+			if !j.Deployable() {
 				continue // disabled, or a finding says why (@reboot, never fires)
 			}
 			if j.HostMaintenance != "" {
@@ -97,18 +97,39 @@ func loadDesired(env *Env, opts deployOptions) (*deployInput, error) {
 			if f.AppRoot != "" && reliesOnAppRoot(j) && !slices.ContainsFunc(in.appRoots, func(u appRootUse) bool { return u.File == f.Name }) {
 				in.appRoots = append(in.appRoots, appRootUse{File: f.Name, Dir: f.AppRoot, Job: j.Name})
 			}
-			inputs = append(inputs, deploy.JobInput{Name: j.Name, Expressions: j.Rules(), Command: j.Command.Exec,
-				Environment: j.Environment, Description: j.Entry.Raw, Pos: j.Entry.Pos})
+			ji := deploy.JobInput{Name: j.Name, Expressions: j.Rules(), Command: j.Command.Exec,
+				Environment: j.Environment, Description: j.Entry.Raw, Pos: j.Entry.Pos}
+			if m.SchedulerBackend() {
+				// The job runs from Scheduler schedules only: no rule
+				// (an existing one is switched over and deleted by deploy).
+				ss, err := j.Schedules()
+				if err != nil {
+					return nil, err
+				}
+				ji.Expressions = nil
+				for _, s := range ss {
+					ji.Schedules = append(ji.Schedules, deploy.SchedulerSchedule{Expression: s.Expression, Timezone: s.Timezone,
+						FlexibleWindowMinutes: s.FlexibleWindowMinutes})
+				}
+			}
+			inputs = append(inputs, ji)
 		}
 	}
 	if !hasError(diags) {
 		in.desired = deploy.FromConfig(cfg, opts.Image, inputs)
+		// The backend is the model's (the config's backend), so that the
+		// jobs' schedules and the backend deploy converges to agree.
+		in.desired.Backend = m.Backend
 		// The alerts' secrets come from the variables the config names.
 		in.desired.Alerts = deploy.AlertsFromConfig(cfg, env.Getenv)
 		// Only the desired state has the whole target Input (the config's
 		// environment and command included): an oversized one is a
 		// finding now rather than a PutTargets error halfway through apply.
 		diags = append(diags, deploy.CheckInputs(in.desired)...)
+		// Scheduler validates zones, expressions, windows and names on
+		// create; moto does not, so deploy's own checks run before any
+		// call (CB496).
+		diags = append(diags, deploy.CheckSchedules(in.desired)...)
 	}
 	in.diags = diags
 	if hasError(diags) {

@@ -205,7 +205,11 @@ func writeDeployOutput(w io.Writer, opts deployOptions, res *deploy.Result) erro
 		return err
 	}
 	if !opts.DryRun {
-		_, err := fmt.Fprintf(w, "Applied. Rules run %s.\n", res.TaskDefinitionARN)
+		what := "Rules run"
+		if res.Plan.Scheduler != nil {
+			what = "Schedules run"
+		}
+		_, err := fmt.Fprintf(w, "Applied. %s %s.\n", what, res.TaskDefinitionARN)
 		for _, d := range res.Deregistered {
 			fmt.Fprintf(w, "Deregistered %s.\n", d)
 		}

@@ -19,9 +19,15 @@ import (
 type ObservedScheduler struct {
 	// Group is nil when the group does not exist.
 	Group *ObservedGroup
-	// Schedules are the group's schedules, sorted by name; read only when
-	// the group is owned (others are never changed).
+	// Schedules are the group's schedules whose names start with the
+	// config's rule prefix, sorted by name; read only when the group is
+	// owned (others are never changed).
 	Schedules []ObservedSchedule
+	// Others counts the group's schedules outside the rule prefix: another
+	// config with the same tracking id and its own prefix, as with rules.
+	// They are never read, changed or pruned, and the group stays while
+	// any remains.
+	Others int
 }
 
 // ObservedGroup is a schedule group with its tags.
@@ -91,9 +97,20 @@ func observeScheduler(ctx context.Context, c Clients, d Desired) (*ObservedSched
 	if !o.Group.Owned(d.TrackingID) {
 		return o, nil
 	}
-	names, err := listScheduleNames(ctx, c.Scheduler, &name)
+	all, err := listScheduleNames(ctx, c.Scheduler, &name)
 	if err != nil {
 		return nil, err
+	}
+	// The rule prefix scopes schedules as it scopes rules: two configs of
+	// one tracking id with their own prefixes share the group, and each
+	// prunes only its own.
+	var names []scheduleRef
+	for _, r := range all {
+		if strings.HasPrefix(r.name, d.RulePrefix) {
+			names = append(names, r)
+		} else {
+			o.Others++
+		}
 	}
 	o.Schedules = make([]ObservedSchedule, len(names))
 	errs := forEach(ctx, len(names), c.parallel(), func(ctx context.Context, i int) error {

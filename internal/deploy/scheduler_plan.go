@@ -247,9 +247,9 @@ func planScheduler(d Desired, o *Observed, p *Plan, opts PlanOptions) error {
 		sp.Schedules = append(sp.Schedules, sc)
 	}
 	sort.Slice(sp.Schedules, func(i, j int) bool { return sp.Schedules[i].Name < sp.Schedules[j].Name })
-	// The group goes when nothing of it is wanted any more and --prune
-	// deletes what it holds.
-	if os.Group.Owned(d.TrackingID) && len(specs) == 0 && opts.Prune {
+	// The group goes when nothing of it is wanted any more, --prune
+	// deletes what it holds, and no other prefix's schedules live in it.
+	if os.Group.Owned(d.TrackingID) && len(specs) == 0 && opts.Prune && os.Others == 0 {
 		sp.Group.Action = ActionDelete
 		sp.Group.Changes = []Change{{Op: "-", Field: "group", Old: sp.Group.Name}}
 	}

@@ -42,9 +42,11 @@ type Inputs struct {
 	Image    string
 	Timezone string
 	Dialect  string
-	Token    string
-	Comment  string
-	FailOn   string
+	// Backend is command migrate's: rules or scheduler ("" = rules).
+	Backend string
+	Token   string
+	Comment string
+	FailOn  string
 	// MinSeverity hides findings below it (info, warning, error) from
 	// the annotations, summary and comment, as lint --min-severity.
 	MinSeverity      string
@@ -105,6 +107,7 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 		Image:            get("image", ""),
 		Timezone:         get("timezone", ""),
 		Dialect:          get("dialect", "cronie"),
+		Backend:          get("backend", "rules"),
 		Token:            get("github-token", ""),
 		Comment:          get("comment", CommentAuto),
 		FailOn:           get("fail-on", FailOnError),
@@ -118,6 +121,7 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 		{"fail-on", in.FailOn, "error, warning or never"},
 		{"min-severity", in.MinSeverity, "info, warning or error"},
 		{"dialect", in.Dialect, "cronie or debian"},
+		{"backend", in.Backend, "rules or scheduler"},
 	}
 	for _, c := range checks {
 		if !oneOf(c.value, strings.Split(strings.NewReplacer(", ", " ", " or ", " ").Replace(c.want), " ")) {

@@ -17,7 +17,9 @@ import (
 
 // runCutover implements `cronbridge cutover`: for a chosen minute it shows
 // each job's last run on the old server and first run on EventBridge, then
-// enables the rules deploy created disabled, during the minute before.
+// enables the rules deploy created disabled, during the minute before; for
+// backend scheduler it enables the schedules at once, with StartDate TIME
+// (cutoverSchedules).
 func runCutover(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "cutover", "cutover --at TIME [--config cronbridge.yaml] [--dry-run]")
 	at := fs.String("at", "", "the cutover minute: \"YYYY-MM-DD HH:MM\" in the config's timezone, or RFC 3339")
@@ -125,6 +127,13 @@ func runCutover(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stdout, "%d %s would run twice or be skipped at this minute: this is a bug in the conversion, please report it.\n", bad, map[bool]string{true: "job", false: "jobs"}[bad == 1])
 		return ExitFindings
 	}
+	if cfg.BackendName() == config.BackendScheduler {
+		if *dryRun {
+			fmt.Fprintln(env.Stdout, "dry run: no schedule was changed.")
+			return ExitOK
+		}
+		return cutoverSchedules(ctx, env, *cfgPath, when, loc)
+	}
 	if *dryRun {
 		fmt.Fprintln(env.Stdout, "dry run: no rule was changed.")
 		return ExitOK
@@ -169,13 +178,9 @@ const cutoverMaxWait = time.Hour
 // the rules deploy created disabled (deploy.Enable: owned rules with their
 // target in place, nothing else changed).
 func cutoverEnable(ctx context.Context, env *Env, cfgPath string, at time.Time, loc *time.Location) int {
-	now := time.Now()
-	if s := env.Getenv("CRONBRIDGE_NOW"); s != "" {
-		var err error
-		if now, err = time.Parse(time.RFC3339, s); err != nil {
-			fmt.Fprintf(env.Stderr, "cronbridge cutover: CRONBRIDGE_NOW: %v\n", err)
-			return ExitUsage
-		}
+	now, code := cutoverNow(env)
+	if code != ExitOK {
+		return code
 	}
 	enableAt := at.Add(-time.Minute)
 	switch wait := enableAt.Sub(now); {
@@ -194,35 +199,9 @@ func cutoverEnable(ctx context.Context, env *Env, cfgPath string, at time.Time, 
 		case <-time.After(wait):
 		}
 	}
-	in, err := loadDesired(env, deployOptions{Config: cfgPath})
-	if in != nil && len(in.diags) > 0 {
-		printDiagnostics(env.Stderr, in.diags)
-	}
-	if errors.Is(err, errPlaceholders) {
-		fmt.Fprintln(env.Stderr, "cronbridge cutover: the config still holds placeholders from migrate (listed above); replace them first (no rule was changed)")
-		return ExitUsage
-	}
-	if errors.Is(err, errFindings) {
-		fmt.Fprintln(env.Stderr, "cronbridge cutover: fix the errors above first (no rule was changed)")
-		return ExitFindings
-	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
-		return ExitFailure
-	}
-	// Only the rules of jobs waiting for the cutover: a job whose own
-	// section says state: disabled stays off.
-	want := in.desired
-	want.Jobs = nil
-	for _, j := range in.desired.Jobs {
-		if !keptDisabled(in.cfg, j.Name) {
-			want.Jobs = append(want.Jobs, j)
-		}
-	}
-	clients, err := awsClients(ctx, want.Region)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
-		return ExitFailure
+	want, clients, code := cutoverDesired(ctx, env, cfgPath, "rule")
+	if code != ExitOK {
+		return code
 	}
 	enabled, err := deploy.Enable(ctx, clients, want)
 	for _, n := range enabled {
@@ -242,5 +221,94 @@ func cutoverEnable(ctx context.Context, env *Env, cfgPath string, at time.Time, 
 		return ExitFailure
 	}
 	fmt.Fprintf(env.Stdout, "rules enabled; the first runs on EventBridge are in the table above.\nnow set aws.state to enabled in %s so that the next deploy keeps them enabled (docs/migration.md).\n", cfgPath)
+	return ExitOK
+}
+
+// cutoverNow is the clock: CRONBRIDGE_NOW (RFC 3339) in tests, else now.
+func cutoverNow(env *Env) (time.Time, int) {
+	s := env.Getenv("CRONBRIDGE_NOW")
+	if s == "" {
+		return time.Now(), ExitOK
+	}
+	now, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: CRONBRIDGE_NOW: %v\n", err)
+		return time.Time{}, ExitUsage
+	}
+	return now, ExitOK
+}
+
+// cutoverDesired loads what deploy would deploy, keeps the jobs waiting
+// for the cutover (a job whose own section says state: disabled stays
+// off) and builds the AWS clients. what ("rule", "schedule") words the
+// "nothing was changed" messages.
+func cutoverDesired(ctx context.Context, env *Env, cfgPath, what string) (deploy.Desired, deploy.Clients, int) {
+	in, err := loadDesired(env, deployOptions{Config: cfgPath})
+	if in != nil && len(in.diags) > 0 {
+		printDiagnostics(env.Stderr, in.diags)
+	}
+	if errors.Is(err, errPlaceholders) {
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: the config still holds placeholders from migrate (listed above); replace them first (no %s was changed)\n", what)
+		return deploy.Desired{}, deploy.Clients{}, ExitUsage
+	}
+	if errors.Is(err, errFindings) {
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: fix the errors above first (no %s was changed)\n", what)
+		return deploy.Desired{}, deploy.Clients{}, ExitFindings
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
+		return deploy.Desired{}, deploy.Clients{}, ExitFailure
+	}
+	want := in.desired
+	want.Jobs = nil
+	for _, j := range in.desired.Jobs {
+		if !keptDisabled(in.cfg, j.Name) {
+			want.Jobs = append(want.Jobs, j)
+		}
+	}
+	clients, err := awsClients(ctx, want.Region)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
+		return deploy.Desired{}, deploy.Clients{}, ExitFailure
+	}
+	return want, clients, ExitOK
+}
+
+// cutoverLead is the least time between the cutover of the Scheduler
+// backend and the minute it starts: the UpdateSchedule calls must be done
+// before it (a schedule enabled after its StartDate skips the runs
+// since).
+const cutoverLead = time.Minute
+
+// cutoverSchedules is the cutover of backend scheduler: each schedule
+// deploy created DISABLED is enabled with StartDate at
+// (deploy.EnableSchedules). Scheduler invokes nothing before the
+// StartDate, so this runs at once, any time before at: no waiting and no
+// unsafe minute. The server must still stop at at: crontab.after-cutover
+// is installed during the minute before it.
+func cutoverSchedules(ctx context.Context, env *Env, cfgPath string, at time.Time, loc *time.Location) int {
+	now, code := cutoverNow(env)
+	if code != ExitOK {
+		return code
+	}
+	if at.Sub(now) < cutoverLead {
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: %s is less than a minute away or has passed: the schedules must be enabled before it; choose a later minute (nothing was changed)\n", at.In(loc).Format("2006-01-02 15:04 MST"))
+		return ExitUsage
+	}
+	want, clients, code := cutoverDesired(ctx, env, cfgPath, "schedule")
+	if code != ExitOK {
+		return code
+	}
+	enabled, err := deploy.EnableSchedules(ctx, clients, want, at, now)
+	for _, n := range enabled {
+		fmt.Fprintf(env.Stdout, "enabled %s from %s\n", n, at.UTC().Format(time.RFC3339))
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "cronbridge cutover: %v\n", err)
+		fmt.Fprintln(env.Stderr, "cronbridge cutover: run it again (it changes only the schedules not yet enabled)")
+		return ExitFailure
+	}
+	fmt.Fprintf(env.Stdout, "schedules enabled, starting at %s (StartDate); the first runs on EventBridge Scheduler are in the table above.\ninstall crontab.after-cutover on the server during the minute before %s, then set aws.state to enabled in %s so that the next deploy keeps them enabled (docs/migration.md).\n",
+		at.In(loc).Format("2006-01-02 15:04 MST"), at.In(loc).Format("15:04 MST"), cfgPath)
 	return ExitOK
 }

@@ -7,12 +7,15 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 
 	"github.com/cronbridge/cronbridge/internal/deploy"
 	"github.com/cronbridge/cronbridge/internal/migrate"
@@ -194,5 +197,122 @@ func ruleStates(t *testing.T, c deploy.Clients, prefix string) map[string]string
 		names = append(names, aws.ToString(r.Name))
 	}
 	sort.Strings(names)
+	return m
+}
+
+// TestMigrateDeployCutoverScheduler is the round trip with backend
+// scheduler (issue #14): deploy creates the schedules DISABLED, cutover
+// enables them at once with StartDate = TIME (no waiting, TIME two hours
+// ahead), leaves a job the user keeps disabled alone, and a second cutover
+// changes nothing.
+func TestMigrateDeployCutoverScheduler(t *testing.T) {
+	url := startMoto(t)
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+		"AWS_REGION": "ap-northeast-1", "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_CONFIG_FILE":             filepath.Join(t.TempDir(), "none"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(t.TempDir(), "none"),
+	} {
+		t.Setenv(k, v)
+	}
+	ctx := context.Background()
+	c := deploy.NewClients(aws.Config{Region: "ap-northeast-1", Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", "")}, url)
+	if _, err := c.ECS.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+		Family: aws.String("ledger"), NetworkMode: ecstypes.NetworkModeAwsvpc,
+		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("ledger:v1"), Memory: aws.Int32(512)}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	crontabPath := filepath.Join(dir, "london.crontab")
+	if err := os.WriteFile(crontabPath, []byte("0 3 * * * /opt/app/bin/nightly\n15 12 * * 1-5 /opt/app/bin/lunch\n30 4 * * * /opt/app/bin/report\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if code, stdout, stderr := runCLI(t, "migrate", "--backend", "scheduler", "--timezone", "Europe/London", "--out", out, crontabPath); code != ExitOK {
+		t.Fatalf("migrate exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	cfgPath := filepath.Join(out, migrate.FileConfig)
+	b, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filled := strings.NewReplacer(
+		migrate.PlaceholderCluster, "batch",
+		migrate.PlaceholderTaskDefinition, "ledger",
+		migrate.PlaceholderContainer, "app",
+		migrate.PlaceholderSubnet, "subnet-0123456789abcdef0",
+		migrate.PlaceholderSecurityGroup, "sg-0123456789abcdef0",
+		migrate.PlaceholderRoleARN, "arn:aws:iam::123456789012:role/ecsEventsRole",
+		migrate.PlaceholderSchedulerRoleARN, "arn:aws:iam::123456789012:role/scheduler",
+	).Replace(string(b))
+	filled = strings.Replace(filled, "\n  report:\n", "\n  report:\n    state: disabled\n", 1)
+	if err := os.WriteFile(cfgPath, []byte(filled), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runCLI(t, "deploy", "--config", cfgPath, "--image", "ledger:v2"); code != ExitOK {
+		t.Fatalf("deploy exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for name, s := range scheduleStates(t, c) {
+		if s.State != schedtypes.ScheduleStateDisabled || s.StartDate != nil {
+			t.Errorf("schedule %s is %s from %v after deploy, want DISABLED without StartDate until the cutover", name, s.State, s.StartDate)
+		}
+	}
+
+	at := time.Now().UTC().Truncate(time.Minute).Add(2 * time.Hour)
+	code, stdout, stderr := runCLI(t, "cutover", "--config", cfgPath, "--at", at.Format(time.RFC3339))
+	if code != ExitOK {
+		t.Fatalf("cutover exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "schedules enabled, starting at") || strings.Contains(stdout, "waiting") {
+		t.Errorf("cutover output:\n%s", stdout)
+	}
+	states := scheduleStates(t, c)
+	want := map[string]schedtypes.ScheduleState{"london-nightly": "ENABLED", "london-lunch": "ENABLED", "london-report": "DISABLED"}
+	if len(states) != len(want) {
+		t.Fatalf("schedules after cutover: %v, want %v", states, want)
+	}
+	for name, st := range want {
+		s := states[name]
+		if s.State != st {
+			t.Errorf("schedule %s is %s after cutover, want %s", name, s.State, st)
+		}
+		if st == "ENABLED" && (s.StartDate == nil || !s.StartDate.Equal(at)) {
+			t.Errorf("schedule %s starts at %v, want %s", name, s.StartDate, at)
+		}
+		if st == "DISABLED" && s.StartDate != nil {
+			t.Errorf("schedule %s, kept disabled, got a StartDate %v", name, s.StartDate)
+		}
+	}
+	if strings.Contains(stdout, "report ") {
+		t.Errorf("the cutover table lists report, which stays disabled:\n%s", stdout)
+	}
+	code, stdout, stderr = runCLI(t, "cutover", "--config", cfgPath, "--at", at.Format(time.RFC3339))
+	if code != ExitOK || strings.Contains(stdout, "enabled london-") {
+		t.Errorf("second cutover: exit %d, want 0 and no change\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+type scheduleState struct {
+	State     schedtypes.ScheduleState
+	StartDate *time.Time
+}
+
+// scheduleStates lists every schedule of every group by name.
+func scheduleStates(t *testing.T, c deploy.Clients) map[string]scheduleState {
+	t.Helper()
+	ctx := context.Background()
+	out, err := c.Scheduler.ListSchedules(ctx, &scheduler.ListSchedulesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]scheduleState{}
+	for _, s := range out.Schedules {
+		g, err := c.Scheduler.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: s.Name, GroupName: s.GroupName})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[aws.ToString(s.Name)] = scheduleState{State: g.State, StartDate: g.StartDate}
+	}
 	return m
 }

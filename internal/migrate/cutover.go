@@ -126,7 +126,10 @@ func (p *Plan) Cutover(at time.Time) ([]CutoverRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(fs) > 0 {
+		// A Scheduler job has no enabling minute: its schedules are
+		// enabled beforehand with StartDate at, and Scheduler invokes
+		// nothing due before it (cutover, deploy.EnableSchedules).
+		if len(fs) > 0 && len(j.Schedules) == 0 {
 			r.InEnabling = fs[0]
 		}
 		r.OK = r.FirstNew.Equal(r.Expected) && !r.FirstNew.IsZero() && r.InEnabling.IsZero()

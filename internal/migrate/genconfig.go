@@ -81,8 +81,14 @@ func (p *Plan) WriteConfig(w io.Writer) error {
 		fmt.Fprintf(&b, "  # scheduler_role_arn: %s # optional\n", PlaceholderSchedulerRoleARN)
 	}
 	fmt.Fprintf(&b, "  rule_prefix: %s\n", yamlString(p.RulePrefix))
-	b.WriteString("  # Rules are created disabled; `cronbridge cutover --at TIME` enables them\n")
-	b.WriteString("  # at the minute the old crontab is switched off (docs/migration.md).\n")
+	if p.Scheduler() {
+		b.WriteString("  # Schedules are created disabled; `cronbridge cutover --at TIME` enables\n")
+		b.WriteString("  # them at once with StartDate TIME, the minute the old crontab is switched\n")
+		b.WriteString("  # off (docs/migration.md).\n")
+	} else {
+		b.WriteString("  # Rules are created disabled; `cronbridge cutover --at TIME` enables them\n")
+		b.WriteString("  # at the minute the old crontab is switched off (docs/migration.md).\n")
+	}
 	b.WriteString("  state: disabled\n")
 
 	b.WriteString("\ndefaults:\n")

@@ -36,7 +36,7 @@ echo "-- lint: every finding over the corpus against the reviewed expectations"
 CRONBRIDGE_CORPUS=$corpus go test ./internal/lint -run '^TestCorpus$' -count=1 -v | grep -v '^=== RUN'
 
 echo "-- Scheduler backend (issue #14): every corpus schedule in every zone of the database, verified"
-# Wall-clock minutes 2000-2104 and every clock change 2025-2104, cronie's
+# Wall-clock minutes and every clock change 2000-2104, cronie's
 # catch-up and repeated hours simulated (internal/schedule/scheduler_verify.go).
 CRONBRIDGE_CORPUS=$corpus go test ./internal/schedule -run '^TestSchedulerCorpusAllZones$' -count=1 -v -timeout 60m | grep -E '^(---|ok|FAIL)|zones \('
 

@@ -26,8 +26,14 @@ package schedule
 //
 // A job is "wildcard" when its minute or hour field starts with '*'
 // (MIN_STAR, HR_STAR in src/entry.c; @hourly sets HR_STAR). Debian's cron
-// inherits the same four cases from Vixie cron 4.1 (not checked here
-// against Debian's source). A CRON_TZ job in another zone than the
+// (source package cron 3.0pl1-162 with Debian's patches applied, as
+// ../shared/tools/debian-cron-oracle builds it) has the same four cases in
+// cron.c's main loop (lines 182-262: timeDiff == 1, wakeupKind 1 for 1..5,
+// 2 for 6..180 "because we went to DST", 0 for -180..0 "because of DST
+// ending", 3 beyond) and the same wildcard flags (entry.c: MIN_STAR, HR_STAR,
+// @hourly sets HR_STAR), so DaemonZone models both daemons. Debian's cron
+// has no CRON_TZ (a CRON_TZ line is only a variable there), so JobZone and
+// SameZoneCronTZ are cronie's alone. A CRON_TZ job in another zone than the
 // daemon's is matched against its zone's wall clock at each real minute
 // (find_jobs, localtime of the real instant): its skipped times never run
 // and its repeated times run twice; cronie's own comment in find_jobs says

@@ -78,6 +78,9 @@ type File struct {
 	// AppRootGuessed says it was guessed from the commands.
 	AppRoot        string
 	AppRootGuessed bool
+	// Backend is the model's backend (config.BackendRules or
+	// config.BackendScheduler), for the rules whose advice depends on it.
+	Backend string
 	// Diagnostics are the parser's, the namer's and the converter's
 	// findings for this file, in diag order, before any suppression or
 	// severity override (lint applies those).
@@ -369,7 +372,7 @@ func (a *analyzer) file(p Parsed) (*File, error) {
 	cfg := a.m.Config
 	pf := p.File
 	diags := slices.Clone(p.Diagnostics)
-	f := &File{Name: pf.Name, Src: p.Src, Parsed: pf, AppRoot: a.opts.AppRoot}
+	f := &File{Name: pf.Name, Src: p.Src, Parsed: pf, AppRoot: a.opts.AppRoot, Backend: a.m.Backend}
 	// Each command is parsed once, here: the app-root guess, naming, the
 	// rewrite and lint's shell rules (Job.Shell) all read this parse.
 	cmds := jobs.ParseCommands(pf)

@@ -107,6 +107,8 @@ func readHarness(t *testing.T, path string, src []byte) *harnessFile {
 func (h *harnessFile) set(k, v string) error {
 	atoi := func() int { n, _ := strconv.Atoi(v); return n }
 	switch k {
+	case "backend":
+		h.conf.Backend = v
 	case "dialect":
 		d, err := crontab.ParseDialect(v)
 		h.opts.Dialect = d

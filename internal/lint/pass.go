@@ -18,6 +18,8 @@ import (
 type Pass struct {
 	File   *crontab.File
 	Config Config
+	// Backend is the model's: rules or scheduler.
+	Backend string
 
 	doc      RuleDoc
 	diags    []crontab.Diagnostic
@@ -56,11 +58,12 @@ func newPass(f *analysis.File, cfg Config) *Pass {
 		}
 	}
 	return &Pass{
-		File:   &view,
-		Config: cfg,
-		window: Window{Start: start, End: start.AddDate(0, 0, cfg.WindowDays)},
-		jobs:   jobs,
-		facts:  map[*crontab.Entry]*entryFacts{},
+		File:    &view,
+		Config:  cfg,
+		Backend: f.Backend,
+		window:  Window{Start: start, End: start.AddDate(0, 0, cfg.WindowDays)},
+		jobs:    jobs,
+		facts:   map[*crontab.Entry]*entryFacts{},
 	}
 }
 

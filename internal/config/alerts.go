@@ -27,8 +27,10 @@ type Alerts struct {
 	// Webhook posts each failure to an HTTPS endpoint through an
 	// EventBridge connection and API destination.
 	Webhook *Webhook `yaml:"webhook"`
-	// Alarm is the CloudWatch alarm on each schedule rule's
-	// FailedInvocations: the jobs EventBridge could not start at all.
+	// Alarm is the CloudWatch alarm on jobs EventBridge could not start at
+	// all: each schedule rule's FailedInvocations (AWS/Events) with backend
+	// rules, the schedule group's InvocationDroppedCount and
+	// TargetErrorCount (AWS/Scheduler) with backend scheduler.
 	Alarm *Alarm `yaml:"alarm"`
 }
 
@@ -68,7 +70,7 @@ func (a Alerts) Configured() bool {
 	return a.SNSTopicARN != "" || a.LogGroup != "" || a.Webhook != nil
 }
 
-// AlarmsEnabled reports whether the FailedInvocations alarms are wanted.
+// AlarmsEnabled reports whether the failed-invocation alarms are wanted.
 func (a Alerts) AlarmsEnabled() bool {
 	return a.Alarm == nil || a.Alarm.Enabled == nil || *a.Alarm.Enabled
 }

@@ -33,7 +33,11 @@ func (tzVariable) Check(p *Pass) {
 					"CRON_TZ=%s: cronie reads the schedules below this line in %s, the zone cronbridge assumes", v.Value, v.Value)
 				continue
 			}
-			p.ReportSeverity(v.Pos, crontab.SeverityInfo, "the EventBridge rules are in UTC either way; the zone only decides how schedules are shifted",
+			hint := "the EventBridge rules are in UTC either way; the zone only decides how schedules are shifted"
+			if p.Backend == "scheduler" {
+				hint = "their Scheduler schedules are written in " + v.Value + " (ScheduleExpressionTimezone)"
+			}
+			p.ReportSeverity(v.Pos, crontab.SeverityInfo, hint,
 				"CRON_TZ=%s: cronie reads the schedules below this line in %s, so cronbridge converts them from %s instead of %s", v.Value, v.Value, v.Value, def)
 		case "TZ":
 			p.Reportf(v.Pos, "if the server's clock ran in "+v.Value+", pass --timezone "+v.Value+"; set TZ in the task definition so that the jobs still see it",

@@ -346,3 +346,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestNameLengthBounds: the length limits checked apart from the
+// regexps (which have no counted repetition, so that starting the binary
+// does not compile programs hundreds of times as large) hold at their
+// boundaries.
+func TestNameLengthBounds(t *testing.T) {
+	tests := []struct {
+		name, src string
+		bad       bool
+	}{
+		{"job name 48", "jobs: {" + strings.Repeat("a", 48) + ": {}}\n", false},
+		{"job name 49", "jobs: {" + strings.Repeat("a", 49) + ": {}}\n", true},
+		{"family 255", "aws: {task_definition: " + strings.Repeat("f", 255) + "}\n", false},
+		{"family 256", "aws: {task_definition: " + strings.Repeat("f", 256) + "}\n", true},
+		{"log group 512", "alerts: {log_group: /" + strings.Repeat("g", 511) + "}\n", false},
+		{"log group 513", "alerts: {log_group: /" + strings.Repeat("g", 512) + "}\n", true},
+	}
+	for _, tt := range tests {
+		_, ds := Parse("c.yaml", []byte(tt.src))
+		if got := len(ds) > 0; got != tt.bad {
+			t.Errorf("%s: diagnostics %v, want bad=%v", tt.name, ds, tt.bad)
+		}
+	}
+}

@@ -24,13 +24,21 @@ type decoder struct {
 	diags []crontab.Diagnostic
 }
 
+// Length bounds checked apart from the regexps below: a counted
+// repetition such as {1,255} makes the compiled program that many times
+// as large, and every start of the binary compiles them.
+const (
+	maxJobName = 48
+	maxFamily  = 255
+)
+
 var (
 	durationType = reflect.TypeOf(time.Duration(0))
 	yamlLineRE   = regexp.MustCompile(`line (\d+)`)
 	// jobNameRE is jobs.ValidName's rule (this package may not import jobs).
-	jobNameRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,47}$`)
+	jobNameRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`) // and at most maxJobName long
 	rulePrefixRE = regexp.MustCompile(`^[.\-_A-Za-z0-9]*$`)
-	familyRE     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
+	familyRE     = regexp.MustCompile(`^[A-Za-z0-9_-]+$`) // and at most maxFamily long
 	codeRE       = regexp.MustCompile(`^CB[0-9]{3}$`)
 	// arnRE is arn:partition:service:region:account:resource.
 	arnRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:([a-z0-9-]+):([a-z0-9-]*):([0-9]{12}|):(.+)$`)
@@ -347,7 +355,7 @@ func (d *decoder) keyedSlice(path string, n *yaml.Node, v reflect.Value) {
 			continue
 		}
 		seen[k.Value] = true
-		if !jobNameRE.MatchString(k.Value) {
+		if len(k.Value) > maxJobName || !jobNameRE.MatchString(k.Value) {
 			d.report(k, CodeBadJobName, "bad job name %q (use 1-48 lowercase letters, digits and '-', starting with a letter or digit)", k.Value)
 		}
 		el := reflect.New(t.Elem()).Elem()
@@ -405,7 +413,7 @@ func (d *decoder) stringCheck(path string, n *yaml.Node, s, check string) {
 			d.report(n, CodeBadTimezone, "unknown time zone %q (use an IANA name such as Asia/Tokyo)", s)
 		}
 	case "family":
-		if !familyRE.MatchString(s) {
+		if len(s) > maxFamily || !familyRE.MatchString(s) {
 			d.report(n, CodeBadEnum, "bad task definition family %q (a family name, without revision or ARN)", s)
 		}
 	case "ruleprefix":

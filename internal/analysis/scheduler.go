@@ -134,7 +134,7 @@ func (j *Job) Schedules() ([]Schedule, error) {
 	for _, s := range res.Schedules {
 		out = append(out, Schedule{Expression: s.Expression, Timezone: s.Timezone,
 			FlexibleWindowMinutes: j.Settings.FlexibleWindowMinutes,
-			Supplementary:         s.Timezone != j.Zone.String()})
+			Supplementary:         s.Supplementary})
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 )
 
@@ -34,7 +35,7 @@ func (tzVariable) Check(p *Pass) {
 				continue
 			}
 			hint := "the EventBridge rules are in UTC either way; the zone only decides how schedules are shifted"
-			if p.Backend == "scheduler" {
+			if p.Backend == config.BackendScheduler {
 				hint = "their Scheduler schedules are written in " + v.Value + " (ScheduleExpressionTimezone)"
 			}
 			p.ReportSeverity(v.Pos, crontab.SeverityInfo, hint,

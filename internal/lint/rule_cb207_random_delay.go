@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/cronbridge/cronbridge/internal/config"
 	"github.com/cronbridge/cronbridge/internal/crontab"
 )
 
@@ -30,7 +31,7 @@ func (randomDelay) Check(p *Pass) {
 				"RANDOM_DELAY is a cronie feature: debian cron only passes it to the jobs' environment")
 			continue
 		}
-		if p.Backend == "scheduler" {
+		if p.Backend == config.BackendScheduler {
 			p.ReportSeverity(v.Pos, crontab.SeverityInfo, "set flexible_window in the config (defaults or per job) to choose another window, or 0s for none",
 				"RANDOM_DELAY=%s is the flexible time window of the jobs below on EventBridge Scheduler (unless the config's flexible_window overrides it): their start stays random within %s minutes, but Scheduler draws the delay for every run while cronie draws it once per daemon start", v.Value, v.Value)
 			continue

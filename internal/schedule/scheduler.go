@@ -120,6 +120,9 @@ const (
 type SchedulerSchedule struct {
 	Expression string // "cron(30 2 * * ? *)"
 	Timezone   string // ScheduleExpressionTimezone
+	// Supplementary marks a UTC schedule that runs cron's catch-up after a
+	// skipped hour (CB112), as opposed to the entry's own expressions.
+	Supplementary bool
 }
 
 // SchedulerResult is the outcome of converting one entry for Scheduler.
@@ -313,7 +316,7 @@ func convertScheduler(e *crontab.Entry, loc *time.Location, clock CronClock, cha
 		res.Schedules = append(res.Schedules, SchedulerSchedule{Expression: x, Timezone: loc.String()})
 	}
 	for _, x := range supp {
-		res.Schedules = append(res.Schedules, SchedulerSchedule{Expression: x, Timezone: "UTC"})
+		res.Schedules = append(res.Schedules, SchedulerSchedule{Expression: x, Timezone: "UTC", Supplementary: true})
 	}
 	v, err := schedulerVerify(cal, m, changes, exprs, supp)
 	if err != nil {
